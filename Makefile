@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# vfio-launch: one Makefile for the launcher, the helper, tests and the demo.
+#
+#   make demo     install what is missing, build, boot the demo VM as a user
+#   make check    install what is missing, build, run every test
+#   make          build build/vfio-launch and build/vfio-privhelper
+#   make check SANITIZE=1   the same tests under ASan/UBSan
+#   make fuzz     libFuzzer target for the profile parser (clang)
+
+CC ?= gcc
+PKG_CONFIG ?= pkg-config
+BUILD := build
+SANITIZE ?= 0
+WERROR ?= 1
+
+# ---------------------------------------------------------------- packages
+# Debian 12 packages, by what needs them. 'make deps' installs the missing
+# ones (apt-get as root, through sudo otherwise).
+DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
+	libpci-dev libpulse-dev libinih-dev scdoc
+DEPS_DEMO := qemu-system-x86 ovmf busybox-static pulseaudio pulseaudio-utils \
+	cpio util-linux kmod
+DEPS_TEST := check umockdev libumockdev-dev clang
+DEPS := $(DEPS_BUILD) $(DEPS_DEMO) $(DEPS_TEST)
+
+# ------------------------------------------------------------------- flags
+WARNINGS := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+	-Wformat=2 -Wformat-nonliteral -Wswitch-default
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+HARDEN_CFLAGS := -fstack-protector-strong -fPIE
+HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
+ifeq ($(SANITIZE),1)
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=address,undefined
+else
+OPT := -O2 -g -D_FORTIFY_SOURCE=3
+endif
+BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) -MMD -MP
+BASE_LDFLAGS := $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
+
+LAUNCHER_PKGS := libcap-ng libseccomp libudev libpci libpulse inih
+HELPER_PKGS := libpci
+TEST_PKGS := check
+
+pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
+pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
+
+# ---------------------------------------------------------------- launcher
+LAUNCHER_SRCS := $(wildcard launcher/*.c)
+LAUNCHER_OBJS := $(LAUNCHER_SRCS:%.c=$(BUILD)/obj/%.o)
+LAUNCHER_LIB_OBJS := $(filter-out $(BUILD)/obj/launcher/main.o,$(LAUNCHER_OBJS))
+LAUNCHER_CFLAGS = $(BASE_CFLAGS) $(call pc_cflags,$(LAUNCHER_PKGS))
+LAUNCHER_LIBS = $(call pc_libs,$(LAUNCHER_PKGS))
+
+# ------------------------------------------------------------------ helper
+HELPER_SRCS := $(wildcard privhelper/*.c)
+HELPER_OBJS := $(HELPER_SRCS:%.c=$(BUILD)/obj/%.o)
+HELPER_LIB_OBJS := $(filter-out $(BUILD)/obj/privhelper/main.o,$(HELPER_OBJS))
+HELPER_CFLAGS = $(BASE_CFLAGS) $(call pc_cflags,$(HELPER_PKGS))
+HELPER_LIBS = $(call pc_libs,$(HELPER_PKGS))
+
+# ------------------------------------------------------------------- tests
+# Each tests/unit/test_*.c is one Check suite (one module) linked against
+# the launcher's objects; tests/privhelper/test_*.c against the helper's.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_TEST_SRCS := $(wildcard tests/privhelper/test_*.c)
+HELPER_TEST_BINS := $(HELPER_TEST_SRCS:tests/privhelper/%.c=$(BUILD)/tests/%)
+TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -Ilauncher -DTOP_SRCDIR=\"$(CURDIR)\"
+TEST_LIBS = $(call pc_libs,$(TEST_PKGS))
+
+# --------------------------------------------------------------- man pages
+MAN_SRCS := $(wildcard launcher/*.scd privhelper/*.scd)
+MAN_PAGES := $(patsubst %.scd,$(BUILD)/man/%,$(notdir $(MAN_SRCS)))
+
+PROGRAMS := $(BUILD)/vfio-launch
+ifneq ($(HELPER_SRCS),)
+PROGRAMS += $(BUILD)/vfio-privhelper
+endif
+
+.PHONY: all deps check test demo fuzz man clean tests
+all: $(PROGRAMS) man
+
+$(BUILD)/obj/launcher/%.o: launcher/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/privhelper/%.o: privhelper/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HELPER_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/liblauncher.a: $(LAUNCHER_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libprivhelper.a: $(HELPER_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/vfio-launch: $(BUILD)/obj/launcher/main.o $(BUILD)/liblauncher.a
+	$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LAUNCHER_LIBS)
+
+$(BUILD)/vfio-privhelper: $(BUILD)/obj/privhelper/main.o $(BUILD)/libprivhelper.a
+	$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HELPER_LIBS)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/liblauncher.a
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/test_privhelper_%: tests/privhelper/test_privhelper_%.c $(BUILD)/libprivhelper.a
+	@mkdir -p $(@D)
+	$(CC) $(HELPER_CFLAGS) -Iprivhelper $(TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+		$(BUILD)/libprivhelper.a $(HELPER_LIBS) $(TEST_LIBS)
+
+tests: $(PROGRAMS) $(UNIT_BINS) $(HELPER_TEST_BINS)
+
+man: $(MAN_PAGES)
+$(BUILD)/man/%: launcher/%.scd
+	@mkdir -p $(@D)
+	scdoc < $< > $@
+$(BUILD)/man/%: privhelper/%.scd
+	@mkdir -p $(@D)
+	scdoc < $< > $@
+
+# ------------------------------------------------------------ entry points
+deps:
+	@missing=$$(for p in $(DEPS); do \
+		dpkg-query -W -f='$${db:Status-Abbrev}' $$p 2>/dev/null | grep -q '^ii' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing missing Debian packages:" $$missing; \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Recursive so that pkg-config runs after deps installed the .pc files.
+check: deps
+	$(MAKE) all tests
+	tests/run.sh
+
+# Run the tests without the dependency step (already installed).
+test: all tests
+	tests/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

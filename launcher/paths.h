@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Where a VM's files live (DESIGN.md, "Where things live"):
+ *   profiles   $XDG_CONFIG_HOME/vfio-launch/NAME.conf (default ~/.config)
+ *   state      $XDG_STATE_HOME/vfio-launch/NAME/      (default ~/.local/state)
+ *   runtime    $XDG_RUNTIME_DIR/vfio-launch/NAME/     (mode 0700)
+ * Computing them is pure string work over the environment; creating them
+ * is prepare.c's job.
+ */
+#pragma once
+
+struct profile;
+
+struct vm_paths {
+	char *runtime_dir; /* $XDG_RUNTIME_DIR/vfio-launch/NAME */
+	char *qmp_socket;  /* runtime_dir/qmp.sock */
+	char *lock_file;   /* runtime_dir/lock (flock held by QEMU) */
+	char *state_dir;   /* $XDG_STATE_HOME/vfio-launch/NAME */
+	char *ovmf_vars;   /* state_dir/OVMF_VARS.fd (uefi only, else NULL) */
+};
+
+/*
+ * Fills *ret from the environment and the profile's name. Returns 0,
+ * -ENOENT when $XDG_RUNTIME_DIR is unset or not absolute (no safe place
+ * for the QMP socket), -ENOMEM. Strings are owned by *ret: vm_paths_clear.
+ */
+int vm_paths_init(const struct profile *p, struct vm_paths *ret);
+void vm_paths_clear(struct vm_paths *paths);
+
+/*
+ * Resolves PROFILE as given on the command line: a string containing '/'
+ * or ending in ".conf" is a path; otherwise a name looked up as
+ * $XDG_CONFIG_HOME/vfio-launch/NAME.conf. Returns 0 with *ret_path
+ * malloc'd (caller frees), or -ENOENT/-ENOMEM.
+ */
+int profile_resolve_path(const char *arg, char **ret_path);
+
+/* $XDG_CONFIG_HOME/vfio-launch, malloc'd; NULL when HOME is unset too. */
+char *profile_dir(void);

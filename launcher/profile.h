@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The VM profile: an INI file (parsed with inih) turned into a struct
+ * profile. Pure: no host access beyond reading the file itself. The
+ * reference for every key is vfio-launch.conf(5); the parser's key table
+ * (profile.c) is the single source for both.
+ *
+ * Paths in a profile: "~/" expands to $HOME; a relative path is taken
+ * relative to the directory of the profile file. The parser stores them
+ * absolute.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+enum firmware { FIRMWARE_BIOS, FIRMWARE_UEFI };
+enum sandbox_mode { SANDBOX_ON, SANDBOX_STRICT, SANDBOX_OFF };
+enum display { DISPLAY_NONE, DISPLAY_GTK, DISPLAY_SDL };
+enum disk_interface { DISK_VIRTIO, DISK_SATA, DISK_NVME, DISK_SCSI };
+enum disk_format { DISK_FORMAT_RAW, DISK_FORMAT_QCOW2 };
+enum disk_media { DISK_MEDIA_DISK, DISK_MEDIA_CDROM };
+enum disk_cache { DISK_CACHE_NONE, DISK_CACHE_WRITEBACK, DISK_CACHE_WRITETHROUGH };
+enum audio_backend { AUDIO_NONE, AUDIO_PULSE };
+enum audio_model { AUDIO_HDA_DUPLEX, AUDIO_HDA_OUTPUT, AUDIO_HDA_MICRO };
+enum net_mode { NET_NONE, NET_USER, NET_TAP };
+
+/* Every item remembers the line it came from, for FILE:LINE messages. */
+
+/* [pci] device = BDF[,x-vga][,multifunction][,romfile=PATH] */
+struct pci_item {
+	char bdf[13];       /* normalised "0000:01:00.0" (domain added) */
+	bool x_vga;         /* QEMU vfio-pci x-vga=on (primary GPU, legacy VGA) */
+	bool multifunction; /* multifunction=on on the guest slot */
+	char *romfile;      /* absolute path or NULL */
+	unsigned line;
+};
+
+/* [disk NAME] */
+struct disk_item {
+	char *name;    /* the section's name: [disk system] -> "system" */
+	char *path;    /* as written (stable /dev/disk/by-* name kept) */
+	enum disk_interface interface; /* default virtio */
+	enum disk_format format;       /* default raw */
+	enum disk_media media;         /* default disk */
+	enum disk_cache cache;         /* default none (O_DIRECT) */
+	bool readonly;                 /* default no; cdrom implies yes */
+	bool discard;                  /* discard=unmap, default no */
+	unsigned line;                 /* line of the [disk NAME] header */
+};
+
+/* [usb] port = BUS-PORT[.PORT...] (sysfs name), device = VVVV:PPPP */
+struct usb_item {
+	bool by_id;          /* true: vendor:product, resolved at run time */
+	unsigned hostbus;    /* by port: bus number (1-255) */
+	char hostport[32];   /* by port: "4.2" */
+	uint16_t vendor_id;  /* by id */
+	uint16_t product_id; /* by id */
+	unsigned line;
+};
+
+/* [input] evdev = PATH[,grab_all=on|off][,repeat=on|off][,grab-toggle=KEYS] */
+struct evdev_item {
+	char *path;
+	bool grab_all;
+	bool repeat;
+	char *grab_toggle; /* QEMU input-linux grab-toggle value, or NULL */
+	unsigned line;
+};
+
+struct profile {
+	char *file; /* absolute path of the profile, for messages */
+
+	/* [vm] */
+	char *name;            /* [A-Za-z0-9_.-]{1,64}; default: file's basename */
+	uint64_t memory;       /* bytes; default 1G */
+	unsigned cpus;         /* vCPUs; default 1; or sockets*cores*threads */
+	unsigned sockets, cores, threads; /* topology = 1s4c2t; 0 when unset */
+	char *machine;         /* default "q35" */
+	enum accel accel;      /* default auto */
+	enum firmware firmware; /* default bios */
+	char *ovmf_code;       /* uefi: default /usr/share/OVMF/OVMF_CODE_4M.fd */
+	char *ovmf_vars;       /* uefi: template, default OVMF_VARS_4M.fd */
+	bool hide_hypervisor;  /* kvm=off + hv-vendor-id; default no */
+	bool hugepages;        /* back RAM with /dev/hugepages; default no */
+	enum display display;  /* default none */
+	enum sandbox_mode sandbox; /* default on */
+	char *kernel, *initrd, *append; /* direct kernel boot, NULL when unset */
+	unsigned line_memory;  /* lines of keys other modules point at */
+
+	/* [pci] */
+	struct pci_item *pci;
+	size_t n_pci;
+
+	/* [disk NAME] */
+	struct disk_item *disks;
+	size_t n_disks;
+
+	/* [audio] */
+	enum audio_backend audio_backend; /* default none: no [audio] section */
+	char *audio_server;   /* NULL = auto ($PULSE_SERVER, then runtime dir) */
+	enum audio_model audio_model; /* default hda-duplex */
+	bool audio_required;  /* default yes */
+	unsigned line_audio;
+
+	/* [usb] */
+	struct usb_item *usb;
+	size_t n_usb;
+
+	/* [looking-glass] (ivshmem) */
+	bool lg_enabled;      /* section present */
+	char *lg_path;        /* default /dev/shm/looking-glass */
+	uint64_t lg_size;     /* bytes; 0 = from resolution */
+	unsigned lg_width, lg_height; /* resolution = WxH; 0 when unset */
+	char *lg_group;       /* group that may read the file (mode 0660), or NULL */
+	unsigned line_lg;
+
+	/* [input] */
+	struct evdev_item *evdev;
+	size_t n_evdev;
+
+	/* [network] */
+	enum net_mode net_mode; /* default none */
+	char *net_model;        /* default virtio-net-pci */
+	char *net_mac;          /* NULL = QEMU's default */
+	char *net_tap;          /* tap ifname for mode = tap */
+
+	/* [qemu] */
+	char *qemu_binary;      /* default "qemu-system-x86_64" (found in PATH) */
+	char **qemu_extra;      /* NULL-terminated; each `extra =` line split on
+	                           whitespace, appended verbatim */
+	size_t n_qemu_extra;
+};
+
+/* A parse error: the file, the line (0: the file as a whole) and a message
+ * that says what is wrong and how to fix it. */
+struct profile_error {
+	char file[4096];
+	unsigned line;
+	char message[512];
+};
+
+/*
+ * Parses the profile at path. On success returns 0 and *ret_profile owns a
+ * new profile (free with profile_free). On failure returns a negative errno
+ * (-EINVAL for bad contents, -ENOENT/-EACCES/... when the file cannot be
+ * read), fills *ret_error, and *ret_profile is untouched.
+ */
+int profile_load(const char *path, struct profile **ret_profile,
+		 struct profile_error *ret_error);
+
+/* Same, from an open stream (tests use fmemopen); path names it in messages
+ * and anchors relative paths. */
+int profile_load_file(FILE *f, const char *path, struct profile **ret_profile,
+		      struct profile_error *ret_error);
+
+void profile_free(struct profile *p);
+static inline void profile_freep(struct profile **p)
+{
+	if (*p)
+		profile_free(*p);
+}
+#define _cleanup_profile_ __attribute__((cleanup(profile_freep)))
+
+/* Names of enum values as written in the profile ("q35", "virtio", ...). */
+const char *accel_to_string(enum accel a);
+const char *disk_interface_to_string(enum disk_interface i);
+
+/* Writes the profile key reference (the table the parser uses) to f, in
+ * the format "section key type default description" per line; used to
+ * check that the man page and README document every key. */
+void profile_print_keys(FILE *f);

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Render: profile x resolved host facts -> QEMU argv. A pure function (no
+ * I/O), so its output is golden-tested (tests/data/golden/).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+struct profile;
+struct vm_paths;
+
+/* A [usb] device = VVVV:PPPP entry resolved to the port it is plugged in. */
+struct usb_resolved {
+	bool resolved;      /* false: rendered by vendorid/productid */
+	unsigned hostbus;
+	char hostport[32];
+};
+
+struct render_env {
+	const char *qemu_path;       /* argv[0]; NULL: the profile's binary */
+	const struct vm_paths *paths; /* QMP socket, OVMF VARS copy */
+	/* ACCEL_KVM or ACCEL_TCG when probed; ACCEL_AUTO (cmdline, no
+	 * probing) renders "-accel kvm -accel tcg", QEMU's own fallback. */
+	int accel;                   /* enum accel */
+	/* PulseAudio socket path found by the audio check; NULL: the
+	 * profile's server, else $XDG_RUNTIME_DIR/pulse/native. */
+	const char *audio_server;
+	bool audio_disabled;         /* no server and [audio] required = no */
+	const struct usb_resolved *usb; /* n_usb entries, or NULL */
+	uint64_t lg_size;            /* bytes; 0: computed from the profile */
+	bool paused;                 /* -S: start with vCPUs stopped (bench) */
+};
+
+/*
+ * Appends the QEMU argv for p to *ret_argv (argv[0] is the QEMU binary).
+ * Returns 0, -ENOMEM, or -EINVAL when the profile cannot be rendered (a
+ * message is not produced here; callers check the profile first).
+ */
+int render_argv(const struct profile *p, const struct render_env *env,
+		struct strv *ret_argv);
