@@ -14,3 +14,28 @@ need_tool() { command -v "$1" >/dev/null 2>&1 || skip "needs $1"; }
 assert_eq() { [ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"; }
 # assert_contains FILE STRING: the file holds the fixed string
 assert_contains() { grep -qF -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "'$2' not in $1"; }; }
+
+# ---- an unprivileged user for tests (CI runs as root) ----
+# TEST_UID/TEST_GID default to nobody/nogroup. user_setup creates
+# $USER_TMP/home and $USER_TMP/run (mode 0700) owned by that uid and removes
+# them on exit; as_user runs a command as that uid with a clean environment
+# pointing HOME and XDG_RUNTIME_DIR there.
+TEST_UID=${TEST_UID:-65534}
+TEST_GID=${TEST_GID:-65534}
+user_setup() {
+	need_root
+	need_tool setpriv
+	USER_TMP=$(mktemp -d /tmp/vl-test.XXXXXX)
+	chmod 0755 "$USER_TMP"
+	mkdir -p "$USER_TMP/home" "$USER_TMP/run"
+	chmod 0700 "$USER_TMP/home" "$USER_TMP/run"
+	chown "$TEST_UID:$TEST_GID" "$USER_TMP/home" "$USER_TMP/run"
+	trap 'rm -rf "$USER_TMP"' EXIT
+}
+as_user() {
+	env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME="$USER_TMP/home" XDG_RUNTIME_DIR="$USER_TMP/run" \
+		XDG_CONFIG_HOME="$USER_TMP/home/.config" \
+		XDG_STATE_HOME="$USER_TMP/home/.local/state" LANG=C.UTF-8 \
+		setpriv --reuid="$TEST_UID" --regid="$TEST_GID" --clear-groups -- "$@"
+}
