@@ -150,3 +150,25 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ----------------------------------------------------------------- sandbox
+# The sandbox probe (run in QEMU's place by tests/sandbox/test-probe.sh),
+# a driver that applies the box without the run pipeline, and the
+# seccomp benchmark (make bench-seccomp).
+SANDBOX_TEST_BINS := $(BUILD)/tests/sandbox-probe $(BUILD)/tests/sandbox-boxrun \
+	$(BUILD)/tests/bench-seccomp
+tests: $(SANDBOX_TEST_BINS)
+$(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
+$(BUILD)/tests/sandbox-boxrun: tests/sandbox/boxrun.c $(BUILD)/liblauncher.a
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) -Ilauncher $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
+$(BUILD)/tests/bench-seccomp: tests/bench/seccomp.c $(BUILD)/liblauncher.a
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) -Ilauncher $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
+.PHONY: bench-seccomp
+bench-seccomp: $(BUILD)/tests/bench-seccomp
+	$(BUILD)/tests/bench-seccomp
