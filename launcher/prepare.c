@@ -62,8 +62,14 @@ static int private_dir(struct prepare_state *st, int parent_fd, const char *name
 			return fail_at(st, full, r);
 	}
 	fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return fail_at(st, full, -errno);
+	if (fd < 0) {
+		r = -errno;
+		/* O_DIRECTORY|O_NOFOLLOW on a symlink says ENOTDIR: say ELOOP. */
+		if (r == -ENOTDIR && fstatat(parent_fd, name, &s, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(s.st_mode))
+			r = -ELOOP;
+		return fail_at(st, full, r);
+	}
 	if (fstat(fd, &s) < 0)
 		return fail_at(st, full, -errno);
 	/* umask may have narrowed 0700 further, which would lock us out. */
