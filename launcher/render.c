@@ -145,6 +145,11 @@ const char *render_validate(const struct profile *p)
 		const struct disk_item *d = &p->disks[i];
 		if (d->interface == DISK_SATA)
 			n_ahci++;
+		/* QEMU 7.2 ide-hd refuses a read-only drive ("Block node is
+		 * read-only"); ide-cd, scsi-hd, virtio-blk and nvme take one. */
+		if (d->interface == DISK_SATA && d->readonly && d->media != DISK_MEDIA_CDROM)
+			return "a read-only [disk] cannot use interface = sata (QEMU's ide-hd "
+			       "has no read-only mode); use virtio or scsi";
 		if (d->media == DISK_MEDIA_CDROM && d->interface == DISK_NVME)
 			return "a [disk] with media = cdrom needs interface sata, scsi or virtio";
 	}
