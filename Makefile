@@ -112,7 +112,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/liblauncher.a
 
 $(BUILD)/tests/test_privhelper_%: tests/privhelper/test_privhelper_%.c $(BUILD)/libprivhelper.a
 	@mkdir -p $(@D)
-	$(CC) $(HELPER_CFLAGS) -Iprivhelper $(TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(HELPER_CFLAGS) -iquote privhelper $(TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/libprivhelper.a $(HELPER_LIBS) $(TEST_LIBS)
 
 tests: $(PROGRAMS) $(UNIT_BINS) $(HELPER_TEST_BINS)
