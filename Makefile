@@ -20,7 +20,7 @@ DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
 	libpci-dev libpulse-dev libinih-dev scdoc
 DEPS_DEMO := qemu-system-x86 ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
-DEPS_TEST := check umockdev libumockdev-dev clang
+DEPS_TEST := check umockdev libumockdev-dev clang socat
 DEPS := $(DEPS_BUILD) $(DEPS_DEMO) $(DEPS_TEST)
 
 # ------------------------------------------------------------------- flags
