@@ -376,6 +376,7 @@ int cmd_run(int argc, char **argv)
 	struct prepare_state st = { .lock_fd = -1 };
 	struct render_env env;
 	struct strv out = { 0 };
+	_cleanup_free_ char *audio = NULL;
 	bool dry_run = false, paused = false;
 	int c, r, ret;
 
@@ -424,6 +425,12 @@ int cmd_run(int argc, char **argv)
 
 	check_ctx_render_env(&ctx, &paths, &env);
 	env.paused = paused;
+	if (!env.audio_server && !env.audio_disabled) {
+		/* No audio check resolved a server: render the same default
+		 * cmdline shows, explicitly, rather than leave it to QEMU. */
+		audio = default_audio_server(p);
+		env.audio_server = audio;
+	}
 	r = render_argv(p, &env, &out);
 	if (r < 0) {
 		log_error("cannot render %s: %s", p->file, strerror(-r));
