@@ -11,6 +11,19 @@ what=${2:-all}
 src=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 
+# Downloads the kernel package into $1: linux-image-amd64 is Debian's
+# metapackage; it depends on the current ABI's package
+# (linux-image-6.1.0-NN-amd64), which holds the kernel.
+download() {
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[^ ]*-amd64\).*/\1/p' | head -n 1)
+	[ -n "$pkg" ] || return 1
+	echo "guest kernel: /boot/vmlinuz-$(uname -r) is not readable; downloading $pkg"
+	# As root apt-get warns that its _apt user cannot write here; harmless.
+	(cd "$1" && apt-get download -q "$pkg") 2>&1 | grep -v '^W: Download is performed unsandboxed' || true
+	ls "$1"/*.deb >/dev/null 2>&1
+}
+
 kernel() {
 	host=/boot/vmlinuz-$(uname -r)
 	if [ -r "$host" ]; then
@@ -19,29 +32,25 @@ kernel() {
 		mv "$out/vmlinuz.tmp" "$out/vmlinuz"
 		return 0
 	fi
-	# linux-image-amd64 is Debian's metapackage; it depends on the current
-	# ABI's package (linux-image-6.1.0-NN-amd64), which holds the kernel.
-	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-[^ ]*-amd64\).*/\1/p' | head -n 1)
-	[ -n "$pkg" ] || {
-		echo "mkguest: cannot find Debian's kernel package (apt-cache depends linux-image-amd64); run apt-get update" >&2
-		exit 1
-	}
-	echo "guest kernel: /boot/vmlinuz-$(uname -r) is not readable; downloading $pkg"
 	tmp=$(mktemp -d "$out/kernel.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
-	# apt-get download as root warns that the _apt user cannot write here;
-	# harmless (the download is unsandboxed).
-	(cd "$tmp" && apt-get download -q "$pkg" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
-	deb=$(ls "$tmp"/*.deb 2>/dev/null | head -n 1)
-	[ -n "$deb" ] || { echo "mkguest: apt-get download $pkg failed" >&2; exit 1; }
+	if ! download "$tmp"; then
+		# Package lists missing or stale (the mirror dropped that
+		# version): refresh them when we may, and try once more.
+		[ "$(id -u)" -eq 0 ] || {
+			echo "mkguest: could not download Debian's kernel package; run 'sudo apt-get update' and retry" >&2
+			exit 1
+		}
+		apt-get update -qq
+		download "$tmp" || { echo "mkguest: could not download Debian's kernel package" >&2; exit 1; }
+	fi
+	deb=$(ls "$tmp"/*.deb)
 	# Only ./boot is needed: unpacking the whole package (dpkg-deb -x)
 	# would write its ~400 MB of modules too.
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*'
 	set -- "$tmp"/boot/vmlinuz-*
 	[ -f "$1" ] || { echo "mkguest: no boot/vmlinuz-* in $deb" >&2; exit 1; }
 	mv "$1" "$out/vmlinuz"
-	echo "${1##*/vmlinuz-}" > "$out/vmlinuz.version"
 	rm -rf "$tmp"
 	trap - EXIT
 }
