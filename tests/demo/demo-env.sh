@@ -8,7 +8,8 @@
 #                       can write), DEMO_UID, and DEMO_TREE (where profiles/,
 #                       build/vfio-launch and build/guest/ are read from by
 #                       that user: the source tree, or a copy when the user
-#                       cannot read it, e.g. a clone under /root).
+#                       cannot read it, e.g. a clone under /root, or
+#                       when DEMO_SHM names another ivshmem file).
 #   demo_as CMD...      runs CMD as the demo user, with PULSE_SERVER when the
 #                       demo started its own server.
 #   demo_spawn PIDFILE CMD...   the same, in the background; PIDFILE gets
@@ -42,6 +43,25 @@ demo_stop() {
 	kill -KILL "$pid" 2>/dev/null || true
 }
 
+# Copies what the demo user reads into $1 (same layout, so the profile's
+# relative paths hold), readable by everyone; with DEMO_SHM set, the
+# copied profile's [looking-glass] path becomes DEMO_SHM (the integration
+# test's own file, so that it cannot collide with a demo running at the
+# same time). Sets DEMO_TREE.
+demo_stage_tree() {
+	DEMO_TREE=$1
+	mkdir -p "$DEMO_TREE/profiles" "$DEMO_TREE/build/guest"
+	if [ -n "${DEMO_SHM:-}" ]; then
+		sed "/^\[looking-glass\]/,/^\[/ s|^path *=.*|path = $DEMO_SHM|" \
+			"$TOP_SRCDIR/profiles/demo.conf" > "$DEMO_TREE/profiles/demo.conf"
+	else
+		cp "$TOP_SRCDIR/profiles/demo.conf" "$DEMO_TREE/profiles/"
+	fi
+	cp "$VL" "$DEMO_TREE/build/"
+	cp "$BUILD_DIR/guest/vmlinuz" "$BUILD_DIR/guest/initramfs.cpio.gz" "$DEMO_TREE/build/guest/"
+	chmod -R a+rX "$DEMO_TREE"
+}
+
 demo_env_setup() {
 	if [ "$(id -u)" -eq 0 ]; then
 		user_setup
@@ -52,22 +72,18 @@ demo_env_setup() {
 		chown "$TEST_UID:$TEST_GID" "$DEMO_WORK"
 		# The demo user must reach the profile, the launcher and the guest
 		# through every parent directory.
-		if as_user test -r "$TOP_SRCDIR/profiles/demo.conf" -a -x "$VL" \
+		if [ -n "${DEMO_SHM:-}" ] || ! as_user test -r "$TOP_SRCDIR/profiles/demo.conf" -a -x "$VL" \
 			-a -r "$BUILD_DIR/guest/vmlinuz" -a -r "$BUILD_DIR/guest/initramfs.cpio.gz"; then
-			DEMO_TREE=$TOP_SRCDIR
+			demo_stage_tree "$USER_TMP/tree"
 		else
-			DEMO_TREE=$USER_TMP/tree
-			mkdir -p "$DEMO_TREE/profiles" "$DEMO_TREE/build/guest"
-			cp "$TOP_SRCDIR/profiles/demo.conf" "$DEMO_TREE/profiles/"
-			cp "$VL" "$DEMO_TREE/build/"
-			cp "$BUILD_DIR/guest/vmlinuz" "$BUILD_DIR/guest/initramfs.cpio.gz" "$DEMO_TREE/build/guest/"
-			chmod -R a+rX "$DEMO_TREE"
+			DEMO_TREE=$TOP_SRCDIR
 		fi
 	else
 		DEMO_UID=$(id -u)
 		DEMO_WORK=$(mktemp -d "${TMPDIR:-/tmp}/vl-demo.XXXXXX")
 		DEMO_CLEAN_DIRS="$DEMO_WORK"
 		DEMO_TREE=$TOP_SRCDIR
+		[ -z "${DEMO_SHM:-}" ] || demo_stage_tree "$DEMO_WORK/tree"
 		if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
 			# No login session (e.g. su, cron): a private runtime dir.
 			XDG_RUNTIME_DIR=$DEMO_WORK/run
