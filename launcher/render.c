@@ -514,7 +514,9 @@ static int render_audio(const struct profile *p, const struct render_env *env,
 static int render_usb(const struct profile *p, const struct render_env *env,
 		      struct strv *sv)
 {
-	if (p->n_usb == 0)
+	/* A [usb] section without devices still gets the controller (the
+	 * demo's guest reports it; devices can be added over QMP). */
+	if (p->n_usb == 0 && !p->usb_enabled)
 		return 0;
 	TRY(push2(sv, "-device", "qemu-xhci,id=xhci"));
 	for (size_t i = 0; i < p->n_usb; i++) {
