@@ -181,16 +181,16 @@ static void sleep_ms(unsigned ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Waits until the device is (or is no longer) driven by vfio-pci. The
- * drivers_probe write returns after a synchronous probe, but a driver may
- * ask for asynchronous probing (PROBE_PREFER_ASYNCHRONOUS), hence the wait. */
-static bool wait_driver(int dfd, bool on_vfio, unsigned timeout_ms)
+/* Waits until vfio-pci drives the device (on_vfio) or another driver does,
+ * and leaves the driver's name in drv. The drivers_probe write returns after
+ * a synchronous probe, but a driver may ask for asynchronous probing
+ * (PROBE_PREFER_ASYNCHRONOUS), hence the wait. */
+static bool wait_driver(int dfd, bool on_vfio, unsigned timeout_ms, char drv[static PH_NAME_SIZE])
 {
 	for (unsigned t = 0;; t += 10) {
-		char drv[PH_NAME_SIZE] = "";
-
-		ph_read_link_name(dfd, "driver", drv, sizeof(drv));
-		if (!strcmp(drv, PH_VFIO_DRIVER) == on_vfio)
+		drv[0] = '\0';
+		ph_read_link_name(dfd, "driver", drv, PH_NAME_SIZE);
+		if (drv[0] && !strcmp(drv, PH_VFIO_DRIVER) == on_vfio)
 			return true;
 		if (t >= timeout_ms)
 			return false;
@@ -234,7 +234,10 @@ static int move(int sysfd, struct ph_step *s, bool to_vfio, unsigned timeout_ms,
 		ph_why_set(w, "%s: writing to sysfs failed: %s", s->dev.bdf, strerror(-r));
 		return r;
 	}
-	if (!wait_driver(dfd, to_vfio, timeout_ms)) {
+	/* Given back, the device may have no host driver (module not loaded):
+	 * wait less, and only vfio-pci still holding it is a failure. */
+	if (!wait_driver(dfd, to_vfio, to_vfio ? timeout_ms : timeout_ms / 6, drv) &&
+	    (to_vfio || !strcmp(drv, PH_VFIO_DRIVER))) {
 		ph_why_set(w, "%s: %s after %u ms", s->dev.bdf,
 			   to_vfio ? "vfio-pci did not take the device" : "vfio-pci still drives it",
 			   timeout_ms);
