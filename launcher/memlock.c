@@ -126,3 +126,39 @@ void memlock_check(const struct profile *p, struct check_ctx *ctx,
 		     "hard limit %s bytes < %llu needed (guest RAM %s + 1 GiB for VFIO)",
 		     hard, (unsigned long long)need, ram);
 }
+
+uint64_t memlock_print_limits(FILE *out, const struct profile *const *profiles,
+			      size_t n)
+{
+	uint64_t max = 0;
+	const struct profile *largest = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct profile *p = profiles[i];
+		uint64_t need = memlock_required_bytes(p);
+		char ram[32];
+		format_size(p->memory, ram, sizeof(ram));
+		if (need)
+			fprintf(out, "%s: %s guest RAM, %zu [pci] device%s: %llu bytes\n",
+				p->name, ram, p->n_pci, p->n_pci == 1 ? "" : "s",
+				(unsigned long long)need);
+		else
+			fprintf(out, "%s: %s guest RAM, no [pci] device: no memlock needed\n",
+				p->name, ram);
+		if (need > max) {
+			max = need;
+			largest = p;
+		}
+	}
+	if (!largest) {
+		fputs("\nNo profile has a [pci] device: no memlock limit is needed.\n", out);
+		return 0;
+	}
+	fprintf(out,
+		"\nmemlock needed: %llu bytes = %llu KiB (%s: guest RAM + 1 GiB, "
+		"libvirt's formula)\n\n",
+		(unsigned long long)max,
+		(unsigned long long)(max / 1024 + (max % 1024 != 0)), largest->name);
+	memlock_print_fix(out, max, "");
+	return max;
+}

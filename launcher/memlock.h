@@ -58,6 +58,16 @@ enum memlock_verdict memlock_evaluate(uint64_t need, const struct rlimit *rl);
 void memlock_print_fix(FILE *out, uint64_t need, const char *indent);
 
 /*
+ * `vfio-launch limits`: writes to out, for the n profiles, one line per
+ * profile with its need, then the largest need in bytes and KiB and the
+ * admin's fix for it (memlock_print_fix), so the admin installs an exact
+ * figure. Returns the largest need in bytes (0: no profile has a [pci]
+ * device, and out says no limit is needed).
+ */
+uint64_t memlock_print_limits(FILE *out, const struct profile *const *profiles,
+			      size_t n);
+
+/*
  * The memlock check: sets ctx->memlock_bytes, then adds one finding
  * "memlock": PASS when no [pci] device or the soft limit suffices; PASS
  * when only the soft limit is short and the hard limit suffices (raised

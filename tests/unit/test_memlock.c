@@ -225,6 +225,51 @@ static bool can_raise_hard_limit(void)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+START_TEST(test_print_limits)
+{
+	struct profile a = make_profile(16 * GiB, 2, false);
+	struct profile b = make_profile(8 * GiB, 1, true);
+	struct profile c = make_profile(2 * GiB, 0, false);
+	a.name = "win10";
+	b.name = "linux";
+	c.name = "demo";
+	const struct profile *const all[] = { &c, &a, &b };
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_uint_eq(memlock_print_limits(f, all, 3), 17 * GiB);
+	fclose(f);
+	static const char want[] =
+		"demo: 2G guest RAM, no [pci] device: no memlock needed\n"
+		"win10: 16G guest RAM, 2 [pci] devices: 18253611008 bytes\n"
+		"linux: 8G guest RAM, 1 [pci] device: 9663676416 bytes\n"
+		"\n"
+		"memlock needed: 18253611008 bytes = 17825792 KiB (win10: guest RAM + 1 GiB, libvirt's formula)\n"
+		"\n"
+		"/etc/security/limits.d/vfio-launch.conf (PAM logins; KiB):\n"
+		"    @vfio soft memlock 17825792\n"
+		"    @vfio hard memlock 17825792\n"
+		"/etc/systemd/system/user@.service.d/vfio-launch.conf (the user manager's own limit; bytes):\n"
+		"    [Service]\n"
+		"    LimitMEMLOCK=18253611008\n"
+		"/etc/systemd/user.conf.d/vfio-launch.conf (sessions started by systemd --user; bytes):\n"
+		"    [Manager]\n"
+		"    DefaultLimitMEMLOCK=18253611008\n"
+		"then `systemctl daemon-reload` and log out and in again.\n";
+	ck_assert_msg(strcmp(buf, want) == 0, "got:\n%.900s", buf);
+
+	/* no [pci] anywhere */
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	const struct profile *const none[] = { &c };
+	ck_assert_uint_eq(memlock_print_limits(f, none, 1), 0);
+	fclose(f);
+	ck_assert_str_eq(buf, "demo: 2G guest RAM, no [pci] device: no memlock needed\n\n"
+			      "No profile has a [pci] device: no memlock limit is needed.\n");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("memlock");
@@ -233,6 +278,7 @@ int main(void)
 	tcase_add_test(tc, test_evaluate);
 	tcase_add_test(tc, test_print_fix);
 	tcase_add_test(tc, test_check_no_pci);
+	tcase_add_test(tc, test_print_limits);
 	suite_add_tcase(s, tc);
 
 	/* Raising a hard limit needs CAP_SYS_RESOURCE (root in CI). The
