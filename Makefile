@@ -68,7 +68,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_TEST_SRCS := $(wildcard tests/privhelper/test_*.c)
 HELPER_TEST_BINS := $(HELPER_TEST_SRCS:tests/privhelper/%.c=$(BUILD)/tests/%)
-TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -Ilauncher -DTOP_SRCDIR=\"$(CURDIR)\"
+TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -iquote launcher -DTOP_SRCDIR=\"$(CURDIR)\"
 TEST_LIBS = $(call pc_libs,$(TEST_PKGS))
 
 # --------------------------------------------------------------- man pages
@@ -114,6 +114,9 @@ $(BUILD)/tests/test_privhelper_%: tests/privhelper/test_privhelper_%.c $(BUILD)/
 	@mkdir -p $(@D)
 	$(CC) $(HELPER_CFLAGS) -Iprivhelper $(TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/libprivhelper.a $(HELPER_LIBS) $(TEST_LIBS)
+
+# test_usb runs against a umockdev testbed (libumockdev + its preload).
+$(BUILD)/tests/test_usb: TEST_PKGS += umockdev-1.0
 
 tests: $(PROGRAMS) $(UNIT_BINS) $(HELPER_TEST_BINS)
 
