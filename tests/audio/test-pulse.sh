@@ -11,12 +11,10 @@ user_setup
 
 sock="$USER_TMP/run/vl-pulse/native"
 log="$USER_TMP/pulseaudio.log"
-pa_pid=
+pa_pid= sub_pid=
 cleanup() {
-	if [ -n "$pa_pid" ]; then
-		kill "$pa_pid" 2>/dev/null || true
-		wait "$pa_pid" 2>/dev/null || true
-	fi
+	[ -n "$pa_pid" ] && kill "$pa_pid" 2>/dev/null
+	[ -n "$sub_pid" ] && wait "$sub_pid" 2>/dev/null
 	rm -rf "$USER_TMP"
 }
 trap cleanup EXIT
@@ -29,17 +27,20 @@ as_user pulseaudio --daemonize=no -n --exit-idle-time=-1 --use-pid-file=no \
 	--log-target=stderr \
 	-L "module-native-protocol-unix socket=$sock" \
 	-L "module-null-sink sink_name=vl_null" >"$log" 2>&1 &
-pa_pid=$!
+# $! is the subshell running the as_user function, not pulseaudio: the
+# server's own pid is looked up by its unique socket path below.
+sub_pid=$!
 
 i=0
 while [ ! -S "$sock" ]; do
 	i=$((i + 1))
-	if [ "$i" -gt 100 ] || ! kill -0 "$pa_pid" 2>/dev/null; then
+	if [ "$i" -gt 100 ] || ! kill -0 "$sub_pid" 2>/dev/null; then
 		cat "$log"
 		skip "pulseaudio did not start as uid $TEST_UID (log above)"
 	fi
 	sleep 0.1
 done
+pa_pid=$(pgrep -u "$TEST_UID" -f -- "socket=$sock") || fail "no pulseaudio process for $sock"
 
 out="$USER_TMP/out.txt"
 as_user env VL_TEST_PULSE_SOCKET="$sock" CK_RUN_CASE=real \
@@ -54,7 +55,7 @@ assert_contains "$out" "100%: Checks: 9, Failures: 0, Errors: 0"
 
 # The server was ours; stop it and make sure it is gone.
 kill "$pa_pid"
-wait "$pa_pid" 2>/dev/null || true
+wait "$sub_pid" 2>/dev/null || true
 kill -0 "$pa_pid" 2>/dev/null && fail "pulseaudio $pa_pid still running"
-pa_pid=
+pa_pid= sub_pid=
 echo "ok"
