@@ -63,26 +63,28 @@ static char *add_usb(const char *sysname, const char *parent, unsigned bus,
 	return syspath;
 }
 
-/* Bus 1: root hub usb1; 1-4 a hub, 1-4.2 a receiver behind it, 1-5 a
+/* The testbed. Bus 1: root hub usb1; 1-4 a hub, 1-4.2 a receiver behind it, 1-5 a
  * keyboard. Bus 2: root hub usb2; 2-1 a second receiver. */
-static char *root1, *hub14;
 static void setup(void)
 {
 	tb = umockdev_testbed_new();
 	ck_assert_ptr_nonnull(tb);
-	root1 = umockdev_testbed_add_device(tb, "usb", "usb1", NULL, "busnum", "1",
-					    "devnum", "1", "idVendor", "1d6b", "idProduct",
-					    "0002", "bDeviceClass", "09", NULL, "DEVTYPE",
-					    "usb_device", NULL);
-	hub14 = add_usb("1-4", root1, 1, 3, "05e3", "0610", "09", "USB2.0 Hub");
-	add_usb("1-4.2", hub14, 1, 5, "046d", "c52b", "00", "Unifying Receiver");
-	add_usb("1-5", root1, 1, 4, "04d9", "0169", "00", "Keyboard");
+	char *root1 = umockdev_testbed_add_device(tb, "usb", "usb1", NULL, "busnum", "1",
+						  "devnum", "1", "idVendor", "1d6b", "idProduct",
+						  "0002", "bDeviceClass", "09", NULL, "DEVTYPE",
+						  "usb_device", NULL);
+	char *hub14 = add_usb("1-4", root1, 1, 3, "05e3", "0610", "09", "USB2.0 Hub");
+	g_free(add_usb("1-4.2", hub14, 1, 5, "046d", "c52b", "00", "Unifying Receiver"));
+	g_free(add_usb("1-5", root1, 1, 4, "04d9", "0169", "00", "Keyboard"));
 	char *root2 = umockdev_testbed_add_device(tb, "usb", "usb2", NULL, "busnum",
 						  "2", "devnum", "1", "idVendor", "1d6b",
 						  "idProduct", "0003", "bDeviceClass", "09",
 						  NULL, "DEVTYPE", "usb_device", NULL);
-	add_usb("2-1", root2, 2, 2, "046d", "c534", "00", "Nano Receiver");
-	add_usb("1-10", root1, 1, 9, "0bda", "8153", "00", "Ethernet");
+	g_free(add_usb("2-1", root2, 2, 2, "046d", "c534", "00", "Nano Receiver"));
+	g_free(add_usb("1-10", root1, 1, 9, "0bda", "8153", "00", "Ethernet"));
+	g_free(root1);
+	g_free(hub14);
+	g_free(root2);
 }
 
 static void teardown(void)
@@ -248,7 +250,7 @@ START_TEST(test_id_twice)
 	struct check_ctx ctx = ctx_new();
 	struct findings f = { 0 };
 	/* a second identical receiver on bus 2 */
-	add_usb("2-2", NULL, 2, 3, "046d", "c52b", "00", "Unifying Receiver");
+	g_free(add_usb("2-2", NULL, 2, 3, "046d", "c52b", "00", "Unifying Receiver"));
 	run_one(id_item(0x046d, 0xc52b), &ctx, &f);
 	ck_assert_int_eq(f.items[0].level, FINDING_FAIL);
 	assert_has(f.items[0].message, "2 USB devices 046d:c52b are plugged in, at ports ");
@@ -430,6 +432,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		self[n] = '\0';
+#ifdef __SANITIZE_ADDRESS__
+		/* make check SANITIZE=1: the umockdev preload comes before
+		 * the ASan runtime, which ASan refuses by default. */
+		setenv("ASAN_OPTIONS", "verify_asan_link_order=0", 1);
+#endif
 		execlp("umockdev-wrapper", "umockdev-wrapper", self, (char *)NULL);
 		printf("SKIP: umockdev-wrapper not found (Debian package umockdev)\n");
 		return 77;
