@@ -257,6 +257,14 @@ START_TEST(test_world_readable_refused)
 	ck_assert_int_eq(ivshmem_prepare(&p, "/dev", "/proc", 32 * MiB, &prep, &pid), -EACCES);
 	ck_assert_uint_eq(stat_of(path).st_mode & 07777, 0644); /* not "fixed" */
 	findings_clear(&f);
+
+	/* readable by others only (no group bit): refused too */
+	ck_assert_int_eq(chmod(path, 0604), 0);
+	check_one(&p, &ctx, &f);
+	assert_fail(&f, msg, fix);
+	ck_assert_int_eq(ivshmem_prepare(&p, "/dev", "/proc", 32 * MiB, &prep, &pid), -EACCES);
+	ck_assert_uint_eq(stat_of(path).st_mode & 07777, 0604);
+	findings_clear(&f);
 	ctx_free(&ctx);
 }
 END_TEST
