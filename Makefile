@@ -118,6 +118,9 @@ $(BUILD)/tests/test_privhelper_%: tests/privhelper/test_privhelper_%.c $(BUILD)/
 	$(CC) $(HELPER_CFLAGS) -iquote privhelper $(HELPER_TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/libprivhelper.a $(HELPER_LIBS) $(TEST_LIBS)
 
+# test_usb runs against a umockdev testbed (libumockdev + its preload).
+$(BUILD)/tests/test_usb: TEST_PKGS += umockdev-1.0
+
 tests: $(PROGRAMS) $(UNIT_BINS) $(HELPER_TEST_BINS)
 
 man: $(MAN_PAGES)
