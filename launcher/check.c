@@ -15,7 +15,11 @@
 
 #include "accel.h"
 #include "cleanup.h"
+#include "disk.h"
+#include "host.h"
+#include "memlock.h"
 #include "paths.h"
+#include "vfio.h"
 
 void check_ctx_init(struct check_ctx *ctx)
 {
@@ -199,9 +203,10 @@ void check_profile(const struct profile *p, struct check_ctx *ctx, struct findin
 
 	/* ---- host resources (issue 3): one call each, in this order.
 	 * Each module's engineer adds the call on its own line here. ---- */
-	/* memlock_check(p, ctx, f); */
-	/* vfio_check(p, ctx, f); */
-	/* disk_check(p, ctx, f); */
+	memlock_check(p, ctx, f);
+	hugepages_check(p, ctx, f);
+	vfio_check(p, ctx, f);
+	disk_check(p, ctx, f);
 	/* audio_check(p, ctx, f); */
 	/* usb_check(p, ctx, f); */
 	/* ivshmem_check(p, ctx, f); */
@@ -222,6 +227,7 @@ void check_host(struct check_ctx *ctx, struct findings *f)
 
 	/* ---- host checks (issue 3, host engineer): virtualization,
 	 * IOMMU, interrupt remapping, vfio modules, hugepages ---- */
+	host_check(ctx, f);
 }
 
 void check_ctx_render_env(const struct check_ctx *ctx, const struct vm_paths *paths,

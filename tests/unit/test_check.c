@@ -259,7 +259,14 @@ START_TEST(test_files)
 	ck_assert_int_eq(findings_find(&f, "initrd")->level, FINDING_FAIL);
 	ck_assert_ptr_nonnull(strstr(findings_find(&f, "initrd")->message, "initrd-missing: No such file"));
 	ck_assert_int_eq(findings_find(&f, "romfile 0000:01:00.0")->level, FINDING_FAIL);
-	ck_assert_uint_eq(f.n_fail, 3);
+	/* three baseline FAILs; the resource modules' own findings (memlock,
+	 * vfio on this host's /sys) are their suites' business */
+	size_t baseline_fails = 0;
+	for (size_t i = 0; i < f.n; i++)
+		if (f.items[i].level == FINDING_FAIL && strcmp(f.items[i].resource, "memlock") != 0 &&
+		    strncmp(f.items[i].resource, "vfio ", 5) != 0)
+			baseline_fails++;
+	ck_assert_uint_eq(baseline_fails, 3);
 	/* what QEMU reads, and what it writes */
 	ck_assert(strv_has(&ctx.ro_paths, p.ovmf_code));
 	ck_assert(strv_has(&ctx.ro_paths, p.kernel));
