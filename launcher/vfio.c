@@ -559,6 +559,11 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 	}
 	if (bind[0])
 		appendf(fix, sizeof(fix), "as root: vfio-privhelper bind%s", bind);
+	if (!on_vfio && d.boot_vga)
+		appendf(fix, sizeof(fix),
+			" (%s is the boot VGA device: the helper binds it only when the "
+			"allowlist allows the boot VGA, and the host's console must move to "
+			"another GPU)", canon);
 
 	/* The group node exists only once a member is bound to VFIO. */
 	char node[32];

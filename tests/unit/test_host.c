@@ -319,6 +319,26 @@ START_TEST(test_hugepages_profile)
 }
 END_TEST
 
+/* No pool of the default size at all. */
+START_TEST(test_hugepages_no_pool)
+{
+	fake_write(T.proc, "meminfo", 0444, "%s", "Hugepagesize:       2048 kB\n");
+	struct check_ctx ctx = ctx_for();
+	struct findings f = { 0 };
+	struct profile p = { .file = "/p.conf", .memory = 1ULL << 30, .hugepages = true };
+	char want[512];
+	hugepages_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 1);
+	snprintf(want, sizeof(want),
+		 "no 2048kB hugepage pool (%s/kernel/mm/hugepages/hugepages-2048kB: No such "
+		 "file or directory)", T.sys);
+	ck_assert_str_eq(f.items[0].message, want);
+	ck_assert_str_eq(f.items[0].fix, "use a kernel with hugetlbfs (CONFIG_HUGETLBFS), or "
+					 "set hugepages = no");
+	findings_clear(&f);
+}
+END_TEST
+
 /* 1 GiB default pages (default_hugepagesz=1G): the pool of that size. */
 START_TEST(test_hugepages_1g_default)
 {
@@ -351,6 +371,7 @@ int main(void)
 	tcase_add_test(tc, test_vfio_modules);
 	tcase_add_test(tc, test_hugepages_profile);
 	tcase_add_test(tc, test_hugepages_1g_default);
+	tcase_add_test(tc, test_hugepages_no_pool);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

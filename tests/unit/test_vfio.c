@@ -203,6 +203,54 @@ START_TEST(test_check_host_driver)
 }
 END_TEST
 
+/* The boot VGA GPU on its host driver: the fix says what binding it means. */
+START_TEST(test_check_boot_vga)
+{
+	fake_pci(&T, "0000:01:00.0", 0x10de, 0x1b80, 0x030000, "nvidia", 1);
+	fake_boot_vga(&T, "0000:01:00.0");
+	fake_write(T.dev, "vfio/vfio", 0666, "%s", "");
+	const char *const dev[] = { "01:00.0" };
+	struct profile p = profile_with(dev, 1);
+	struct check_ctx ctx = ctx_for(&T);
+	struct findings f = { 0 };
+
+	vfio_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 1);
+	ck_assert_str_eq(f.items[0].message, "NVIDIA Corporation GP104 [GeForce GTX 1080] "
+					     "(10de:1b80) is bound to nvidia, not vfio-pci");
+	ck_assert_str_eq(f.items[0].fix,
+			 "as root: vfio-privhelper bind 0000:01:00.0 (0000:01:00.0 is the boot "
+			 "VGA device: the helper binds it only when the allowlist allows the "
+			 "boot VGA, and the host's console must move to another GPU)");
+	strv_clear(&ctx.rw_paths);
+	findings_clear(&f);
+}
+END_TEST
+
+/* A vfio-pci variant driver counts as VFIO; a driverless device is fine. */
+START_TEST(test_check_variant_driver)
+{
+	fake_pci(&T, "0000:3b:00.2", 0x15b3, 0x101e, 0x020000, "mlx5_vfio_pci", 40);
+	fake_pci(&T, "0000:3b:00.3", 0x15b3, 0x101e, 0x020000, NULL, 40);
+	fake_write(T.dev, "vfio/vfio", 0666, "%s", "");
+	fake_write(T.dev, "vfio/40", 0660, "%s", "");
+	const char *const dev[] = { "0000:3b:00.2" };
+	struct profile p = profile_with(dev, 1);
+	struct check_ctx ctx = ctx_for(&T);
+	struct findings f = { 0 };
+	char want[512];
+
+	vfio_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 0);
+	snprintf(want, sizeof(want),
+		 "Mellanox Technologies ConnectX Family mlx5Gen Virtual Function (15b3:101e): "
+		 "mlx5_vfio_pci, IOMMU group 40 viable, %s/vfio/40 usable", T.dev);
+	ck_assert_str_eq(f.items[0].message, want);
+	strv_clear(&ctx.rw_paths);
+	findings_clear(&f);
+}
+END_TEST
+
 /* A PCIe bridge in the group does not count; an unbound device neither. */
 START_TEST(test_check_bridge_in_group)
 {
@@ -431,6 +479,8 @@ int main(void)
 	tcase_add_test(tc, test_check_viable);
 	tcase_add_test(tc, test_check_host_driver);
 	tcase_add_test(tc, test_check_bridge_in_group);
+	tcase_add_test(tc, test_check_boot_vga);
+	tcase_add_test(tc, test_check_variant_driver);
 	tcase_add_test(tc, test_check_xeon_pch_group);
 	tcase_add_test(tc, test_check_missing_device);
 	tcase_add_test(tc, test_check_no_iommu);
