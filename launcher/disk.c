@@ -318,12 +318,18 @@ static void check_one(const struct profile *p, const struct disk_item *d, size_t
 			fix = xasprintf("as root: allowlist it by its stable id in "
 				 "/etc/vfio-launch/privhelper.conf and run "
 				 "`vfio-privhelper apply-rules` (the udev rule gives it to group vfio)");
-		else if ((e == EACCES || e == EPERM) && ro)
-			fix = xasprintf("make it readable: chown $USER %s, or chmod u+r %s",
-					real, real);
-		else if (e == EACCES || e == EPERM || e == EROFS)
-			fix = xasprintf("make it yours (chown $USER %s; chmod u+rw %s), or set "
-					"readonly = yes at %s", real, real, where);
+		else if ((e == EACCES || e == EPERM) && st.st_uid == geteuid())
+			fix = xasprintf("chmod u+%s %s%s%s", ro ? "r" : "rw", real,
+					ro ? "" : ", or set readonly = yes at ",
+					ro ? "" : where);
+		else if (e == EACCES || e == EPERM)
+			fix = xasprintf("as root: chown $USER %s (it belongs to uid %u)%s%s",
+					real, (unsigned)st.st_uid,
+					ro ? "" : ", or set readonly = yes at ",
+					ro ? "" : where);
+		else if (e == EROFS)
+			fix = xasprintf("set readonly = yes at %s (the file system is read-only)",
+					where);
 		finding_fail(f, res, fix, "%s: cannot open %s: %s", d->path,
 			     ro ? "read-only" : "read-write", strerror(e));
 		return;

@@ -215,9 +215,13 @@ START_TEST(test_read_only_file)
 	ck_assert_uint_eq(f.n_fail, 1);
 	snprintf(want, sizeof(want), "%s: cannot open read-write: Permission denied", saved);
 	ck_assert_str_eq(f.items[0].message, want);
-	snprintf(want, sizeof(want),
-		 "make it yours (chown $USER %s; chmod u+rw %s), or set readonly = yes at "
-		 "/p/vm.conf:7", saved, saved);
+	if (getuid() == 65534) /* root's file */
+		snprintf(want, sizeof(want),
+			 "as root: chown $USER %s (it belongs to uid 0), or set readonly = yes "
+			 "at /p/vm.conf:7", saved);
+	else
+		snprintf(want, sizeof(want), "chmod u+rw %s, or set readonly = yes at /p/vm.conf:7",
+			 saved);
 	ck_assert_str_eq(f.items[0].fix, want);
 	findings_clear(&f);
 	ctx_free(&ctx);
@@ -229,6 +233,29 @@ START_TEST(test_read_only_file)
 	ck_assert_str_eq(f.items[0].message, want);
 	ck_assert_uint_eq(ctx.ro_paths.n, 1);
 	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ctx_free(&ctx);
+	findings_clear(&f);
+}
+END_TEST
+
+/* The user's own file without the write bit: chmod is the fix. */
+START_TEST(test_own_file_no_write)
+{
+	const char *path = image("own.img", raw_hdr, 8, 0444);
+	char saved[256], want[1024];
+	snprintf(saved, sizeof(saved), "%s", path);
+	if (geteuid() == 0)
+		ck_assert_int_eq(chown(saved, 65534, 65534), 0);
+	drop_to_nobody();
+	struct profile p = profile_disk("own", saved, DISK_FORMAT_RAW, false);
+	struct check_ctx ctx = ctx_for();
+	struct findings f = { 0 };
+	disk_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 1);
+	snprintf(want, sizeof(want), "%s: cannot open read-write: Permission denied", saved);
+	ck_assert_str_eq(f.items[0].message, want);
+	snprintf(want, sizeof(want), "chmod u+rw %s, or set readonly = yes at /p/vm.conf:7", saved);
+	ck_assert_str_eq(f.items[0].fix, want);
 	ctx_free(&ctx);
 	findings_clear(&f);
 }
@@ -251,8 +278,10 @@ START_TEST(test_unreadable_cdrom)
 	ck_assert_uint_eq(f.n_fail, 1);
 	snprintf(want, sizeof(want), "%s: cannot open read-only: Permission denied", saved);
 	ck_assert_str_eq(f.items[0].message, want);
-	snprintf(want, sizeof(want), "make it readable: chown $USER %s, or chmod u+r %s",
-		 saved, saved);
+	if (getuid() == 65534)
+		snprintf(want, sizeof(want), "as root: chown $USER %s (it belongs to uid 0)", saved);
+	else
+		snprintf(want, sizeof(want), "chmod u+r %s", saved);
 	ck_assert_str_eq(f.items[0].fix, want);
 	ctx_free(&ctx);
 	findings_clear(&f);
@@ -415,6 +444,7 @@ int main(void)
 	tcase_add_test(tc, test_missing);
 	tcase_add_test(tc, test_directory);
 	tcase_add_test(tc, test_read_only_file);
+	tcase_add_test(tc, test_own_file_no_write);
 	tcase_add_test(tc, test_unreadable_cdrom);
 	tcase_add_test(tc, test_link_kept);
 	tcase_add_test(tc, test_busy_whole_disk);
