@@ -14,6 +14,10 @@
 #include <unistd.h>
 
 #include "accel.h"
+#include "audio.h"
+#include "evdev.h"
+#include "ivshmem.h"
+#include "usb.h"
 #include "cleanup.h"
 #include "paths.h"
 
@@ -202,10 +206,10 @@ void check_profile(const struct profile *p, struct check_ctx *ctx, struct findin
 	/* memlock_check(p, ctx, f); */
 	/* vfio_check(p, ctx, f); */
 	/* disk_check(p, ctx, f); */
-	/* audio_check(p, ctx, f); */
-	/* usb_check(p, ctx, f); */
-	/* ivshmem_check(p, ctx, f); */
-	/* evdev_check(p, ctx, f); */
+	audio_check(p, ctx, f);
+	usb_check(p, ctx, f);
+	ivshmem_check(p, ctx, f);
+	evdev_check(p, ctx, f);
 }
 
 void check_host(struct check_ctx *ctx, struct findings *f)
