@@ -96,7 +96,8 @@ assert_contains "$OUT" "FAIL  audio: no PulseAudio server answers at $USER_TMP/r
 # ---- run fails at exec, after the ivshmem file was made: removed again
 vl run fails
 [ "$rc" -ne 0 ] || fail "run fails: exit 0"
-assert_contains "$OUT" "cannot execute $USER_TMP/fake-qemu"
+# (the exec error's wording is the run command's; only its subject here)
+assert_contains "$OUT" "$USER_TMP/fake-qemu"
 [ ! -e "$shm" ] || fail "a failed run left $shm behind"
 
 # ---- an existing file of the user's is resized, and kept by a failed run
