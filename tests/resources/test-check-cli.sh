@@ -10,33 +10,11 @@
 need_tool pulseaudio
 user_setup
 
-sock="$USER_TMP/run/vl-pulse/native"
 shm="/dev/shm/vl-test-cli-$$"
-pa_pid= sub_pid=
-cleanup() {
-	[ -n "$pa_pid" ] && kill "$pa_pid" 2>/dev/null
-	[ -n "$sub_pid" ] && wait "$sub_pid" 2>/dev/null
-	rm -f "$shm"
-	rm -rf "$USER_TMP"
-}
-trap cleanup EXIT
-
-as_user mkdir -p "$USER_TMP/run/vl-pulse"
-as_user pulseaudio --daemonize=no -n --exit-idle-time=-1 --use-pid-file=no \
-	--disallow-exit --realtime=no --high-priority=no --disable-shm=yes \
-	--log-target=stderr -L "module-native-protocol-unix socket=$sock" \
-	-L "module-null-sink sink_name=vl_null" >"$USER_TMP/pa.log" 2>&1 &
-sub_pid=$!
-i=0
-while [ ! -S "$sock" ]; do
-	i=$((i + 1))
-	if [ "$i" -gt 100 ] || ! kill -0 "$sub_pid" 2>/dev/null; then
-		cat "$USER_TMP/pa.log"
-		skip "pulseaudio did not start as uid $TEST_UID"
-	fi
-	sleep 0.1
-done
-pa_pid=$(pgrep -u "$TEST_UID" -f -- "socket=$sock") || fail "no pulseaudio process for $sock"
+. "$TOP_SRCDIR/tests/audio/pulse.sh"
+sock=$PULSE_SOCK
+trap 'pulse_stop; rm -f "$shm"; rm -rf "$USER_TMP"' EXIT
+pulse_start
 
 # A "QEMU" that check accepts (an executable file) but execve refuses (its
 # interpreter does not exist): run fails after prepare.
