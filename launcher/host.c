@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "accel.h"
 #include "cleanup.h"
 #include "vfio.h"
 
@@ -337,9 +338,23 @@ static void check_hugepage_pools(struct check_ctx *ctx, struct findings *f)
 			     msg);
 }
 
-void host_check(struct check_ctx *ctx, struct findings *f)
+/* /dev/kvm, by accel.c's probe, worded as accel_check words it. */
+static void check_kvm(struct check_ctx *ctx, struct findings *f)
+{
+	int r = kvm_probe(ctx->devfs);
+
+	if (r == 0)
+		finding_pass(f, "kvm", "%s/kvm works (API 12, a VM can be created)", ctx->devfs);
+	else
+		finding_warn(f, "kvm", kvm_fix(r), "%s/kvm is not usable: %s; VMs fall back to TCG",
+			     ctx->devfs,
+			     r == -EPROTO ? "unexpected KVM API version" : strerror(-r));
+}
+
+void check_host(struct check_ctx *ctx, struct findings *f)
 {
 	struct cpu_facts cpu = { .vendor = CPU_OTHER };
+	check_kvm(ctx, f);
 	check_virtualization(ctx, f, &cpu);
 	check_iommu(ctx, f, &cpu);
 	check_interrupt_remapping(ctx, f);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Host-wide checks (`vfio-launch check --host`: check_host() in check.c
- * calls host_check() after its /dev/kvm probe) and the profile's hugepages
- * check. Every path is read under
- * ctx->sysfs, ctx->procfs and ctx->devfs, so tests use fake trees.
+ * Host-wide checks: check_host() (declared in check.h, for `vfio-launch
+ * check --host`) lives here, and the profile's hugepages check. Every path
+ * is read under ctx->sysfs, ctx->procfs and ctx->devfs, so tests use fake
+ * trees.
  */
 #pragma once
 
@@ -35,16 +35,16 @@ int cpu_facts_parse(const char *cpuinfo, struct cpu_facts *ret);
 bool interrupts_show_remapping(const char *interrupts);
 
 /*
- * The host checks, one finding each: "virtualization" (vmx/svm in
- * procfs/cpuinfo), "iommu" (IOMMU groups in sysfs/kernel/iommu_groups,
- * ACPI DMAR/IVRS tables, the kernel parameter to add), "interrupt
- * remapping" (procfs/interrupts, vfio_iommu_type1 allow_unsafe_interrupts),
- * "vfio modules" (sysfs/module) and "hugepages" (the pools). /dev/kvm is
- * check.c's own probe. Missing features are WARNs, each with its fix: the
- * host still runs VMs (under TCG, or without passthrough); a profile that
- * needs the feature FAILs in its own check (vfio_check, hugepages_check).
+ * check_host() (check.h) adds one finding each: "kvm" (accel.c's
+ * kvm_probe: the node opens, API 12, a VM can be created), "virtualization"
+ * (vmx/svm in procfs/cpuinfo), "iommu" (IOMMU groups in
+ * sysfs/kernel/iommu_groups, ACPI DMAR/IVRS tables, the kernel parameter
+ * to add), "interrupt remapping" (procfs/interrupts, vfio_iommu_type1
+ * allow_unsafe_interrupts), "vfio modules" (sysfs/module) and "hugepages"
+ * (the pools). Missing features are WARNs, each with its fix: the host
+ * still runs VMs (under TCG, or without passthrough); a profile that needs
+ * the feature FAILs in its own check (accel = kvm, vfio, hugepages).
  */
-void host_check(struct check_ctx *ctx, struct findings *f);
 
 /*
  * The hugepages check for a profile with hugepages = yes: the guest's RAM
