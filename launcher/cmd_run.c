@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -353,6 +354,10 @@ static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx
 	 * ctx->ro_paths/rw_paths, seccomp last; fail closed. One call here.
 	 * ---- */
 
+	/* Whatever QEMU creates (its QMP socket, a memory-backend-file
+	 * that does not exist yet) is the user's alone (DESIGN.md, trust
+	 * boundary 2). */
+	umask(077);
 	fflush(stdout);
 	fflush(stderr);
 	execve(argv[0], argv, environ);
