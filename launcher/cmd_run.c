@@ -151,6 +151,7 @@ int cmd_cmdline(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
 	_cleanup_profile_ struct profile *p = NULL;
@@ -161,10 +162,13 @@ int cmd_cmdline(int argc, char **argv)
 	const char *why;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			cmdline_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
 			return EX_OK;
 		default:
 			cmdline_usage(stderr);
@@ -250,6 +254,7 @@ int cmd_check(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "host", no_argument, NULL, 'H' },
 		{ 0 },
 	};
@@ -260,10 +265,13 @@ int cmd_check(int argc, char **argv)
 	bool host = false;
 	int c, r, paths_r;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			check_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
 			return EX_OK;
 		case 'H':
 			host = true;
@@ -370,6 +378,7 @@ int cmd_run(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "paused", no_argument, NULL, 'S' },
 		{ 0 },
@@ -385,10 +394,13 @@ int cmd_run(int argc, char **argv)
 	bool dry_run = false, paused = false;
 	int c, r, ret;
 
-	while ((c = getopt_long(argc, argv, "hnS", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVnS", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			run_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
 			return EX_OK;
 		case 'n':
 			dry_run = true;

@@ -70,6 +70,8 @@ expect 64 --frobnicate
 for cmd in run check cmdline list; do
 	expect 0 "$cmd" --help
 	assert_contains "$OUT" "Usage: vfio-launch $cmd"
+	expect 0 "$cmd" --version
+	assert_contains "$OUT" "vfio-launch 0."
 	expect 64 "$cmd" --no-such-option
 done
 expect 64 cmdline
