@@ -421,6 +421,10 @@ int cmd_run(int argc, char **argv)
 	ret = load_profile(argv[optind], &p);
 	if (ret)
 		return ret;
+	if (render_validate(p)) {
+		log_error("%s: %s", p->file, render_validate(p));
+		return EX_CONFIG;
+	}
 	ret = init_paths(p, &paths);
 	if (ret)
 		return ret;
