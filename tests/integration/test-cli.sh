@@ -47,6 +47,15 @@ cat >"$CONF/nokernel.conf" <<EOF
 accel = tcg
 kernel = $USER_TMP/no-such-kernel
 EOF
+# Parses, but QEMU's ide-hd cannot be read-only: no argv for it.
+cat >"$CONF/rosata.conf" <<'EOF2'
+[vm]
+accel = tcg
+[disk d]
+path = /var/lib/vm/d.img
+interface = sata
+readonly = yes
+EOF2
 # Boots nothing (SeaBIOS finds no disk), which is all the lock test needs.
 cat >"$CONF/tiny.conf" <<'EOF'
 [vm]
@@ -94,6 +103,12 @@ assert_contains "$ERR" "no profile named 'no-such-vm'"
 expect 66 check "$USER_TMP/none.conf"
 assert_contains "$ERR" "$USER_TMP/none.conf does not exist"
 expect 66 run no-such-vm
+# a profile that parses but cannot be rendered
+expect 78 cmdline rosata
+assert_contains "$ERR" "$CONF/rosata.conf: a read-only [disk] cannot use interface = sata"
+expect 78 run --dry-run rosata
+expect 1 check rosata
+assert_contains "$OUT" "FAIL  profile: $CONF/rosata.conf: a read-only [disk]"
 
 # ---- cmdline: the argv, no probing
 expect 0 cmdline tcg
