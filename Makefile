@@ -70,6 +70,9 @@ HELPER_TEST_SRCS := $(wildcard tests/privhelper/test_*.c)
 HELPER_TEST_BINS := $(HELPER_TEST_SRCS:tests/privhelper/%.c=$(BUILD)/tests/%)
 TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -iquote launcher -DTOP_SRCDIR=\"$(CURDIR)\"
 TEST_LIBS = $(call pc_libs,$(TEST_PKGS))
+# The helper's suites see only privhelper/ (no -Ilauncher: the helper stands
+# alone, and launcher/check.h would shadow Check's <check.h>).
+HELPER_TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -DTOP_SRCDIR=\"$(CURDIR)\"
 
 # --------------------------------------------------------------- man pages
 MAN_SRCS := $(wildcard launcher/*.scd privhelper/*.scd)
@@ -112,8 +115,11 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/liblauncher.a
 
 $(BUILD)/tests/test_privhelper_%: tests/privhelper/test_privhelper_%.c $(BUILD)/libprivhelper.a
 	@mkdir -p $(@D)
-	$(CC) $(HELPER_CFLAGS) -iquote privhelper $(TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(HELPER_CFLAGS) -iquote privhelper $(HELPER_TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/libprivhelper.a $(HELPER_LIBS) $(TEST_LIBS)
+
+# test_usb runs against a umockdev testbed (libumockdev + its preload).
+$(BUILD)/tests/test_usb: TEST_PKGS += umockdev-1.0
 
 tests: $(PROGRAMS) $(UNIT_BINS) $(HELPER_TEST_BINS)
 

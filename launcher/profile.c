@@ -881,12 +881,12 @@ static const struct key_def keys[] = {
 	{ SEC_VM, "hide-hypervisor", "BOOL", "no", "hide KVM from the guest (kvm=off, hv-vendor-id), for consumer NVIDIA drivers", false, parse_boolean, VM(hide_hypervisor), NULL },
 	{ SEC_VM, "hugepages", "BOOL", "no", "back guest RAM with /dev/hugepages", false, parse_boolean, VM(hugepages), NULL },
 	{ SEC_VM, "display", "none|gtk|sdl", "none", "QEMU display window; none for a passed-through GPU", false, parse_enum, VM(display), display_names },
-	{ SEC_VM, "sandbox", "on|strict|off", "on", "confinement of QEMU (seccomp, Landlock); strict also denies what on allows", false, parse_enum, VM(sandbox), sandbox_names },
+	{ SEC_VM, "sandbox", "on|strict|off", "on", "QEMU's confinement: on (a missing Landlock is a warning), strict (it is a failure), off (debugging only)", false, parse_enum, VM(sandbox), sandbox_names },
 	{ SEC_VM, "kernel", "PATH", "-", "direct kernel boot: the kernel image (-kernel)", false, parse_path, VM(kernel), NULL },
 	{ SEC_VM, "initrd", "PATH", "-", "direct kernel boot: the initramfs (-initrd); needs kernel", false, parse_path, VM(initrd), NULL },
 	{ SEC_VM, "append", "STRING", "-", "direct kernel boot: the kernel command line (-append); needs kernel", false, parse_append, VM(append), NULL },
 	/* [pci] */
-	{ SEC_PCI, "device", "BDF[,x-vga][,multifunction][,romfile=PATH]", "-", "a host PCI device passed through with vfio-pci; repeat for each function", true, parse_pci_device, 0, NULL },
+	{ SEC_PCI, "device", "BDF[,x-vga][,multifunction][,romfile=PATH]", "-", "a host PCI device passed through with vfio-pci; one line per function", true, parse_pci_device, 0, NULL },
 	/* [disk NAME] */
 	{ SEC_DISK, "path", "PATH", "-", "image file or block device (required); /dev/disk/by-id names are kept", false, parse_path, DISK(path), NULL },
 	{ SEC_DISK, "interface", "virtio|sata|nvme|scsi", "virtio", "how the guest sees the disk", false, parse_enum, DISK(interface), interface_names },
@@ -896,7 +896,7 @@ static const struct key_def keys[] = {
 	{ SEC_DISK, "readonly", "BOOL", "no", "attach read-only", false, parse_boolean, DISK(readonly), NULL },
 	{ SEC_DISK, "discard", "BOOL", "no", "pass TRIM/UNMAP through to the image (discard=unmap)", false, parse_boolean, DISK(discard), NULL },
 	/* [audio] */
-	{ SEC_AUDIO, "backend", "pulse|none", "pulse", "host audio: PulseAudio (or PipeWire's pulse server), or none", false, parse_enum, VM(audio_backend), backend_names },
+	{ SEC_AUDIO, "backend", "pulse|none", "pulse", "host audio: PulseAudio (or PipeWire's pulse server), or none; no [audio] section: no sound card", false, parse_enum, VM(audio_backend), backend_names },
 	{ SEC_AUDIO, "server", "auto|PATH", "auto", "PulseAudio socket; auto: $PULSE_SERVER, then $XDG_RUNTIME_DIR/pulse/native", false, parse_audio_server, 0, NULL },
 	{ SEC_AUDIO, "model", "hda-duplex|hda-output|hda-micro", "hda-duplex", "guest HDA codec on an intel-hda controller", false, parse_enum, VM(audio_model), model_names },
 	{ SEC_AUDIO, "required", "BOOL", "yes", "fail the check when the server does not answer (no: warn and run without sound)", false, parse_boolean, VM(audio_required), NULL },
@@ -905,11 +905,11 @@ static const struct key_def keys[] = {
 	{ SEC_USB, "device", "VVVV:PPPP", "-", "pass through the device with this vendor:product ID (lsusb)", true, parse_usb_device, 0, NULL },
 	/* [looking-glass] */
 	{ SEC_LG, "resolution", "WIDTHxHEIGHT", "-", "guest resolution; the shared memory size is computed from it", false, parse_lg_resolution, 0, NULL },
-	{ SEC_LG, "size", "SIZE", "-", "shared memory size instead of resolution: a power of two, 1M-1G", false, parse_lg_size, 0, NULL },
+	{ SEC_LG, "size", "SIZE", "-", "shared memory size instead of resolution: a power of two from 1M to 1G", false, parse_lg_size, 0, NULL },
 	{ SEC_LG, "path", "PATH", DEFAULT_LG_PATH, "shared memory file (or /dev/kvmfr0)", false, parse_path, VM(lg_path), NULL },
 	{ SEC_LG, "group", "GROUP", "-", "group that may read the shared memory file (mode 0660)", false, parse_group, VM(lg_group), NULL },
 	/* [input] */
-	{ SEC_INPUT, "evdev", "PATH[,grab_all=on|off][,repeat=on|off][,grab-toggle=KEYS]", "-", "an evdev input device for QEMU input-linux; repeat for each device", true, parse_evdev, 0, NULL },
+	{ SEC_INPUT, "evdev", "PATH[,grab_all=on|off][,repeat=on|off][,grab-toggle=KEYS]", "-", "an evdev input device given to the guest (QEMU input-linux); one line per device", true, parse_evdev, 0, NULL },
 	/* [network] */
 	{ SEC_NETWORK, "mode", "none|user|tap", "none", "no network, user-mode NAT (slirp), or an existing tap interface", false, parse_enum, VM(net_mode), net_mode_names },
 	{ SEC_NETWORK, "model", "DEVICE", DEFAULT_NET_MODEL, "guest network device model", false, parse_word, VM(net_model), NULL },
@@ -917,7 +917,7 @@ static const struct key_def keys[] = {
 	{ SEC_NETWORK, "tap", "IFNAME", "-", "tap interface for mode = tap (created beforehand by the admin)", false, parse_ifname, VM(net_tap), NULL },
 	/* [qemu] */
 	{ SEC_QEMU, "binary", "NAME|PATH", DEFAULT_QEMU_BINARY, "QEMU to run instead of qemu-system-x86_64 (PATH is searched for a name)", false, parse_qemu_binary, 0, NULL },
-	{ SEC_QEMU, "extra", "ARGS", "-", "arguments appended verbatim, split on whitespace; repeatable", true, parse_qemu_extra, 0, NULL },
+	{ SEC_QEMU, "extra", "ARGS", "-", "QEMU arguments appended verbatim, split on whitespace (no quoting)", true, parse_qemu_extra, 0, NULL },
 };
 
 #define N_KEYS ELEMENTSOF(keys)
@@ -1164,6 +1164,11 @@ static int handler(void *user, const char *section, const char *name, const char
 		return fail(ps, ps->line, -EINVAL, "unknown key '%.64s' in %s%s", name,
 			    section_label(ps, label, sizeof(label)), hint), 1;
 	}
+	for (const char *c = value; *c; c++)
+		if ((iscntrl((unsigned char)*c) && *c != '\t'))
+			return fail(ps, ps->line, -EINVAL,
+				    "%s: the value contains a control character (0x%02x)", k->key,
+				    (unsigned char)*c), 1;
 	seen = ps->sec == SEC_DISK ? ps->disk_seen : ps->seen;
 	if (!k->repeatable && seen[idx])
 		return fail(ps, ps->line, -EINVAL,
