@@ -208,21 +208,7 @@ void check_profile(const struct profile *p, struct check_ctx *ctx, struct findin
 	/* evdev_check(p, ctx, f); */
 }
 
-void check_host(struct check_ctx *ctx, struct findings *f)
-{
-	/* ---- baseline: /dev/kvm (issue 2) ---- */
-	int r = kvm_probe(ctx->devfs);
-
-	if (r == 0)
-		finding_pass(f, "kvm", "%s/kvm works (API 12, a VM can be created)", ctx->devfs);
-	else
-		finding_warn(f, "kvm", kvm_fix(r), "%s/kvm is not usable: %s; VMs fall back to TCG",
-			     ctx->devfs,
-			     r == -EPROTO ? "unexpected KVM API version" : strerror(-r));
-
-	/* ---- host checks (issue 3, host engineer): virtualization,
-	 * IOMMU, interrupt remapping, vfio modules, hugepages ---- */
-}
+/* check_host() is in host.c. */
 
 void check_ctx_render_env(const struct check_ctx *ctx, const struct vm_paths *paths,
 			  struct render_env *ret_env)

@@ -291,8 +291,10 @@ START_TEST(test_host_and_env)
 	ck_assert_str_eq(ctx.devfs, "/dev");
 	ck_assert_int_eq(ctx.accel, ACCEL_AUTO);
 	ctx.devfs = at(7, "dev");
+	ctx.sysfs = at(6, "dev"); /* empty: no IOMMU, no modules */
 	check_host(&ctx, &f);
-	ck_assert_int_eq(findings_find(&f, "kvm")->level, FINDING_WARN);
+	ck_assert_ptr_nonnull(findings_find(&f, "kvm"));
+	ck_assert_int_ne(findings_find(&f, "kvm")->level, FINDING_PASS);
 	findings_clear(&f);
 
 	ctx.accel = ACCEL_TCG;
