@@ -7,6 +7,7 @@
  * the check stage would have resolved:
  *   ; env: accel=auto|kvm|tcg paused=yes audio-disabled=yes lg-size=64M
  *   ;      audio-server=PATH usb=BUS:PORT,-,...   ('-': unresolved)
+ *   ;      qemu=profile   (no resolved QEMU path: the profile's binary)
  * Defaults: accel=kvm, nothing else. The QEMU path is
  * /usr/bin/qemu-system-x86_64, XDG_RUNTIME_DIR=/run/user/1000 and
  * XDG_STATE_HOME=/home/u/.local/state.
@@ -56,6 +57,8 @@ static void parse_env_comment(const char *conf, struct render_env *env,
 				env->accel = ACCEL_KVM;
 			else if (strcmp(w, "accel=tcg") == 0)
 				env->accel = ACCEL_TCG;
+			else if (strcmp(w, "qemu=profile") == 0)
+				env->qemu_path = NULL;
 			else if (strcmp(w, "paused=yes") == 0)
 				env->paused = true;
 			else if (strcmp(w, "audio-disabled=yes") == 0)
@@ -113,7 +116,7 @@ START_TEST(test_golden)
 	int checked = 0;
 
 	set_env();
-	ck_assert_msg(n >= 5, "expected at least 5 golden profiles in %s", GOLDEN_DIR);
+	ck_assert_msg(n >= 6, "expected at least 6 golden profiles in %s", GOLDEN_DIR);
 	for (int i = 0; i < n; i++) {
 		char conf[512], argv_path[512], server[256] = "";
 		struct usb_resolved usb[16] = { 0 };
