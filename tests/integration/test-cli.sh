@@ -118,6 +118,14 @@ assert_contains "$OUT" "-nodefaults"
 assert_contains "$OUT" "unix:$USER_TMP/run/vfio-launch/tcg/qmp.sock,server=on,wait=off"
 [ ! -e "$USER_TMP/run/vfio-launch" ] || fail "cmdline created files"
 
+# ---- every example profile renders
+for f in "$TOP_SRCDIR"/profiles/*.conf; do
+	cp "$f" "$USER_TMP/example.conf"
+	chmod 0644 "$USER_TMP/example.conf"
+	expect 0 cmdline "$USER_TMP/example.conf"
+	assert_contains "$OUT" "-nodefaults"
+done
+
 # ---- check: TCG fallback is a WARN, not a FAIL
 expect 0 check tcg
 assert_contains "$OUT" "PASS  qemu: "
