@@ -381,6 +381,16 @@ START_TEST(test_too_many_sata)
 	ck_assert_ptr_null(render_validate(&p));
 	p.n_disks = 7;
 	ck_assert_ptr_nonnull(render_validate(&p));
+	/* other machines have other buses */
+	p.n_disks = 1;
+	p.machine = "pc-q35-7.2";
+	ck_assert_ptr_null(render_validate(&p));
+	p.machine = "pc";
+	ck_assert_str_eq(render_validate(&p),
+			 "[pci] devices and sata disks need machine = q35 (their guest buses "
+			 "are q35's PCIe root and AHCI ports)");
+	disks[0].interface = DISK_VIRTIO;
+	ck_assert_ptr_null(render_validate(&p));
 }
 END_TEST
 
