@@ -118,6 +118,14 @@ assert_contains "$OUT" "-nodefaults"
 assert_contains "$OUT" "unix:$USER_TMP/run/vfio-launch/tcg/qmp.sock,server=on,wait=off"
 [ ! -e "$USER_TMP/run/vfio-launch" ] || fail "cmdline created files"
 
+# ---- no $XDG_RUNTIME_DIR: no safe place for the QMP socket
+set +e
+as_user env -u XDG_RUNTIME_DIR "$VL" cmdline tcg >"$OUT" 2>"$ERR"
+rc=$?
+set -e
+assert_eq 78 "$rc" "cmdline without XDG_RUNTIME_DIR"
+assert_contains "$ERR" "XDG_RUNTIME_DIR"
+
 # ---- every example profile renders
 for f in "$TOP_SRCDIR"/profiles/*.conf; do
 	cp "$f" "$USER_TMP/example.conf"
