@@ -14,6 +14,14 @@
 #include <unistd.h>
 
 #include "accel.h"
+#include "audio.h"
+#include "disk.h"
+#include "evdev.h"
+#include "host.h"
+#include "ivshmem.h"
+#include "memlock.h"
+#include "usb.h"
+#include "vfio.h"
 #include "cleanup.h"
 #include "paths.h"
 
@@ -199,16 +207,15 @@ void check_profile(const struct profile *p, struct check_ctx *ctx, struct findin
 
 	/* ---- host resources (issue 3): one call each, in this order.
 	 * Each module's engineer adds the call on its own line here. ---- */
-	/* memlock_check(p, ctx, f); */
-	/* vfio_check(p, ctx, f); */
-	/* disk_check(p, ctx, f); */
-	/* audio_check(p, ctx, f); */
-	/* usb_check(p, ctx, f); */
-	/* ivshmem_check(p, ctx, f); */
-	/* evdev_check(p, ctx, f); */
+	memlock_check(p, ctx, f);
+	vfio_check(p, ctx, f);
+	disk_check(p, ctx, f);
+	audio_check(p, ctx, f);
+	usb_check(p, ctx, f);
+	ivshmem_check(p, ctx, f);
+	evdev_check(p, ctx, f);
+	hugepages_check(p, ctx, f);
 }
-
-/* check_host() is in host.c. */
 
 void check_ctx_render_env(const struct check_ctx *ctx, const struct vm_paths *paths,
 			  struct render_env *ret_env)
