@@ -239,5 +239,13 @@ stop_vm "$vm"
 start_vm
 wait_for_socket "$vm"
 kill -0 "$vm" || fail "second run after the first ended did not start"
+expect 69 run tiny
+# SIGKILL: QEMU gets no chance to clean up; the kernel still drops the lock.
+kill -KILL "$vm"
+wait "$vm" 2>/dev/null || true
+rm -f "$sock"
+start_vm
+wait_for_socket "$vm"
+kill -0 "$vm" || fail "run after a SIGKILLed QEMU did not start"
 stop_vm "$vm"
-echo "cli: all exit codes as documented; single-instance lock held by QEMU and released on exit"
+echo "cli: all exit codes as documented; single-instance lock held by QEMU and released on SIGTERM and SIGKILL"
