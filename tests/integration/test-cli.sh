@@ -236,6 +236,7 @@ grep -E '^tiny +running ' "$OUT" >/dev/null || fail "list does not show tiny run
 
 stop_vm "$vm"
 # However QEMU ended (here: SIGTERM), the kernel released the lock.
+rm -f "$sock"
 start_vm
 wait_for_socket "$vm"
 kill -0 "$vm" || fail "second run after the first ended did not start"
