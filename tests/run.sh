@@ -18,6 +18,7 @@ run_one() {
 	shift
 	case "$name" in *"${TESTS:-}"*) ;; *) return ;; esac
 	log="$logdir/$name.log"
+	mkdir -p "$(dirname "$log")"
 	start=$(date +%s)
 	"$@" >"$log" 2>&1 </dev/null
 	rc=$?

@@ -74,7 +74,7 @@ mount --bind "$R/etc" /etc
 
 snap() {
 	(
-		cd "$R"
+		cd "$R" || exit 1
 		find . -path ./dev/null -prune -o -printf '%p %y %m %U %G %s %T@ %l\n' | LC_ALL=C sort
 		find . -type f -exec md5sum {} + | LC_ALL=C sort
 	) >"$1"
@@ -114,7 +114,7 @@ restore_conf() {
 BAD="is not a PCI address"
 nl='
 '
-long=$(printf '%4096s' | tr ' ' a)
+long=$(printf "%4096s" "" | tr " " a)
 for arg in "" "0000:01:00.0x" "0000:01:00.8" "0000:01:00" "000:01:00.0" "00000:01:00.0" \
 	"0000:1:00.0" "0000:01:00.0 " " 0000:01:00.0" "0000:01:00.0$nl" "0000:01:0g.0" \
 	"0000:0A:00.0" "../../../../etc/passwd" "0000:01:00.0/../../../../../etc" \

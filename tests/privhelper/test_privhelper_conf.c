@@ -140,6 +140,25 @@ START_TEST(test_parse_long_line)
 }
 END_TEST
 
+/* The example the admin copies must parse, and allow nothing by accident
+ * beyond the two documented functions. */
+START_TEST(test_example_parses)
+{
+	FILE *f = fopen(TOP_SRCDIR "/privhelper/privhelper.conf.example", "re");
+	struct ph_conf c;
+	struct ph_why w = { "" };
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(ph_conf_parse(f, "example", &c, &w) == 0, "%s", w.msg);
+	fclose(f);
+	ck_assert_str_eq(c.group, "vfio");
+	ck_assert_uint_eq(c.n_pci, 2);
+	ck_assert(c.pci[0].pinned && c.pci[1].pinned);
+	ck_assert(!c.pci[0].boot_vga_ok);
+	ck_assert_uint_eq(c.n_disk, 0);
+}
+END_TEST
+
 START_TEST(test_stat_rules)
 {
 	struct stat st = { .st_mode = S_IFREG | 0644, .st_uid = 0 };
@@ -227,6 +246,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_parse_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_parse_long_line);
 	tcase_add_test(tc, test_stat_rules);
+	tcase_add_test(tc, test_example_parses);
 	tcase_add_test(tc, test_usage_parse);
 	tcase_add_test(tc, test_rules_render);
 	suite_add_tcase(s, tc);

@@ -274,9 +274,11 @@ int main(void)
 	tcase_add_test(tc, test_apply_rollback);
 	tcase_add_test(tc, test_apply_already_bound);
 	suite_add_tcase(s, tc);
+	fake_build_template();
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	fake_remove_template();
 	return failed ? 1 : 0;
 }
