@@ -199,7 +199,7 @@ mv "$tmp/uevent" "$R/sys/devices/pci0000:00/0000:00:1d.0/0000:03:00.0/nvme/nvme0
 # ---- 4. command line and privileges
 hostile "unknown subcommand" "unknown subcommand 'frobnicate'" 64 frobnicate
 hostile "no subcommand" "missing subcommand" 64
-hostile "unknown option" "Usage:" 64 --sys=/tmp bind
+hostile "unknown option" "usage: vfio-privhelper" 64 --sys=/tmp bind
 hostile "status with an argument" "status takes no argument" 64 status 0000:01:00.0
 hostile "apply-rules with an argument" "apply-rules takes no argument" 64 apply-rules /dev/sda
 snap "$tmp/before"

@@ -63,7 +63,7 @@ START_TEST(test_parse_good)
 	ck_assert(!c.pci[1].pinned);
 	ck_assert(!c.pci[1].boot_vga_ok);
 	ck_assert_uint_eq(c.n_disk, 3);
-	ck_assert_int_eq(c.disk[0].kind, PH_DISK_BY_ID_NAME);
+	ck_assert_int_eq(c.disk[0].kind, PH_DISK_BY_ID);
 	ck_assert_str_eq(c.disk[0].id, "nvme-Foo_Bar_123-part4");
 	ck_assert_int_eq(c.disk[1].kind, PH_DISK_PARTUUID);
 	ck_assert_int_eq(c.disk[2].kind, PH_DISK_WWN);

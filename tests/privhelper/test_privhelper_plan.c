@@ -196,8 +196,8 @@ START_TEST(test_plan_group)
 	/* asking for the GPU brings its audio function, not the bridge */
 	ck_assert_int_eq(plan(true, "0000:01:00.0", NULL, &p, &w), 0);
 	ck_assert_uint_eq(p.n, 2);
-	ck_assert_str_eq(p.step[0].dev.bdf, "0000:01:00.0");
-	ck_assert_str_eq(p.step[1].dev.bdf, "0000:01:00.1");
+	ck_assert_str_eq(p.dev[0].bdf, "0000:01:00.0");
+	ck_assert_str_eq(p.dev[1].bdf, "0000:01:00.1");
 	/* both asked: no duplicates */
 	ck_assert_int_eq(plan(true, "0000:01:00.1", "0000:01:00.0", &p, &w), 0);
 	ck_assert_uint_eq(p.n, 2);
