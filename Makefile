@@ -175,7 +175,9 @@ SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir sys
 
 INSTALL_RULES := $(wildcard udev-rules/*.rules)
 INSTALL_RULE_EXAMPLES := $(wildcard udev-rules/*.example)
-INSTALL_LIMITS := $(wildcard limits/*.conf)
+# limits/DIR/vfio-launch.conf: templates for /etc/security/limits.d,
+# /etc/systemd/system/user@.service.d and /etc/systemd/user.conf.d
+INSTALL_LIMITS := $(wildcard limits/*/*.conf)
 INSTALL_PROFILES := $(wildcard profiles/*.conf)
 # every file install lays down but the man pages, for uninstall
 INSTALLED = $(BINDIR)/vfio-launch $(SBINDIR)/vfio-privhelper \
@@ -183,7 +185,7 @@ INSTALLED = $(BINDIR)/vfio-launch $(SBINDIR)/vfio-privhelper \
 	$(SYSCONFDIR)/vfio-launch/privhelper.conf.example \
 	$(addprefix $(UDEVRULESDIR)/,$(notdir $(INSTALL_RULES))) \
 	$(addprefix $(PKGDATADIR)/udev-rules/,$(notdir $(INSTALL_RULE_EXAMPLES))) \
-	$(addprefix $(PKGDATADIR)/limits/,$(notdir $(INSTALL_LIMITS))) \
+	$(addprefix $(PKGDATADIR)/,$(INSTALL_LIMITS)) \
 	$(addprefix $(PKGDATADIR)/profiles/,$(notdir $(INSTALL_PROFILES)))
 
 install: all
@@ -199,7 +201,7 @@ install: all
 		$(DESTDIR)$(SYSCONFDIR)/vfio-launch/privhelper.conf.example
 	$(if $(INSTALL_RULES),install -m 0644 $(INSTALL_RULES) $(DESTDIR)$(UDEVRULESDIR)/)
 	$(if $(INSTALL_RULE_EXAMPLES),install -m 0644 $(INSTALL_RULE_EXAMPLES) $(DESTDIR)$(PKGDATADIR)/udev-rules/)
-	$(if $(INSTALL_LIMITS),install -m 0644 $(INSTALL_LIMITS) $(DESTDIR)$(PKGDATADIR)/limits/)
+	for f in $(INSTALL_LIMITS); do install -D -m 0644 $$f $(DESTDIR)$(PKGDATADIR)/$$f || exit 1; done
 	$(if $(INSTALL_PROFILES),install -m 0644 $(INSTALL_PROFILES) $(DESTDIR)$(PKGDATADIR)/profiles/)
 	for m in $(MAN_PAGES); do \
 		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
@@ -208,7 +210,8 @@ install: all
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	for m in $(notdir $(MAN_PAGES)); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$m; done
-	rmdir $(DESTDIR)$(PKGDATADIR)/udev-rules $(DESTDIR)$(PKGDATADIR)/limits \
+	rmdir $(addprefix $(DESTDIR)$(PKGDATADIR)/,$(sort $(dir $(INSTALL_LIMITS)))) \
+		$(DESTDIR)$(PKGDATADIR)/udev-rules $(DESTDIR)$(PKGDATADIR)/limits \
 		$(DESTDIR)$(PKGDATADIR)/profiles $(DESTDIR)$(PKGDATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/vfio-launch 2>/dev/null || true
 

@@ -71,6 +71,10 @@ assert_contains "$D/lib/udev/rules.d/70-vfio-launch.rules" 'SUBSYSTEM=="vfio", K
 grep -v '^#' "$D/usr/local/share/vfio-launch/udev-rules/"*.example | grep -q . &&
 	fail "an optional udev rule is active"
 [ ! -e "$D/etc/security" ] && [ ! -e "$D/etc/systemd" ] || fail "limits installed in force"
+# each template holds its placeholder once per line the README's sed edits
+assert_eq 2 "$(grep -c ' memlock 9437184$' "$D/usr/local/share/vfio-launch/limits/limits.d/vfio-launch.conf")" "limits.d template"
+assert_contains "$D/usr/local/share/vfio-launch/limits/user@.service.d/vfio-launch.conf" "LimitMEMLOCK=9663676416"
+assert_contains "$D/usr/local/share/vfio-launch/limits/user.conf.d/vfio-launch.conf" "DefaultLimitMEMLOCK=9663676416"
 [ ! -e "$D/etc/vfio-launch/privhelper.conf" ] || fail "an allowlist was installed"
 echo "ok - unit, rules, limits templates"
 
@@ -86,7 +90,7 @@ make -s install DESTDIR="$D" PREFIX=/usr SYSCONFDIR=/etc/alt UDEVRULESDIR=/usr/l
 	SYSTEMDUNITDIR=/usr/lib/systemd/system >"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "make install PREFIX=/usr"; }
 for f in /usr/bin/vfio-launch /usr/sbin/vfio-privhelper /usr/lib/udev/rules.d/70-vfio-launch.rules \
 	/usr/lib/systemd/system/vfio-privhelper.service /etc/alt/vfio-launch/privhelper.conf.example \
-	/usr/share/man/man8/vfio-privhelper.8 /usr/share/vfio-launch/limits/95-vfio-launch.conf; do
+	/usr/share/man/man8/vfio-privhelper.8 /usr/share/vfio-launch/limits/limits.d/vfio-launch.conf; do
 	[ -f "$D$f" ] || fail "$f not installed with the overrides"
 done
 assert_contains "$D/usr/lib/systemd/system/vfio-privhelper.service" "ExecStart=/usr/sbin/vfio-privhelper bind"
