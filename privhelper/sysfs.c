@@ -228,7 +228,7 @@ static int fb_busy(void *ctx, int dirfd, const struct dirent *de)
 
 	if (strncmp(de->d_name, "fb", 2) || !all_digits(de->d_name + 2) || strlen(de->d_name) > 12)
 		return 0;
-	snprintf(link, sizeof(link), "%s/device", de->d_name);
+	snprintf(link, sizeof(link), "%.12s/device", de->d_name);
 	if (ph_read_link_name(dirfd, link, t, sizeof(t)) < 0 ||
 	    (strcmp(t, f->bdf) && strncmp(t, "efi-framebuffer", 15) &&
 	     strncmp(t, "simple-framebuffer", 18) && strncmp(t, "vesa-framebuffer", 16)))

@@ -371,4 +371,10 @@ assert_contains "$tmp/out" "ata-ABSENT_DISK_123: not present now"
 [ -z "$(ls -A /etc/udev/rules.d | grep -v '^70-vfio-launch-disks.rules$')" ] || fail "stray file in rules.d"
 echo "ok - apply-rules writes the rule and triggers change uevents"
 assert_eq precious "$(cat "$R/victim/file")" "victim file"
+run_ok --version
+assert_eq "vfio-privhelper 0.1.0" "$(cat "$tmp/out")" "--version"
+run_ok --help
+assert_contains "$tmp/out" "vfio-privhelper bind [BDF...]"
+[ ! -s "$tmp/err" ] || fail "--help wrote to stderr"
+echo "ok - --help and --version"
 echo "all passed"
