@@ -52,6 +52,26 @@ static void fake_setup(void)
 	ck_assert_int_ge(fake_sysfd, 0);
 }
 
+/* For tests that only read: the template itself, opened once per test
+ * case (an unchecked fixture runs in the parent; the forked tests inherit
+ * the fd). Must not be modified. */
+static void fake_open_template(void)
+{
+	char path[128];
+
+	strcpy(fake_root, fake_template);
+	snprintf(path, sizeof(path), "%s/sys", fake_root);
+	fake_sysfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fake_sysfd < 0)
+		abort();
+}
+
+static void fake_close_template(void)
+{
+	close(fake_sysfd);
+	fake_sysfd = -1;
+}
+
 static void fake_teardown(void)
 {
 	char cmd[128];
