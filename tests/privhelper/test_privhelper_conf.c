@@ -233,6 +233,43 @@ START_TEST(test_rules_render)
 }
 END_TEST
 
+/* Random allowlists built from the grammar's own pieces and junk: the
+ * parser returns 0 or -EINVAL, never crashes (run under SANITIZE=1 for
+ * memory errors), and whatever it accepts holds only valid values. */
+START_TEST(test_parse_random)
+{
+	static const char *const pieces[] = {
+		"[helper]", "[pci 0000:01:00.0]", "[pci 0000:01:00.1]", "[disk]", "[pci", "]", "[",
+		"group = vfio", "group =", "id = 10de:1b80", "id = :", "allow-boot-vga = yes",
+		"device = /dev/disk/by-id/a", "device = PARTUUID=ab-12", "device = WWN=0x5",
+		"=", " ", "\t", "#", ";", "\"", "*", "../", "\xff", "0000:01:00.0", "x = y",
+	};
+	char text[1024];
+	unsigned seed = 12345;
+
+	ck_assert_uint_eq(sizeof(pieces) / sizeof(pieces[0]), 26);
+	for (int n = 0; n < 3000; n++) {
+		size_t len = 0;
+		struct ph_conf c;
+		struct ph_why w = { "" };
+		int r, k = (int)(rand_r(&seed) % 12);
+
+		for (int i = 0; i < k; i++) {
+			const char *p = pieces[rand_r(&seed) % (sizeof(pieces) / sizeof(pieces[0]))];
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", p,
+						rand_r(&seed) % 3 ? "\n" : "");
+		}
+		text[len] = '\0';
+		r = parse(text, &c, &w);
+		ck_assert_msg(r == 0 || r == -EINVAL, "r=%d for '%s'", r, text);
+		for (size_t i = 0; r == 0 && i < c.n_pci; i++)
+			ck_assert(ph_bdf_valid(c.pci[i].bdf));
+		for (size_t i = 0; r == 0 && i < c.n_disk; i++)
+			ck_assert(!strpbrk(c.disk[i].id, "\"*?[]/ "));
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("privhelper_conf");
@@ -247,6 +284,7 @@ int main(void)
 	tcase_add_test(tc, test_parse_long_line);
 	tcase_add_test(tc, test_stat_rules);
 	tcase_add_test(tc, test_example_parses);
+	tcase_add_test(tc, test_parse_random);
 	tcase_add_test(tc, test_usage_parse);
 	tcase_add_test(tc, test_rules_render);
 	suite_add_tcase(s, tc);
