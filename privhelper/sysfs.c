@@ -22,19 +22,34 @@ static bool all_digits(const char *s)
 	return *s && strspn(s, "0123456789") == strlen(s);
 }
 
+/* openat a regular file, never through a symlink and never blocking (on a
+ * planted FIFO). Returns the fd, -ELOOP for a symlink (with O_PATH, which
+ * opens the link itself), -EINVAL for another type, or -errno. */
+static int open_reg(int dirfd, const char *name, int flags)
+{
+	int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK), r = 0;
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
+	if (r < 0)
+		close(fd);
+	return r < 0 ? r : fd;
+}
+
 /* Reads a small attribute into buf, trailing newline removed. Returns 0,
- * -ELOOP for a symlink, -EINVAL for a non-regular file, -EFBIG when it does
- * not fit, or -errno. */
+ * -EFBIG when it does not fit, or open_reg's errors. */
 int ph_read_attr(int dirfd, const char *name, char *buf, size_t size)
 {
-	_ph_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
+	_ph_cleanup_close_ int fd = open_reg(dirfd, name, O_RDONLY);
 	ssize_t n;
 
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
+	if (fd < 0)
+		return fd;
 	if ((n = read(fd, buf, size - 1)) < 0)
 		return -errno;
 	if ((size_t)n == size - 1)
@@ -64,30 +79,25 @@ int ph_read_link_name(int dirfd, const char *name, char *buf, size_t size)
 }
 
 /* 0 when name is a regular file a later write can open without following a
- * link; -ELOOP for a symlink, -EINVAL for another type. O_PATH: opening it
- * writes nothing, not even in the tests' fake trees. */
+ * link, else open_reg's errors. O_PATH: nothing is opened for writing, not
+ * even in the tests' fake trees. */
 int ph_check_writable(int dirfd, const char *name)
 {
-	_ph_cleanup_close_ int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
+	int fd = open_reg(dirfd, name, O_PATH);
 
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return -errno;
-	return S_ISLNK(st.st_mode) ? -ELOOP : S_ISREG(st.st_mode) ? 0 : -EINVAL;
+	return fd < 0 ? fd : (close(fd), 0);
 }
 
 /* Writes val in one write(2), as sysfs store methods expect. Returns 0 or
  * -errno. Callers say above each call why that write is safe. */
 int ph_write_attr(int dirfd, const char *name, const char *val)
 {
-	_ph_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_TRUNC);
-	struct stat st;
+	_ph_cleanup_close_ int fd = open_reg(dirfd, name, O_WRONLY | O_TRUNC);
 	size_t len = strlen(val);
 
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
+	if (fd < 0)
+		return fd;
+	errno = 0;
 	return write(fd, val, len) == (ssize_t)len ? 0 : errno ? -errno : -EIO;
 }
 
