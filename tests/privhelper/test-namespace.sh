@@ -144,6 +144,13 @@ hostile "group holding a non-BDF entry" "IOMMU group 16 holds 'evil'" 69 bind 00
 hostile "allowlisted but absent" "0000:0a:00.0: no such PCI device" 69 bind 0000:0a:00.0
 hostile "no IOMMU group" "0000:10:00.0 has no IOMMU group" 69 bind 0000:10:00.0
 hostile "every device, one bad" "IOMMU group 7 also holds 0000:04:00.1" 77 bind
+o=$R/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.1/driver_override
+mv "$o" "$tmp/override"
+mkfifo "$o"
+hostile "a FIFO planted as driver_override (group member)" \
+	"0000:01:00.1: driver_override or snd_hda_intel/unbind is not a regular file" 69 bind 0000:01:00.0
+rm "$o"
+mv "$tmp/override" "$o"
 mv "$R/sys/bus/pci/drivers_probe" "$tmp/drivers_probe"
 ln -s ../../../victim/file "$R/sys/bus/pci/drivers_probe"
 hostile "drivers_probe is a symlink" "drivers_probe is a symlink" 69 bind 0000:01:00.0
