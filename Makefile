@@ -21,7 +21,10 @@ DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
 DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
 DEPS_TEST := check umockdev libumockdev-dev clang socat
-DEPS := $(DEPS_BUILD) $(DEPS_DEMO) $(DEPS_TEST)
+# make install: udev.pc (udevdir) is in 'udev', systemd.pc in 'systemd' on
+# Debian 12 (later releases move systemd.pc to systemd-dev).
+DEPS_INSTALL := udev systemd
+DEPS := $(DEPS_BUILD) $(DEPS_DEMO) $(DEPS_TEST) $(DEPS_INSTALL)
 
 # ------------------------------------------------------------------- flags
 WARNINGS := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
@@ -83,7 +86,7 @@ ifneq ($(HELPER_SRCS),)
 PROGRAMS += $(BUILD)/vfio-privhelper
 endif
 
-.PHONY: all deps check test demo fuzz man clean tests
+.PHONY: all deps check test demo fuzz man clean tests install uninstall
 all: $(PROGRAMS) man
 
 $(BUILD)/obj/launcher/%.o: launcher/%.c
@@ -151,6 +154,66 @@ check: deps
 # Run the tests without the dependency step (already installed).
 test: all tests
 	tests/run.sh
+
+# ---------------------------------------------------------------- install
+# make install [PREFIX=/usr/local] [DESTDIR=] [SYSCONFDIR=/etc]
+#              [UDEVRULESDIR=] [SYSTEMDUNITDIR=]
+# Copies files only: no daemon reload, no groupadd, no enabling, no limits
+# in force (the limits files are templates until the admin puts the figure
+# in; see README "Admin set-up"), no allowlist (only its .example, inert:
+# the helper reads the fixed path /etc/vfio-launch/privhelper.conf). The udev and systemd directories come from
+# udev.pc and systemd.pc, with Debian's paths when pkg-config has none.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+PKGDATADIR ?= $(DATADIR)/vfio-launch
+SYSCONFDIR ?= /etc
+UDEVRULESDIR ?= $(or $(shell $(PKG_CONFIG) --variable=udevdir udev 2>/dev/null),/lib/udev)/rules.d
+SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+
+INSTALL_RULES := $(wildcard udev-rules/*.rules)
+INSTALL_RULE_EXAMPLES := $(wildcard udev-rules/*.example)
+# limits/DIR/vfio-launch.conf: templates for /etc/security/limits.d,
+# /etc/systemd/system/user@.service.d and /etc/systemd/user.conf.d
+INSTALL_LIMITS := $(wildcard limits/*/*.conf)
+INSTALL_PROFILES := $(wildcard profiles/*.conf)
+# every file install lays down but the man pages, for uninstall
+INSTALLED = $(BINDIR)/vfio-launch $(SBINDIR)/vfio-privhelper \
+	$(SYSTEMDUNITDIR)/vfio-privhelper.service \
+	$(SYSCONFDIR)/vfio-launch/privhelper.conf.example \
+	$(addprefix $(UDEVRULESDIR)/,$(notdir $(INSTALL_RULES))) \
+	$(addprefix $(PKGDATADIR)/udev-rules/,$(notdir $(INSTALL_RULE_EXAMPLES))) \
+	$(addprefix $(PKGDATADIR)/,$(INSTALL_LIMITS)) \
+	$(addprefix $(PKGDATADIR)/profiles/,$(notdir $(INSTALL_PROFILES)))
+
+install: all
+	install -D -m 0755 $(BUILD)/vfio-launch $(DESTDIR)$(BINDIR)/vfio-launch
+	install -D -m 0755 $(BUILD)/vfio-privhelper $(DESTDIR)$(SBINDIR)/vfio-privhelper
+	install -d -m 0755 $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
+		$(DESTDIR)$(PKGDATADIR)/udev-rules $(DESTDIR)$(PKGDATADIR)/limits \
+		$(DESTDIR)$(PKGDATADIR)/profiles
+	sed 's|@SBINDIR@|$(SBINDIR)|g' privhelper/vfio-privhelper.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
+	install -D -m 0644 privhelper/privhelper.conf.example \
+		$(DESTDIR)$(SYSCONFDIR)/vfio-launch/privhelper.conf.example
+	$(if $(INSTALL_RULES),install -m 0644 $(INSTALL_RULES) $(DESTDIR)$(UDEVRULESDIR)/)
+	$(if $(INSTALL_RULE_EXAMPLES),install -m 0644 $(INSTALL_RULE_EXAMPLES) $(DESTDIR)$(PKGDATADIR)/udev-rules/)
+	for f in $(INSTALL_LIMITS); do install -D -m 0644 $$f $(DESTDIR)$(PKGDATADIR)/$$f || exit 1; done
+	$(if $(INSTALL_PROFILES),install -m 0644 $(INSTALL_PROFILES) $(DESTDIR)$(PKGDATADIR)/profiles/)
+	for m in $(MAN_PAGES); do \
+		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
+	done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	for m in $(notdir $(MAN_PAGES)); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$m; done
+	rmdir $(addprefix $(DESTDIR)$(PKGDATADIR)/,$(sort $(dir $(INSTALL_LIMITS)))) \
+		$(DESTDIR)$(PKGDATADIR)/udev-rules $(DESTDIR)$(PKGDATADIR)/limits \
+		$(DESTDIR)$(PKGDATADIR)/profiles $(DESTDIR)$(PKGDATADIR) \
+		$(DESTDIR)$(SYSCONFDIR)/vfio-launch 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD)

@@ -74,7 +74,7 @@ mount --bind "$R/etc" /etc
 
 snap() {
 	(
-		cd "$R"
+		cd "$R" || exit 1
 		find . -path ./dev/null -prune -o -printf '%p %y %m %U %G %s %T@ %l\n' | LC_ALL=C sort
 		find . -type f -exec md5sum {} + | LC_ALL=C sort
 	) >"$1"
@@ -114,7 +114,7 @@ restore_conf() {
 BAD="is not a PCI address"
 nl='
 '
-long=$(printf '%4096s' | tr ' ' a)
+long=$(printf "%4096s" "" | tr " " a)
 for arg in "" "0000:01:00.0x" "0000:01:00.8" "0000:01:00" "000:01:00.0" "00000:01:00.0" \
 	"0000:1:00.0" "0000:01:00.0 " " 0000:01:00.0" "0000:01:00.0$nl" "0000:01:0g.0" \
 	"0000:0A:00.0" "../../../../etc/passwd" "0000:01:00.0/../../../../../etc" \
@@ -144,6 +144,13 @@ hostile "group holding a non-BDF entry" "IOMMU group 16 holds 'evil'" 69 bind 00
 hostile "allowlisted but absent" "0000:0a:00.0: no such PCI device" 69 bind 0000:0a:00.0
 hostile "no IOMMU group" "0000:10:00.0 has no IOMMU group" 69 bind 0000:10:00.0
 hostile "every device, one bad" "IOMMU group 7 also holds 0000:04:00.1" 77 bind
+o=$R/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.1/driver_override
+mv "$o" "$tmp/override"
+mkfifo "$o"
+hostile "a FIFO planted as driver_override (group member)" \
+	"0000:01:00.1: driver_override or snd_hda_intel/unbind is not a regular file" 69 bind 0000:01:00.0
+rm "$o"
+mv "$tmp/override" "$o"
 mv "$R/sys/bus/pci/drivers_probe" "$tmp/drivers_probe"
 ln -s ../../../victim/file "$R/sys/bus/pci/drivers_probe"
 hostile "drivers_probe is a symlink" "drivers_probe is a symlink" 69 bind 0000:01:00.0
@@ -199,7 +206,7 @@ mv "$tmp/uevent" "$R/sys/devices/pci0000:00/0000:00:1d.0/0000:03:00.0/nvme/nvme0
 # ---- 4. command line and privileges
 hostile "unknown subcommand" "unknown subcommand 'frobnicate'" 64 frobnicate
 hostile "no subcommand" "missing subcommand" 64
-hostile "unknown option" "Usage:" 64 --sys=/tmp bind
+hostile "unknown option" "usage: vfio-privhelper" 64 --sys=/tmp bind
 hostile "status with an argument" "status takes no argument" 64 status 0000:01:00.0
 hostile "apply-rules with an argument" "apply-rules takes no argument" 64 apply-rules /dev/sda
 snap "$tmp/before"
@@ -368,7 +375,15 @@ assert_eq change "$(cat /sys/class/block/nvme0n1p2/uevent)" "nvme0n1p2 uevent"
 assert_eq change "$(cat /sys/class/block/nvme0n1/uevent)" "nvme0n1 uevent"
 assert_eq "" "$(cat /sys/class/block/nvme0n1p1/uevent)" "nvme0n1p1 untouched"
 assert_contains "$tmp/out" "ata-ABSENT_DISK_123: not present now"
-[ -z "$(ls -A /etc/udev/rules.d | grep -v '^70-vfio-launch-disks.rules$')" ] || fail "stray file in rules.d"
+for f in /etc/udev/rules.d/* /etc/udev/rules.d/.[!.]*; do
+	[ ! -e "$f" ] || [ "$f" = "$F" ] || fail "stray file $f in rules.d"
+done
 echo "ok - apply-rules writes the rule and triggers change uevents"
 assert_eq precious "$(cat "$R/victim/file")" "victim file"
+run_ok --version
+assert_eq "vfio-privhelper 0.1.0" "$(cat "$tmp/out")" "--version"
+run_ok --help
+assert_contains "$tmp/out" "vfio-privhelper bind [BDF...]"
+[ ! -s "$tmp/err" ] || fail "--help wrote to stderr"
+echo "ok - --help and --version"
 echo "all passed"

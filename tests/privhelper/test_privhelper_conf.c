@@ -63,7 +63,7 @@ START_TEST(test_parse_good)
 	ck_assert(!c.pci[1].pinned);
 	ck_assert(!c.pci[1].boot_vga_ok);
 	ck_assert_uint_eq(c.n_disk, 3);
-	ck_assert_int_eq(c.disk[0].kind, PH_DISK_BY_ID_NAME);
+	ck_assert_int_eq(c.disk[0].kind, PH_DISK_BY_ID);
 	ck_assert_str_eq(c.disk[0].id, "nvme-Foo_Bar_123-part4");
 	ck_assert_int_eq(c.disk[1].kind, PH_DISK_PARTUUID);
 	ck_assert_int_eq(c.disk[2].kind, PH_DISK_WWN);
@@ -137,6 +137,25 @@ START_TEST(test_parse_long_line)
 	strcpy(text + 32 + 900, "\n");
 	ck_assert_int_eq(parse(text, &c, &w), -EINVAL);
 	ck_assert_str_eq(w.msg, "test.conf:2: line too long");
+}
+END_TEST
+
+/* The example the admin copies must parse, and allow nothing by accident
+ * beyond the two documented functions. */
+START_TEST(test_example_parses)
+{
+	FILE *f = fopen(TOP_SRCDIR "/privhelper/privhelper.conf.example", "re");
+	struct ph_conf c;
+	struct ph_why w = { "" };
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(ph_conf_parse(f, "example", &c, &w) == 0, "%s", w.msg);
+	fclose(f);
+	ck_assert_str_eq(c.group, "vfio");
+	ck_assert_uint_eq(c.n_pci, 2);
+	ck_assert(c.pci[0].pinned && c.pci[1].pinned);
+	ck_assert(!c.pci[0].boot_vga_ok);
+	ck_assert_uint_eq(c.n_disk, 0);
 }
 END_TEST
 
@@ -214,6 +233,43 @@ START_TEST(test_rules_render)
 }
 END_TEST
 
+/* Random allowlists built from the grammar's own pieces and junk: the
+ * parser returns 0 or -EINVAL, never crashes (run under SANITIZE=1 for
+ * memory errors), and whatever it accepts holds only valid values. */
+START_TEST(test_parse_random)
+{
+	static const char *const pieces[] = {
+		"[helper]", "[pci 0000:01:00.0]", "[pci 0000:01:00.1]", "[disk]", "[pci", "]", "[",
+		"group = vfio", "group =", "id = 10de:1b80", "id = :", "allow-boot-vga = yes",
+		"device = /dev/disk/by-id/a", "device = PARTUUID=ab-12", "device = WWN=0x5",
+		"=", " ", "\t", "#", ";", "\"", "*", "../", "\xff", "0000:01:00.0", "x = y",
+	};
+	char text[1024];
+	unsigned seed = 12345;
+
+	ck_assert_uint_eq(sizeof(pieces) / sizeof(pieces[0]), 26);
+	for (int n = 0; n < 3000; n++) {
+		size_t len = 0;
+		struct ph_conf c;
+		struct ph_why w = { "" };
+		int r, k = (int)(rand_r(&seed) % 12);
+
+		for (int i = 0; i < k; i++) {
+			const char *p = pieces[rand_r(&seed) % (sizeof(pieces) / sizeof(pieces[0]))];
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", p,
+						rand_r(&seed) % 3 ? "\n" : "");
+		}
+		text[len] = '\0';
+		r = parse(text, &c, &w);
+		ck_assert_msg(r == 0 || r == -EINVAL, "r=%d for '%s'", r, text);
+		for (size_t i = 0; r == 0 && i < c.n_pci; i++)
+			ck_assert(ph_bdf_valid(c.pci[i].bdf));
+		for (size_t i = 0; r == 0 && i < c.n_disk; i++)
+			ck_assert(!strpbrk(c.disk[i].id, "\"*?[]/ "));
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("privhelper_conf");
@@ -227,6 +283,8 @@ int main(void)
 	tcase_add_loop_test(tc, test_parse_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_parse_long_line);
 	tcase_add_test(tc, test_stat_rules);
+	tcase_add_test(tc, test_example_parses);
+	tcase_add_test(tc, test_parse_random);
 	tcase_add_test(tc, test_usage_parse);
 	tcase_add_test(tc, test_rules_render);
 	suite_add_tcase(s, tc);

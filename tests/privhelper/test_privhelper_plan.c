@@ -11,17 +11,30 @@
 
 static struct ph_conf conf;
 
-static void setup(void)
+static void load_conf(void)
 {
 	char path[128];
 	struct ph_why w = { "" };
 	FILE *f;
 
-	fake_setup();
 	snprintf(path, sizeof(path), "%s/etc/vfio-launch/privhelper.conf", fake_root);
-	ck_assert_ptr_nonnull(f = fopen(path, "re"));
-	ck_assert_int_eq(ph_conf_parse(f, "fake.conf", &conf, &w), 0);
+	if (!(f = fopen(path, "re")) || ph_conf_parse(f, "fake.conf", &conf, &w) != 0)
+		abort();
 	fclose(f);
+}
+
+/* tests that change the tree get their own copy */
+static void setup(void)
+{
+	fake_setup();
+	load_conf();
+}
+
+/* tests that only read share the template */
+static void setup_ro(void)
+{
+	fake_open_template();
+	load_conf();
 }
 
 START_TEST(test_dev_read)
@@ -171,7 +184,6 @@ static const struct {
 	{ "0000:0a:00.0", NULL, -ENOENT, "no such PCI device" },
 	{ "0000:10:00.0", NULL, -ENODEV, "has no IOMMU group" },
 	{ "0000:11:00.0", NULL, -EIO, "not a PCI address" },
-	{ NULL, NULL, -EPERM, "IOMMU group 0 also holds" }, /* everything: 00:02.0's group */
 };
 
 START_TEST(test_plan_refusals)
@@ -179,12 +191,22 @@ START_TEST(test_plan_refusals)
 	struct ph_plan p;
 	struct ph_why w = { "" };
 
-	ck_assert_uint_eq(sizeof(refusals) / sizeof(refusals[0]), 18);
-	if (!refusals[_i].a)
-		fake_sh("rm sys/kernel/iommu_groups/0/devices/0000:00:02.0 && "
-			"ln -s ../../../../devices/pci0000:00/0000:0b:00.0 sys/kernel/iommu_groups/0/devices/");
+	ck_assert_uint_eq(sizeof(refusals) / sizeof(refusals[0]), 17);
 	ck_assert_int_eq(plan(true, refusals[_i].a, refusals[_i].b, &p, &w), refusals[_i].r);
 	ck_assert_msg(strstr(w.msg, refusals[_i].msg), "%s: got '%s'", refusals[_i].a, w.msg);
+}
+END_TEST
+
+/* no BDF: every allowlisted device, refused as a whole for one bad group */
+START_TEST(test_plan_all_refused)
+{
+	struct ph_plan p;
+	struct ph_why w = { "" };
+
+	fake_sh("rm sys/kernel/iommu_groups/0/devices/0000:00:02.0 && "
+		"ln -s ../../../../devices/pci0000:00/0000:0b:00.0 sys/kernel/iommu_groups/0/devices/");
+	ck_assert_int_eq(plan(true, NULL, NULL, &p, &w), -EPERM);
+	ck_assert_msg(strstr(w.msg, "0000:00:02.0: IOMMU group 0 also holds 0000:0b:00.0"), "%s", w.msg);
 }
 END_TEST
 
@@ -196,8 +218,8 @@ START_TEST(test_plan_group)
 	/* asking for the GPU brings its audio function, not the bridge */
 	ck_assert_int_eq(plan(true, "0000:01:00.0", NULL, &p, &w), 0);
 	ck_assert_uint_eq(p.n, 2);
-	ck_assert_str_eq(p.step[0].dev.bdf, "0000:01:00.0");
-	ck_assert_str_eq(p.step[1].dev.bdf, "0000:01:00.1");
+	ck_assert_str_eq(p.dev[0].bdf, "0000:01:00.0");
+	ck_assert_str_eq(p.dev[1].bdf, "0000:01:00.1");
 	/* both asked: no duplicates */
 	ck_assert_int_eq(plan(true, "0000:01:00.1", "0000:01:00.0", &p, &w), 0);
 	ck_assert_uint_eq(p.n, 2);
@@ -259,24 +281,33 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("privhelper_plan");
-	TCase *tc = tcase_create("plan");
+	TCase *ro = tcase_create("read-only"), *rw = tcase_create("changes the tree");
 	SRunner *sr;
 	int failed;
 
-	tcase_add_checked_fixture(tc, setup, fake_teardown);
-	tcase_add_test(tc, test_dev_read);
-	tcase_add_test(tc, test_dev_read_symlinked_attr);
-	tcase_add_test(tc, test_group_members);
-	tcase_add_test(tc, test_boot_vga);
-	tcase_add_test(tc, test_block_busy);
-	tcase_add_loop_test(tc, test_plan_refusals, 0, (int)(sizeof(refusals) / sizeof(refusals[0])));
-	tcase_add_test(tc, test_plan_group);
-	tcase_add_test(tc, test_apply_rollback);
-	tcase_add_test(tc, test_apply_already_bound);
-	suite_add_tcase(s, tc);
+	/* Check's default 4 s per test is tight for copying a tree on a busy
+	 * machine; a test killed by the timeout leaves its copy behind */
+	tcase_set_timeout(ro, 60);
+	tcase_set_timeout(rw, 60);
+	tcase_add_unchecked_fixture(ro, setup_ro, fake_close_template);
+	tcase_add_test(ro, test_dev_read);
+	tcase_add_test(ro, test_group_members);
+	tcase_add_test(ro, test_block_busy);
+	tcase_add_loop_test(ro, test_plan_refusals, 0, (int)(sizeof(refusals) / sizeof(refusals[0])));
+	tcase_add_test(ro, test_plan_group);
+	tcase_add_checked_fixture(rw, setup, fake_teardown);
+	tcase_add_test(rw, test_dev_read_symlinked_attr);
+	tcase_add_test(rw, test_boot_vga);
+	tcase_add_test(rw, test_plan_all_refused);
+	tcase_add_test(rw, test_apply_rollback);
+	tcase_add_test(rw, test_apply_already_bound);
+	suite_add_tcase(s, ro);
+	suite_add_tcase(s, rw);
+	fake_build_template();
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	fake_remove_template();
 	return failed ? 1 : 0;
 }
