@@ -53,14 +53,14 @@ accel=$(sed -n '/^-accel$/{n;p;}' "$argv" | tr '\n' ' ')
 # Raw QEMU needs the runtime dir the launcher would make, and the umask
 # the launcher runs QEMU with (its ivshmem check refuses a file others
 # can read, and the raw runs create that file too).
-demo_as mkdir -p -m 0700 "${sock%/*}"
+demo_as sh -c 'umask 077; mkdir -p "$1"' sh "${sock%/*}"
 set --
 while IFS= read -r a; do set -- "$@" "$a"; done < "$argv"
 
 raw() { demo_as sh -c 'umask 077; exec "$@"' sh "$qr" "$sock" 60000 "$@" 2>>"$log"; }
 launcher() { demo_as "$qr" "$sock" 60000 "$vl" run --paused "$profile" 2>>"$log"; }
 one() {
-	t=$("$@") || { tail -n 20 "$log"; fail "a run of $1 did not reach QMP"; }
+	t=$("$@") || { tail -n 20 "$log" >&2; fail "a run of $1 did not reach QMP" >&2; }
 	echo "$t"
 }
 
