@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (`make bench`): the time from starting a paused VM (QEMU -S) to
 # its QMP socket answering, for raw QEMU and for the same argv through
-# `vfio-launch run --paused`, in one run, interleaved, BENCH_N (default 10)
+# `vfio-launch run --paused`, in one run, interleaved, BENCH_N (default 20)
 # repetitions each after one warm-up of each. Prints both medians and the
 # ratio. The VM is profiles/demo.conf; raw QEMU gets the argv that
 # `vfio-launch run --dry-run --paused` prints, which is the argv `run
@@ -14,7 +14,7 @@ TOP_SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/demo/demo-env.sh"
 
-n=${BENCH_N:-10}
+n=${BENCH_N:-20}
 qr=$BUILD_DIR/bench/qmp-ready
 [ -x "$VL" ] || fail "$VL is missing: run 'make'"
 [ -x "$qr" ] || fail "$qr is missing: run 'make bench'"
@@ -62,10 +62,11 @@ while IFS= read -r a; do set -- "$@" "$a"; done < "$argv"
 raw() { demo_as sh -c 'umask 077; exec "$@"' sh "$qr" "$sock" 60000 "$@" 2>>"$log"; }
 launcher() { demo_as "$qr" "$sock" 60000 "$vl" run --paused "$profile" 2>>"$log"; }
 one() {
-	t=$("$@") || { tail -n 20 "$log"; fail "a run of $1 did not reach QMP"; }
+	t=$("$@") || { tail -n 20 "$log" >&2; fail "a run of $1 did not reach QMP" >&2; }
 	echo "$t"
 }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 one raw "$@" > /dev/null
 one launcher > /dev/null
 i=0
@@ -87,6 +88,7 @@ raw_med=$1 raw_min=$2 raw_max=$3
 set -- $(stats "$DEMO_WORK/vl.ms")
 vl_med=$1 vl_min=$2 vl_max=$3
 echo "bench: paused VM (-S) start to QMP greeting; profiles/demo.conf, accel ${accel% }, uid $DEMO_UID, $n runs each, interleaved"
+echo "  load average before: $load0 (a shared machine makes the figures noisy; the ratio is what compares)"
 printf '  raw QEMU          median %7.1f ms  (min %.1f, max %.1f)\n' "$raw_med" "$raw_min" "$raw_max"
 printf '  vfio-launch run   median %7.1f ms  (min %.1f, max %.1f)\n' "$vl_med" "$vl_min" "$vl_max"
 awk -v a="$vl_med" -v b="$raw_med" 'BEGIN { printf "  ratio vfio-launch/raw: %.2f (%+.1f ms)\n", a / b, a - b }'

@@ -49,8 +49,8 @@ demo_pulse_ensure
 echo "demo: running 'vfio-launch run $profile' as uid $DEMO_UID, PulseAudio: $DEMO_PULSE server"
 
 # The guest's serial console and the launcher's messages, shown as they
-# come. The launcher execs QEMU, so the pid in qemu.pid is QEMU's (under
-# timeout).
+# come. qemu.pid holds timeout's pid; its child is the launcher, which
+# execs QEMU (same pid), so stopping timeout stops QEMU.
 console=$DEMO_WORK/console.log
 : > "$console"
 [ "$(id -u)" -ne 0 ] || chown "$DEMO_UID" "$console"
