@@ -1380,10 +1380,15 @@ int profile_load_file(FILE *f, const char *path, struct profile **ret_profile,
 	r = ini_parse_stream(reader, &ps, handler, &ps);
 	if (r < 0)
 		fail(&ps, 0, -ENOMEM, "out of memory");
-	else if (r > 0)
-		/* inih's own syntax error (ours would have come first). */
+	else if (r > 0) {
+		/* inih's own syntax error: our handler never fails towards inih,
+		 * so r is the first line inih could not parse. It wins over a
+		 * later error of ours (inih keeps going after it). */
+		if (ps.error && ps.err->line > (unsigned)r)
+			ps.error = 0;
 		fail(&ps, (unsigned)r, -EINVAL,
 		     "expected 'key = value', '[section]' or a comment (';' or '#')");
+	}
 	if (ferror(f))
 		fail(&ps, 0, -EIO, "read error");
 	if (!ps.error)

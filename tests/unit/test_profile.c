@@ -834,6 +834,8 @@ static const struct error_case error_cases[] = {
 	/* First error wins. */
 	{ "[vm]\nmemory = x\ncpus = y\n", 2, "memory", NULL },
 	{ "[usbb]\n[vm]\nmemroy = 1\n", 1, "unknown section", NULL },
+	{ "[vm]\nfoo\nmemroy = 1\n", 2, "expected 'key = value'", NULL },
+	{ "[vm]\nmemroy = 1\nfoo\n", 2, "unknown key 'memroy'", NULL },
 };
 
 START_TEST(test_errors)
@@ -861,7 +863,7 @@ END_TEST
 
 START_TEST(test_error_table_size)
 {
-	ck_assert_uint_eq(ELEMENTSOF(error_cases), 146);
+	ck_assert_uint_eq(ELEMENTSOF(error_cases), 148);
 }
 END_TEST
 
