@@ -18,9 +18,9 @@ WERROR ?= 1
 # ones (apt-get as root, through sudo otherwise).
 DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
 	libpci-dev libpulse-dev libinih-dev scdoc
-DEPS_DEMO := qemu-system-x86 ovmf busybox-static pulseaudio pulseaudio-utils \
+DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
-DEPS_TEST := check umockdev libumockdev-dev clang
+DEPS_TEST := check umockdev libumockdev-dev clang socat
 DEPS := $(DEPS_BUILD) $(DEPS_DEMO) $(DEPS_TEST)
 
 # ------------------------------------------------------------------- flags
@@ -70,6 +70,9 @@ HELPER_TEST_SRCS := $(wildcard tests/privhelper/test_*.c)
 HELPER_TEST_BINS := $(HELPER_TEST_SRCS:tests/privhelper/%.c=$(BUILD)/tests/%)
 TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -iquote launcher -DTOP_SRCDIR=\"$(CURDIR)\"
 TEST_LIBS = $(call pc_libs,$(TEST_PKGS))
+# The helper's suites see only privhelper/ (no -Ilauncher: the helper stands
+# alone, and launcher/check.h would shadow Check's <check.h>).
+HELPER_TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -DTOP_SRCDIR=\"$(CURDIR)\"
 
 # --------------------------------------------------------------- man pages
 MAN_SRCS := $(wildcard launcher/*.scd privhelper/*.scd)
@@ -112,8 +115,11 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/liblauncher.a
 
 $(BUILD)/tests/test_privhelper_%: tests/privhelper/test_privhelper_%.c $(BUILD)/libprivhelper.a
 	@mkdir -p $(@D)
-	$(CC) $(HELPER_CFLAGS) -iquote privhelper $(TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(HELPER_CFLAGS) -iquote privhelper $(HELPER_TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/libprivhelper.a $(HELPER_LIBS) $(TEST_LIBS)
+
+# test_usb runs against a umockdev testbed (libumockdev + its preload).
+$(BUILD)/tests/test_usb: TEST_PKGS += umockdev-1.0
 
 tests: $(PROGRAMS) $(UNIT_BINS) $(HELPER_TEST_BINS)
 
@@ -171,5 +177,34 @@ fuzz: $(BUILD)/fuzz/fuzz_profile
 
 clean:
 	rm -rf $(BUILD)
+
+# ------------------------------------------------------- demo, guest, bench
+# The demo guest (tests/guest/): a kernel (the host's own when readable,
+# else Debian's, downloaded and unpacked) and a busybox initramfs whose
+# /init reports the guest's PCI devices and writes a pattern into ivshmem.
+# The integration test (tests/integration/test-demo.sh) boots it too.
+GUEST := $(BUILD)/guest/vmlinuz $(BUILD)/guest/initramfs.cpio.gz
+BENCH_BINS := $(BUILD)/bench/qmp-ready
+.PHONY: guest bench
+
+guest: $(GUEST)
+$(BUILD)/guest/vmlinuz: | tests/guest/mkguest.sh
+	sh tests/guest/mkguest.sh $(@D) kernel
+$(BUILD)/guest/initramfs.cpio.gz: tests/guest/init tests/guest/mkguest.sh
+	sh tests/guest/mkguest.sh $(@D) initramfs
+
+$(BUILD)/bench/%: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $<
+
+tests: $(GUEST) $(BENCH_BINS)
+
+# Recursive for the same reason as check: deps first.
+demo: deps
+	$(MAKE) all guest
+	sh tests/demo/run-demo.sh
+
+bench: all $(GUEST) $(BENCH_BINS)
+	sh tests/bench/launch.sh
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

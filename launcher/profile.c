@@ -1046,6 +1046,8 @@ static int begin_section(struct parser *ps, const char *header)
 			p->line_audio = ps->line;
 			p->audio_backend = AUDIO_PULSE;
 		}
+		if (sec == SEC_USB)
+			p->usb_enabled = true;
 		if (sec == SEC_LG && !p->line_lg) {
 			p->line_lg = ps->line;
 			p->lg_enabled = true;

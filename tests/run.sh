@@ -18,6 +18,7 @@ run_one() {
 	shift
 	case "$name" in *"${TESTS:-}"*) ;; *) return ;; esac
 	log="$logdir/$name.log"
+	mkdir -p "${log%/*}" # "integration/test-x" logs go to a subdirectory
 	start=$(date +%s)
 	"$@" >"$log" 2>&1 </dev/null
 	rc=$?

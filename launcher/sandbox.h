@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The box QEMU runs in (DESIGN.md, pipeline stage 6 "confine"), set up by
+ * the launcher just before execve so that it covers QEMU from its first
+ * instruction. Two halves, minijail-style:
+ *
+ *   sandbox_policy_build   pure: profile x check_ctx x vm_paths x environ
+ *                          -> struct sandbox_policy (what to keep, what to
+ *                          allow); unit-tested.
+ *   sandbox_apply          the side effects, in the order the issue and
+ *                          STYLE.md fix: close fds, environment, rlimits,
+ *                          capabilities, no_new_privs, Landlock, seccomp.
+ *
+ * QEMU's own -sandbox (rendered by render.c) adds its post-start
+ * restrictions on top.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "landlock.h"
+#include "profile.h"
+#include "seccomp_filter.h"
+#include "util.h"
+
+struct check_ctx;
+struct vm_paths;
+
+struct sandbox_policy {
+	enum sandbox_mode mode;  /* SANDBOX_OFF: only rlimits are applied */
+
+	/* Step 2: the environment QEMU gets, "NAME=value" each, picked from
+	 * the launcher's by the allowlist in sandbox.c (env_allowed). */
+	struct strv env;
+
+	/* Step 3: RLIMIT_MEMLOCK soft and hard limit in bytes (0: leave the
+	 * limits as they are: no VFIO); RLIMIT_CORE is always set to 0. */
+	uint64_t memlock_bytes;
+
+	/* Step 6: Landlock rules; paths point into rule_paths. */
+	struct landlock_rule *rules;
+	size_t n_rules;
+	size_t cap_rules;
+	struct strv rule_paths;
+	bool landlock_handle_net; /* no user-mode network: TCP denied */
+	bool landlock_scope;      /* no display: abstract sockets, signals */
+
+	/* Step 7. */
+	struct seccomp_options seccomp;
+};
+
+/*
+ * Builds the policy for profile p as checked into ctx (ctx->qemu_path,
+ * rw_paths, ro_paths, accel, memlock_bytes) with the VM's paths (runtime
+ * dir, OVMF VARS copy) and the launcher's environment envp (NULL-
+ * terminated). Pure: reads nothing but its arguments. Returns 0 with
+ * *ret filled (free with sandbox_policy_clear), -ENOMEM, or -EINVAL when
+ * a path given is not absolute.
+ */
+int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
+			 const struct vm_paths *paths, char *const *envp,
+			 struct sandbox_policy *ret);
+void sandbox_policy_clear(struct sandbox_policy *pol);
+
+/* true when the environment variable NAME (no '=') may reach QEMU;
+ * display says whether the profile enables a display, audio whether it
+ * has PulseAudio. Pure; exposed for the unit test. */
+bool sandbox_env_allowed(const char *name, bool display, bool audio);
+
+/*
+ * Parses the CapInh, CapPrm, CapEff and CapAmb lines of a
+ * /proc/PID/status text into ret[0..3]. Returns 0, or -EINVAL when one
+ * is missing or malformed. Pure.
+ */
+int sandbox_parse_status_caps(const char *status, uint64_t ret[4]);
+
+/* What sandbox_apply did, for the command layer to log. */
+struct sandbox_result {
+	int landlock_abi;        /* 0: Landlock unavailable (WARN); else ABI */
+	const char *failed_step; /* on error: "close fds", "landlock", ... */
+	const char *failed_path; /* on a Landlock path error: the path */
+};
+
+/*
+ * Confines the calling process in the order documented in sandbox.c.
+ * keep_fds are descriptors (besides 0, 1, 2) handed to QEMU on purpose,
+ * such as the single-instance lock; their FD_CLOEXEC is cleared. The
+ * environment is replaced (environ) so a following execv() passes it.
+ * Returns 0, or -errno on the first failing step (ret->failed_step says
+ * which): the process is then partly confined and must not exec QEMU,
+ * only exit (fail closed). -EOPNOTSUPP: no Landlock and sandbox =
+ * strict. For SANDBOX_OFF only the rlimits are set.
+ */
+int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
+		  size_t n_keep_fds, struct sandbox_result *ret);

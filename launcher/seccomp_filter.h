@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * (Named seccomp_filter.h, not seccomp.h: with -Ilauncher, as the tests
+ * build, the latter would shadow libseccomp's <seccomp.h>.)
+ *
+ * QEMU's seccomp filter (the last step of the box, sandbox.c): a deny list
+ * of what a VMM never needs, native architecture only. The rule table is
+ * data (seccomp_rules[]) so that it can be reviewed, unit-tested and
+ * printed (`vfio-launch seccomp PROFILE`) without loading anything.
+ *
+ * Source of the syscall semantics: seccomp(2), clone(2), ioctl_tty(2),
+ * libseccomp's seccomp_rule_add(3) and seccomp_attr_set(3) (2.5.4).
+ */
+#pragma once
+
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One argument test, as libseccomp's struct scmp_arg_cmp. */
+struct seccomp_arg_spec {
+	unsigned arg;        /* argument index, 0-5 */
+	enum scmp_compare op;
+	uint64_t datum_a;    /* value, or mask for SCMP_CMP_MASKED_EQ */
+	uint64_t datum_b;    /* value for SCMP_CMP_MASKED_EQ */
+};
+
+/* One deny rule: the syscall (libseccomp's name), its action, up to two
+ * argument tests (all must match: libseccomp ANDs them) and why. */
+struct seccomp_rule_spec {
+	const char *syscall;
+	uint32_t action;     /* SCMP_ACT_KILL_PROCESS or SCMP_ACT_ERRNO(e) */
+	unsigned n_args;
+	struct seccomp_arg_spec args[2];
+};
+
+/* The deny list, in the order it is added. seccomp_n_rules entries. */
+extern const struct seccomp_rule_spec seccomp_rules[];
+extern const size_t seccomp_n_rules;
+
+/* What the profile changes in the filter. */
+struct seccomp_options {
+	/* Set the filter's log flag (SECCOMP_FILTER_FLAG_LOG): EPERM/ENOSYS
+	 * denials are then audit-logged too, not only the kills. Off by
+	 * default: glibc's clone3 probe would log on every thread start. */
+	bool log_all;
+};
+
+/*
+ * Builds the filter: default action ALLOW, bad architecture (x32 through
+ * the native ABI's syscall bit, i386 through int 0x80, anything not
+ * native) KILL_PROCESS, SCMP_FLTATR_CTL_OPTIMIZE 2 (binary tree), the
+ * rules of seccomp_rules[]. Nothing is loaded. Returns 0 with *ret owning
+ * the context (seccomp_release, or _cleanup_seccomp_), -ENOMEM, or
+ * -EINVAL when a rule names a syscall libseccomp does not know (fail
+ * closed: a typo in the table is an error, not a hole).
+ */
+int seccomp_filter_build(const struct seccomp_options *opt, scmp_filter_ctx *ret);
+
+/* Loads a built filter into the calling thread (all threads: TSYNC).
+ * Returns 0 or -errno. */
+int seccomp_filter_load(scmp_filter_ctx ctx);
+
+/* The filter as libseccomp's pseudo filter code / raw BPF, to fd.
+ * Returns 0 or -errno. */
+int seccomp_filter_export_pfc(scmp_filter_ctx ctx, int fd);
+int seccomp_filter_export_bpf(scmp_filter_ctx ctx, int fd);
+
+static inline void seccomp_releasep(scmp_filter_ctx *ctx)
+{
+	if (*ctx)
+		seccomp_release(*ctx);
+}
+#define _cleanup_seccomp_ __attribute__((cleanup(seccomp_releasep)))
