@@ -111,6 +111,7 @@ START_TEST(test_defaults)
 	ck_assert(p->audio_required);
 	ck_assert_uint_eq(p->line_audio, 0);
 	ck_assert_uint_eq(p->n_usb, 0);
+	ck_assert(!p->usb_enabled);
 	ck_assert(!p->lg_enabled);
 	ck_assert_str_eq(p->lg_path, "/dev/shm/looking-glass");
 	ck_assert_uint_eq(p->lg_size, 0);
@@ -410,6 +411,17 @@ START_TEST(test_usb)
 	ck_assert_uint_eq(p->usb[3].product_id, 0xc52b);
 	ck_assert_uint_eq(p->usb[3].line, 5);
 	ck_assert_str_eq(p->usb[4].hostport, "4"); /* leading zero normalised */
+	ck_assert(p->usb_enabled);
+}
+END_TEST
+
+/* An empty [usb] still asks for the USB controller. */
+START_TEST(test_usb_empty_section)
+{
+	_cleanup_profile_ struct profile *p = load_ok("[vm]\n[usb]\n");
+	ck_assert(p->usb_enabled);
+	ck_assert_uint_eq(p->n_usb, 0);
+	ck_assert_ptr_null(p->usb);
 }
 END_TEST
 
@@ -1206,6 +1218,7 @@ int main(void)
 	tcase_add_test(tc, test_disk_keys_per_disk);
 	tcase_add_test(tc, test_audio);
 	tcase_add_test(tc, test_usb);
+	tcase_add_test(tc, test_usb_empty_section);
 	tcase_add_test(tc, test_looking_glass);
 	tcase_add_test(tc, test_input);
 	tcase_add_test(tc, test_input_grab_toggle_values);
