@@ -18,7 +18,9 @@
  *    (INI_CALL_HANDLER_ON_NEW_SECTION is 0), yet an empty [looking-glass]
  *    or [disk NAME] matters; the reader sees every "[...]" header first;
  *  - its line buffer is fixed (INI_MAX_LINE, 200 bytes): a longer line
- *    would silently be cut in two, so the reader rejects it instead.
+ *    would silently be cut in two, so the reader splits a long
+ *    "key = value" line itself, exactly as inih would, and hands it to
+ *    the handler (long_line()).
  * inih still splits "key = value", strips whitespace and inline comments
  * (" ;" after a value; "#" and ";" at the start of a line) and reports
  * syntax errors (a line with no '=').
@@ -1083,6 +1085,57 @@ static int begin_section(struct parser *ps, const char *header)
 
 /* -------------------------------------------------------------- reading */
 
+#define SYNTAX_ERROR "expected 'key = value', '[section]' or a comment (';' or '#')"
+
+static int handler(void *user, const char *section, const char *name, const char *value);
+
+/* inih's find_chars_or_comment() (ini.c, r55): the first of chars, or the
+ * start of an inline comment, a ';' preceded by whitespace. */
+static char *find_chars_or_comment(char *s, const char *chars)
+{
+	bool was_space = false;
+
+	while (*s && (!chars || !strchr(chars, *s)) && !(was_space && *s == ';')) {
+		was_space = isspace((unsigned char)*s);
+		s++;
+	}
+	return s;
+}
+
+static void rstrip(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+/*
+ * A key = value line longer than inih's line buffer (INI_MAX_LINE, 200
+ * bytes in Debian's build): split as ini_parse_stream() does (r55: name up
+ * to the first '=' or ':', inline comment cut, both sides stripped) and
+ * handed to the handler directly; inih then sees an empty line. Long
+ * kernel command lines and -smbios arguments need this.
+ */
+static void long_line(struct parser *ps, char *s)
+{
+	char *end = find_chars_or_comment(s, "=:"), *value;
+
+	if (*end != '=' && *end != ':') {
+		fail(ps, ps->line, -EINVAL, SYNTAX_ERROR);
+		return;
+	}
+	*end = '\0';
+	rstrip(s);
+	value = end + 1;
+	end = find_chars_or_comment(value, NULL);
+	*end = '\0';
+	while (isspace((unsigned char)*value))
+		value++;
+	rstrip(value);
+	handler(ps, NULL, s, value);
+}
+
 /*
  * The ini_reader: one physical line per call (see the comment at the top).
  * Counts lines, strips leading whitespace and a UTF-8 BOM, rejects NUL
@@ -1109,10 +1162,13 @@ static char *reader(char *str, int num, void *stream)
 		s[--n] = '\0';
 	while (isspace((unsigned char)*s))
 		s++, n--;
-	/* inih needs room for the line, a newline and the terminator. */
+	/* inih needs room for the line, a newline and the terminator; a
+	 * longer key = value line is split here, the way inih would. */
 	if (num < 3 || n > num - 3) {
-		fail(ps, ps->line, -EINVAL, "line is too long (%zd characters; at most %d)", n,
-		     num < 3 ? 0 : num - 3);
+		if (*s == '[')
+			fail(ps, ps->line, -EINVAL, "section header is too long");
+		else if (*s != ';' && *s != '#')
+			long_line(ps, s);
 		str[0] = '\0';
 		return str;
 	}
@@ -1388,8 +1444,7 @@ int profile_load_file(FILE *f, const char *path, struct profile **ret_profile,
 		 * later error of ours (inih keeps going after it). */
 		if (ps.error && ps.err->line > (unsigned)r)
 			ps.error = 0;
-		fail(&ps, (unsigned)r, -EINVAL,
-		     "expected 'key = value', '[section]' or a comment (';' or '#')");
+		fail(&ps, (unsigned)r, -EINVAL, SYNTAX_ERROR);
 	}
 	if (ferror(f))
 		fail(&ps, 0, -EIO, "read error");
