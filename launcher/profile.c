@@ -33,6 +33,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -55,6 +56,7 @@
 #define USB_MAX_DEPTH 7 /* USB 2.0/3.x: at most 7 tiers, hub ports 1-31 */
 #define USB_MAX_BUS 255
 #define USB_MAX_PORT 31
+#define LINE_MAX_LEN 65536 /* line buffer bound, with the newline and NUL */
 
 enum section {
 	SEC_NONE = -1,
@@ -1141,15 +1143,54 @@ static void long_line(struct parser *ps, char *s)
  * Counts lines, strips leading whitespace and a UTF-8 BOM, rejects NUL
  * bytes and lines that would not fit inih's buffer, and starts sections.
  */
+/*
+ * Reads one line (with its '\n', if any) into ps->buf. Returns its length,
+ * 0 at the end of the file, -E2BIG for a line longer than LINE_MAX_LEN
+ * (a profile is text; /dev/zero is not) or -ENOMEM.
+ */
+static ssize_t read_line(struct parser *ps)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(ps->f)) != EOF) {
+		if (n + 2 > ps->buf_size) {
+			size_t size = ps->buf_size ? ps->buf_size * 2 : 256;
+			char *b;
+			if (size > LINE_MAX_LEN)
+				return -E2BIG;
+			b = realloc(ps->buf, size);
+			if (!b)
+				return -ENOMEM;
+			ps->buf = b;
+			ps->buf_size = size;
+		}
+		ps->buf[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (n > 0)
+		ps->buf[n] = '\0';
+	return (ssize_t)n;
+}
+
 static char *reader(char *str, int num, void *stream)
 {
 	struct parser *ps = stream;
-	ssize_t n = getline(&ps->buf, &ps->buf_size, ps->f);
+	ssize_t n = read_line(ps);
 	char *s;
 
-	if (n < 0)
-		return NULL;
+	if (n == 0 || ps->error)
+		return NULL; /* the end, or an error already: stop reading */
 	ps->line++;
+	if (n < 0) {
+		if (n == -E2BIG)
+			fail(ps, ps->line, -EINVAL, "line is too long (more than %d bytes)",
+			     LINE_MAX_LEN - 2);
+		else
+			oom(ps);
+		return NULL;
+	}
 	s = ps->buf;
 	if (ps->line == 1 && startswith(s, "\xEF\xBB\xBF"))
 		s += 3, n -= 3;
@@ -1465,7 +1506,13 @@ int profile_load(const char *path, struct profile **ret_profile,
 		 struct profile_error *ret_error)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	struct stat st;
 
+	if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		f = NULL;
+		errno = EISDIR;
+	}
 	if (!f) {
 		int r = -errno;
 		if (ret_error) {

@@ -953,6 +953,25 @@ START_TEST(test_load_missing_file)
 	ck_assert_str_eq(err.file, "/nonexistent/vfio-launch-test.conf");
 	ck_assert_uint_eq(err.line, 0);
 	ck_assert_ptr_nonnull(strstr(err.message, "cannot open"));
+
+	ck_assert_int_eq(profile_load(TOP_SRCDIR "/profiles", &p, &err), -EISDIR);
+	ck_assert_ptr_eq(p, (struct profile *)0x1);
+	ck_assert_ptr_nonnull(strstr(err.message, "directory"));
+}
+END_TEST
+
+/* A line without end (here 100 KiB without a newline) is refused, not
+ * read into memory without bound. */
+START_TEST(test_endless_line)
+{
+	size_t len = 100 * 1024;
+	_cleanup_free_ char *text = malloc(len + 1);
+
+	ck_assert_ptr_nonnull(text);
+	memcpy(text, "[vm]\nappend = ", 14);
+	memset(text + 14, 'a', len - 14);
+	text[len] = '\0';
+	expect_error(text, 2, "line is too long (more than 65534 bytes)");
 }
 END_TEST
 
@@ -1263,6 +1282,7 @@ int main(void)
 	tcase_add_test(tc, test_long_lines);
 	tcase_add_test(tc, test_error_format);
 	tcase_add_test(tc, test_load_missing_file);
+	tcase_add_test(tc, test_endless_line);
 	tcase_add_test(tc, test_example_profiles);
 	tcase_add_test(tc, test_example_win10);
 	tcase_add_test(tc, test_fixtures);
