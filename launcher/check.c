@@ -14,6 +14,14 @@
 #include <unistd.h>
 
 #include "accel.h"
+#include "audio.h"
+#include "disk.h"
+#include "evdev.h"
+#include "host.h"
+#include "ivshmem.h"
+#include "memlock.h"
+#include "usb.h"
+#include "vfio.h"
 #include "cleanup.h"
 #include "paths.h"
 
@@ -199,29 +207,14 @@ void check_profile(const struct profile *p, struct check_ctx *ctx, struct findin
 
 	/* ---- host resources (issue 3): one call each, in this order.
 	 * Each module's engineer adds the call on its own line here. ---- */
-	/* memlock_check(p, ctx, f); */
-	/* vfio_check(p, ctx, f); */
-	/* disk_check(p, ctx, f); */
-	/* audio_check(p, ctx, f); */
-	/* usb_check(p, ctx, f); */
-	/* ivshmem_check(p, ctx, f); */
-	/* evdev_check(p, ctx, f); */
-}
-
-void check_host(struct check_ctx *ctx, struct findings *f)
-{
-	/* ---- baseline: /dev/kvm (issue 2) ---- */
-	int r = kvm_probe(ctx->devfs);
-
-	if (r == 0)
-		finding_pass(f, "kvm", "%s/kvm works (API 12, a VM can be created)", ctx->devfs);
-	else
-		finding_warn(f, "kvm", kvm_fix(r), "%s/kvm is not usable: %s; VMs fall back to TCG",
-			     ctx->devfs,
-			     r == -EPROTO ? "unexpected KVM API version" : strerror(-r));
-
-	/* ---- host checks (issue 3, host engineer): virtualization,
-	 * IOMMU, interrupt remapping, vfio modules, hugepages ---- */
+	memlock_check(p, ctx, f);
+	vfio_check(p, ctx, f);
+	disk_check(p, ctx, f);
+	audio_check(p, ctx, f);
+	usb_check(p, ctx, f);
+	ivshmem_check(p, ctx, f);
+	evdev_check(p, ctx, f);
+	hugepages_check(p, ctx, f);
 }
 
 void check_ctx_render_env(const struct check_ctx *ctx, const struct vm_paths *paths,
