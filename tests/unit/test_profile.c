@@ -1222,7 +1222,27 @@ START_TEST(test_readme_documents_every_key)
 		char row[128];
 		snprintf(row, sizeof(row), "| `[%.31s]` | `%.31s` |", doc_section(rows[i].section),
 			 rows[i].key);
-		ck_assert_msg(strstr(start, row), "README profile table lacks: %s", row);
+		const char *r = strstr(start, row);
+		ck_assert_msg(r, "README profile table lacks: %s", row);
+
+		/* The row's value syntax and default are the table's. */
+		_cleanup_free_ char *line = strndup(r, strcspn(r, "\n"));
+		char want[160];
+		size_t w = 0;
+		want[w++] = '`';
+		for (const char *c = rows[i].type; *c && w < sizeof(want) - 3; c++) {
+			if (*c == '|')
+				want[w++] = '\\';
+			want[w++] = *c;
+		}
+		want[w++] = '`';
+		want[w] = '\0';
+		ck_assert_msg(strstr(line, want), "README row for %s lacks %s", rows[i].key, want);
+		if (strcmp(rows[i].def, "-") != 0 && rows[i].def[0] != '(') {
+			snprintf(want, sizeof(want), "| `%.60s` |", rows[i].def);
+			ck_assert_msg(strstr(line, want), "README row for %s lacks the default %s",
+				      rows[i].key, want);
+		}
 	}
 }
 END_TEST
@@ -1245,6 +1265,24 @@ START_TEST(test_manpage_documents_every_key)
 		const char *e = strstr(h, entry);
 		ck_assert_msg(e && (!next || e < next), "man page lacks %s under %s", entry + 1,
 			      heading + 1);
+
+		/* The entry (up to the next entry or heading), unescaped, states
+		 * the table's default as "Default: *X*" or "Default: _X_". */
+		if (strcmp(rows[i].def, "-") == 0 || rows[i].def[0] == '(')
+			continue;
+		const char *stop = strstr(e + 1, "\n*");
+		if (!stop || (next && next < stop))
+			stop = next ? next : e + strlen(e);
+		char text[2048], bold[96], ital[96];
+		size_t t = 0;
+		for (const char *c = e; c < stop && t < sizeof(text) - 1; c++)
+			if (*c != '\\')
+				text[t++] = *c;
+		text[t] = '\0';
+		snprintf(bold, sizeof(bold), "Default: *%.60s*", rows[i].def);
+		snprintf(ital, sizeof(ital), "Default: _%.60s_", rows[i].def);
+		ck_assert_msg(strstr(text, bold) || strstr(text, ital),
+			      "man page entry %s does not say %s", entry + 1, bold);
 	}
 }
 END_TEST
