@@ -33,8 +33,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (p->lg_enabled && !p->lg_size && !p->lg_width) ||
 		    (p->n_qemu_extra && p->qemu_extra[p->n_qemu_extra] != NULL))
 			abort();
+		/* Every path is stored absolute. */
+		const char *paths[] = { p->file, p->ovmf_code, p->ovmf_vars, p->kernel,
+					p->initrd, p->lg_path, p->audio_server };
+		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+			if (paths[i] && paths[i][0] != '/')
+				abort();
 		for (size_t i = 0; i < p->n_disks; i++)
-			if (!p->disks[i].path || p->disks[i].path[0] != '/')
+			if (!p->disks[i].path || p->disks[i].path[0] != '/' ||
+			    (p->disks[i].media == DISK_MEDIA_CDROM && !p->disks[i].readonly))
+				abort();
+		for (size_t i = 0; i < p->n_pci; i++)
+			if (strlen(p->pci[i].bdf) != 12 ||
+			    (p->pci[i].romfile && p->pci[i].romfile[0] != '/'))
+				abort();
+		for (size_t i = 0; i < p->n_evdev; i++)
+			if (p->evdev[i].path[0] != '/')
 				abort();
 		profile_free(p);
 	} else if (err.message[0] == '\0') {

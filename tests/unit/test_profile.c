@@ -960,6 +960,22 @@ START_TEST(test_load_missing_file)
 }
 END_TEST
 
+/* A stream that cannot be read (here: opened for writing only). */
+START_TEST(test_read_error)
+{
+	struct profile *p = (struct profile *)0x1;
+	struct profile_error err;
+	_cleanup_fclose_ FILE *f = fopen("/dev/null", "we");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(profile_load_file(f, PATH, &p, &err), -EIO);
+	ck_assert_ptr_eq(p, (struct profile *)0x1);
+	ck_assert_str_eq(err.file, PATH);
+	ck_assert_uint_eq(err.line, 0);
+	ck_assert_str_eq(err.message, "read error");
+}
+END_TEST
+
 /* A line without end (here 100 KiB without a newline) is refused, not
  * read into memory without bound. */
 START_TEST(test_endless_line)
@@ -1321,6 +1337,7 @@ int main(void)
 	tcase_add_test(tc, test_error_format);
 	tcase_add_test(tc, test_load_missing_file);
 	tcase_add_test(tc, test_endless_line);
+	tcase_add_test(tc, test_read_error);
 	tcase_add_test(tc, test_example_profiles);
 	tcase_add_test(tc, test_example_win10);
 	tcase_add_test(tc, test_fixtures);
