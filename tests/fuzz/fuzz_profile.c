@@ -27,21 +27,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f)
 		return 0;
 	if (profile_load_file(f, "/fuzz/vms/profile.conf", &p, &err) == 0) {
-		/* The documented invariants of a successfully parsed profile. */
+		/* The documented invariants of a successfully parsed profile.
+		 */
 		if (!p->name || !*p->name || !p->file || p->cpus == 0 ||
-		    (p->sockets && p->cpus != p->sockets * p->cores * p->threads) ||
+		    (p->sockets &&
+		     p->cpus != p->sockets * p->cores * p->threads) ||
 		    (p->lg_enabled && !p->lg_size && !p->lg_width) ||
 		    (p->n_qemu_extra && p->qemu_extra[p->n_qemu_extra] != NULL))
 			abort();
 		/* Every path is stored absolute. */
-		const char *paths[] = { p->file, p->ovmf_code, p->ovmf_vars, p->kernel,
-					p->initrd, p->lg_path, p->audio_server };
+		const char *paths[] = {
+		    p->file,   p->ovmf_code, p->ovmf_vars,   p->kernel,
+		    p->initrd, p->lg_path,   p->audio_server};
 		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 			if (paths[i] && paths[i][0] != '/')
 				abort();
 		for (size_t i = 0; i < p->n_disks; i++)
 			if (!p->disks[i].path || p->disks[i].path[0] != '/' ||
-			    (p->disks[i].media == DISK_MEDIA_CDROM && !p->disks[i].readonly))
+			    (p->disks[i].media == DISK_MEDIA_CDROM &&
+			     !p->disks[i].readonly))
 				abort();
 		for (size_t i = 0; i < p->n_pci; i++)
 			if (strlen(p->pci[i].bdf) != 12 ||
