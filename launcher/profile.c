@@ -21,9 +21,12 @@
  *    would silently be cut in two, so the reader splits a long
  *    "key = value" line itself, exactly as inih would, and hands it to
  *    the handler (long_line()).
- * inih still splits "key = value", strips whitespace and inline comments
- * (" ;" after a value; "#" and ";" at the start of a line) and reports
- * syntax errors (a line with no '=').
+ *  - the reader also refuses NUL bytes and lines over 64 KiB, so a binary
+ *    file or /dev/zero is an error, not an unbounded read.
+ * inih still splits "key = value" (or "key: value"), strips whitespace and
+ * inline comments (" ;" after a value; "#" and ";" at the start of a line)
+ * and reports syntax errors (a line with neither '=' nor ':'). It delivers
+ * every occurrence of a repeated key; the table says which keys may repeat.
  */
 #include "profile.h"
 
