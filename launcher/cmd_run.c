@@ -28,6 +28,7 @@
 #include "cleanup.h"
 #include "commands.h"
 #include "findings.h"
+#include "ivshmem.h"
 #include "paths.h"
 #include "prepare.h"
 #include "profile.h"
@@ -361,6 +362,43 @@ static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx
 	return r == -EACCES || r == -EPERM ? EX_NOPERM : EX_UNAVAILABLE;
 }
 
+/*
+ * The Looking Glass shared memory (ivshmem.h): created or checked under
+ * the single-instance lock, so two runs of one VM cannot race on it.
+ * Returns 0, or an exit code after logging.
+ */
+static int prepare_lg(const struct profile *p, const struct check_ctx *ctx,
+		      struct ivshmem_prepared *ret)
+{
+	const char *path = p->lg_path ? p->lg_path : IVSHMEM_DEFAULT_PATH;
+	char msg[512], fix[512];
+	pid_t pid = 0;
+	int r;
+
+	*ret = (struct ivshmem_prepared){ 0 };
+	if (!p->lg_enabled)
+		return 0;
+	r = ivshmem_prepare(p, ctx->devfs, ctx->procfs, ctx->lg_size, ret, &pid);
+	if (r == 0)
+		return 0;
+	ivshmem_strerror(r, path, pid, msg, sizeof(msg), fix, sizeof(fix));
+	log_error("looking-glass: %s%s%s", msg, fix[0] ? "; fix: " : "", fix);
+	switch (r) {
+	case -EBUSY:
+	case -ETXTBSY:
+		return EX_UNAVAILABLE;
+	case -ESRCH:
+	case -EXDEV:
+	case -EINVAL:
+	case -ERANGE:
+		return EX_CONFIG;
+	case -ENOMEM:
+		return EX_OSERR;
+	default:
+		return EX_NOPERM;
+	}
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -374,6 +412,7 @@ int cmd_run(int argc, char **argv)
 	struct check_ctx ctx;
 	struct vm_paths paths = { 0 };
 	struct prepare_state st = { .lock_fd = -1 };
+	struct ivshmem_prepared lg = { 0 };
 	struct render_env env;
 	struct strv out = { 0 };
 	_cleanup_free_ char *audio = NULL;
@@ -464,7 +503,15 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
+	ret = prepare_lg(p, &ctx, &lg);
+	if (ret) {
+		prepare_rollback(&st);
+		goto out;
+	}
+
 	ret = confine_and_exec(p, &ctx, &st, out.v);
+	/* exec failed: leave no new file behind (DESIGN.md, "Errors") */
+	(void)ivshmem_undo(p, ctx.devfs, &lg);
 	prepare_rollback(&st);
 
 out:

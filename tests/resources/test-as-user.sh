@@ -20,6 +20,6 @@ for t in test_ivshmem test_evdev test_usb; do
 		fail "$t as uid $TEST_UID: not every check passed"
 done
 # nothing left behind in /dev/shm by that user
-left=$(find /dev/shm -maxdepth 1 -user "$TEST_UID" -name 'vl-test-*' | head -n 1)
+left=$(find /dev/shm -maxdepth 1 -user "$TEST_UID" -name 'vl-test-[0-9]*-[0-9]*' | head -n 1)
 [ -z "$left" ] || fail "left behind: $left"
 echo ok
