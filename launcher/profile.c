@@ -49,17 +49,18 @@
 #define DEFAULT_NET_MODEL   "virtio-net-pci"
 #define DEFAULT_QEMU_BINARY "qemu-system-x86_64"
 
-#define MEMORY_MIN    (16ULL << 20)
-#define MEMORY_MAX    (16ULL << 40)
-#define CPUS_MAX      1024
-#define NAME_MAX_LEN  64
-#define LG_SIZE_MIN   (1ULL << 20)
-#define LG_SIZE_MAX   (1ULL << 30)
-#define LG_DIM_MAX    16384
-#define USB_MAX_DEPTH 7 /* USB 2.0/3.x: at most 7 tiers, hub ports 1-31 */
-#define USB_MAX_BUS   255
-#define USB_MAX_PORT  31
-#define LINE_MAX_LEN  65536 /* line buffer bound, with the newline and NUL */
+#define MEMORY_MIN     (16ULL << 20)
+#define MEMORY_MAX     (16ULL << 40)
+#define CPUS_MAX       1024
+#define NAME_MAX_LEN   64
+#define LG_SIZE_MIN    (1ULL << 20)
+#define LG_SIZE_MAX    (1ULL << 30)
+#define LG_DIM_MAX     16384
+#define USB_MAX_DEPTH  7 /* USB 2.0/3.x: at most 7 tiers, hub ports 1-31 */
+#define USB_MAX_BUS    255
+#define Q35_AHCI_PORTS 6 /* the q35 machine's built-in ICH9 AHCI: 6 ports */
+#define USB_MAX_PORT   31
+#define LINE_MAX_LEN   65536 /* line buffer bound, with the newline and NUL */
 
 enum section {
 	SEC_NONE = -1,
@@ -355,6 +356,11 @@ static int parse_memory(struct parser *ps, const struct key_def *k, void *base,
 		    "memory: '%.64s' is not a size; write a number with an "
 		    "optional K, M, G or T suffix (binary units), e.g. 16G",
 		    value);
+	if (*(uint64_t *)field(base, k) % (1ULL << 20) != 0)
+		return fail(ps, ps->line, -EINVAL,
+			    "memory: '%.64s' is not a whole number of MiB "
+			    "(QEMU's -m counts in MiB)",
+			    value);
 	ps->p->line_memory = ps->line;
 	return 0;
 }
@@ -1162,6 +1168,16 @@ static const char *section_label(struct parser *ps, char *buf, size_t len)
 	return buf;
 }
 
+/* The line a key of the current [disk NAME] was set on, 0 when unset. */
+static unsigned disk_key_line(struct parser *ps, const char *key)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (keys[i].section == SEC_DISK &&
+		    strcmp(keys[i].key, key) == 0)
+			return ps->disk_seen[i];
+	return 0;
+}
+
 /* Checks that only make sense once a section is complete. */
 static int end_section(struct parser *ps)
 {
@@ -1172,6 +1188,39 @@ static int end_section(struct parser *ps)
 				    "[disk %s] has no path; add path = "
 				    "/dev/disk/by-id/... or an image file",
 				    d->name);
+		unsigned l_iface = disk_key_line(ps, "interface");
+		unsigned l_media = disk_key_line(ps, "media");
+		unsigned l_ro = disk_key_line(ps, "readonly");
+		unsigned later = l_iface > l_media ? l_iface : l_media;
+		/* QEMU 7.2 ide-hd refuses a read-only drive ("Block node is
+		 * read-only"); ide-cd, scsi-hd, virtio-blk and nvme take one.
+		 * render_validate() has the same rules, without a line. */
+		if (d->interface == DISK_SATA && d->readonly &&
+		    d->media != DISK_MEDIA_CDROM)
+			return fail(ps, l_ro > l_iface ? l_ro : l_iface,
+				    -EINVAL,
+				    "[disk %s]: a read-only disk cannot use "
+				    "interface = sata (QEMU's ide-hd has no "
+				    "read-only mode); use virtio or scsi",
+				    d->name);
+		if (d->media == DISK_MEDIA_CDROM && d->interface == DISK_NVME)
+			return fail(
+			    ps, later, -EINVAL,
+			    "[disk %s]: media = cdrom needs interface = "
+			    "sata, scsi or virtio (NVMe has no CD-ROM)",
+			    d->name);
+		if (d->interface == DISK_SATA) {
+			size_t n_sata = 0;
+			for (size_t i = 0; i < ps->p->n_disks; i++)
+				n_sata +=
+				    ps->p->disks[i].interface == DISK_SATA;
+			if (n_sata > Q35_AHCI_PORTS)
+				return fail(
+				    ps, l_iface, -EINVAL,
+				    "[disk %s]: at most %d disks may use "
+				    "interface = sata (the q35 AHCI ports)",
+				    d->name, Q35_AHCI_PORTS);
+		}
 		if (d->media == DISK_MEDIA_CDROM)
 			d->readonly = true;
 	}

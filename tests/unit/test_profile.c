@@ -14,6 +14,7 @@
 
 #include "cleanup.h"
 #include "profile.h"
+#include "render.h"
 #include "util.h"
 
 /* Relative paths in a profile resolve against the profile's directory. */
@@ -830,6 +831,20 @@ static const struct error_case error_cases[] = {
     {"[disk a]\npath = /a\ndiscard = unmap\n", 3,
      "discard: 'unmap' is not a boolean", NULL},
     {"[disk a]\npath =\n", 2, "path: empty path", NULL},
+    {"[disk a]\npath = /a\ninterface = sata\nreadonly = yes\n", 4,
+     "[disk a]: a read-only disk cannot use interface = sata",
+     "virtio or scsi"},
+    {"[disk a]\npath = /a\nreadonly = yes\ninterface = sata\n[vm]\n", 4,
+     "a read-only disk cannot use interface = sata", NULL},
+    {"[disk a]\npath = /a\nmedia = cdrom\ninterface = nvme\n", 4,
+     "[disk a]: media = cdrom needs interface = sata, scsi or virtio", NULL},
+    {"[disk a]\npath = /a\ninterface = sata\n[disk b]\npath = /b\n"
+     "interface = sata\n[disk c]\npath = /c\ninterface = sata\n"
+     "[disk d]\npath = /d\ninterface = sata\n[disk e]\npath = /e\n"
+     "interface = sata\n[disk f]\npath = /f\ninterface = sata\n"
+     "[disk g]\npath = /g\ninterface = sata\n",
+     21, "[disk g]: at most 6 disks may use interface = sata", NULL},
+    {"[vm]\nmemory = 16385K\n", 2, "not a whole number of MiB", NULL},
     /* [audio] */
     {"[audio]\nbackend = alsa\n", 2, "invalid value 'alsa'", "none or pulse"},
     {"[audio]\nmodel = ac97\n", 2, "hda-duplex, hda-output or hda-micro", NULL},
@@ -941,7 +956,7 @@ END_TEST
 
 START_TEST(test_error_table_size)
 {
-	ck_assert_uint_eq(ELEMENTSOF(error_cases), 148);
+	ck_assert_uint_eq(ELEMENTSOF(error_cases), 153);
 }
 END_TEST
 
@@ -1086,7 +1101,7 @@ static size_t count_conf(const char *dir, char names[][256], size_t max)
 	return n;
 }
 
-/* Every example profile in profiles/ parses. */
+/* Every example profile in profiles/ parses and can be rendered. */
 START_TEST(test_example_profiles)
 {
 	char names[64][256], path[4096];
@@ -1102,6 +1117,9 @@ START_TEST(test_example_profiles)
 		int r = profile_load(path, &p, &err);
 		ck_assert_msg(r == 0, "%s:%u: %s", err.file, err.line,
 			      err.message);
+		/* ... and is one the renderer accepts. */
+		const char *why = render_validate(p);
+		ck_assert_msg(why == NULL, "%s: %s", names[i], why);
 		profile_free(p);
 	}
 }
