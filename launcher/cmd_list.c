@@ -57,16 +57,20 @@ int cmd_list(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
 	_cleanup_free_ char *dir = NULL;
 	struct dirent **names = NULL;
 	int c, n;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			list_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
 			return EX_OK;
 		default:
 			list_usage(stderr);

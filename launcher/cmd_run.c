@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -151,6 +152,7 @@ int cmd_cmdline(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
 	_cleanup_profile_ struct profile *p = NULL;
@@ -161,10 +163,13 @@ int cmd_cmdline(int argc, char **argv)
 	const char *why;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			cmdline_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
 			return EX_OK;
 		default:
 			cmdline_usage(stderr);
@@ -250,6 +255,7 @@ int cmd_check(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "host", no_argument, NULL, 'H' },
 		{ 0 },
 	};
@@ -260,10 +266,13 @@ int cmd_check(int argc, char **argv)
 	bool host = false;
 	int c, r, paths_r;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			check_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
 			return EX_OK;
 		case 'H':
 			host = true;
@@ -354,6 +363,10 @@ static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx
 	 * ctx->ro_paths/rw_paths, seccomp last; fail closed. One call here.
 	 * ---- */
 
+	/* Whatever QEMU creates (its QMP socket, a memory-backend-file
+	 * that does not exist yet) is the user's alone (DESIGN.md, trust
+	 * boundary 2). */
+	umask(077);
 	fflush(stdout);
 	fflush(stderr);
 	execve(argv[0], argv, environ);
@@ -403,6 +416,7 @@ int cmd_run(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "paused", no_argument, NULL, 'S' },
 		{ 0 },
@@ -419,10 +433,13 @@ int cmd_run(int argc, char **argv)
 	bool dry_run = false, paused = false;
 	int c, r, ret;
 
-	while ((c = getopt_long(argc, argv, "hnS", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVnS", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			run_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
 			return EX_OK;
 		case 'n':
 			dry_run = true;
@@ -443,6 +460,10 @@ int cmd_run(int argc, char **argv)
 	ret = load_profile(argv[optind], &p);
 	if (ret)
 		return ret;
+	if (render_validate(p)) {
+		log_error("%s: %s", p->file, render_validate(p));
+		return EX_CONFIG;
+	}
 	ret = init_paths(p, &paths);
 	if (ret)
 		return ret;

@@ -130,6 +130,13 @@ static int pci_group(const struct profile *p, struct pci_slot *slots, size_t max
 	return (int)n;
 }
 
+/* q35 or one of its versioned names ("pc-q35-7.2"): the machine whose
+ * buses (pcie.0, the ICH9 AHCI ports ide.0-5) render.c addresses. */
+static bool machine_is_q35(const char *machine)
+{
+	return !machine || startswith(machine, "q35") || startswith(machine, "pc-q35-");
+}
+
 const char *render_validate(const struct profile *p)
 {
 	struct pci_slot slots[ROOT_PORT_MAX];
@@ -153,6 +160,9 @@ const char *render_validate(const struct profile *p)
 		if (d->media == DISK_MEDIA_CDROM && d->interface == DISK_NVME)
 			return "a [disk] with media = cdrom needs interface sata, scsi or virtio";
 	}
+	if (!machine_is_q35(p->machine) && (p->n_pci || n_ahci))
+		return "[pci] devices and sata disks need machine = q35 (their guest buses "
+		       "are q35's PCIe root and AHCI ports)";
 	if (n_ahci > Q35_AHCI_PORTS)
 		return "at most 6 [disk] sections may use interface = sata (the q35 AHCI ports)";
 	if (p->sockets || p->cores || p->threads) {

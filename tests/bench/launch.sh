@@ -53,7 +53,9 @@ accel=$(sed -n '/^-accel$/{n;p;}' "$argv" | tr '\n' ' ')
 # Raw QEMU needs the runtime dir the launcher would make, and the umask
 # the launcher runs QEMU with (its ivshmem check refuses a file others
 # can read, and the raw runs create that file too).
-demo_as mkdir -p -m 0700 "${sock%/*}"
+# Both levels 0700: run refuses a looser vfio-launch/ (mkdir -p -m only
+# sets the mode of the last one).
+demo_as sh -c 'umask 077; mkdir -p "$1"' sh "${sock%/*}"
 set --
 while IFS= read -r a; do set -- "$@" "$a"; done < "$argv"
 

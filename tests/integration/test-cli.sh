@@ -47,6 +47,15 @@ cat >"$CONF/nokernel.conf" <<EOF
 accel = tcg
 kernel = $USER_TMP/no-such-kernel
 EOF
+# Parses, but QEMU's ide-hd cannot be read-only: no argv for it.
+cat >"$CONF/rosata.conf" <<'EOF2'
+[vm]
+accel = tcg
+[disk d]
+path = /var/lib/vm/d.img
+interface = sata
+readonly = yes
+EOF2
 # Boots nothing (SeaBIOS finds no disk), which is all the lock test needs.
 cat >"$CONF/tiny.conf" <<'EOF'
 [vm]
@@ -70,6 +79,8 @@ expect 64 --frobnicate
 for cmd in run check cmdline list; do
 	expect 0 "$cmd" --help
 	assert_contains "$OUT" "Usage: vfio-launch $cmd"
+	expect 0 "$cmd" --version
+	assert_contains "$OUT" "vfio-launch 0."
 	expect 64 "$cmd" --no-such-option
 done
 expect 64 cmdline
@@ -92,6 +103,12 @@ assert_contains "$ERR" "no profile named 'no-such-vm'"
 expect 66 check "$USER_TMP/none.conf"
 assert_contains "$ERR" "$USER_TMP/none.conf does not exist"
 expect 66 run no-such-vm
+# a profile that parses but cannot be rendered
+expect 78 cmdline rosata
+assert_contains "$ERR" "$CONF/rosata.conf: a read-only [disk] cannot use interface = sata"
+expect 78 run --dry-run rosata
+expect 1 check rosata
+assert_contains "$OUT" "FAIL  profile: $CONF/rosata.conf: a read-only [disk]"
 
 # ---- cmdline: the argv, no probing
 expect 0 cmdline tcg
@@ -100,6 +117,22 @@ assert_eq qemu-system-x86_64 "$first" "argv[0]"
 assert_contains "$OUT" "-nodefaults"
 assert_contains "$OUT" "unix:$USER_TMP/run/vfio-launch/tcg/qmp.sock,server=on,wait=off"
 [ ! -e "$USER_TMP/run/vfio-launch" ] || fail "cmdline created files"
+
+# ---- no $XDG_RUNTIME_DIR: no safe place for the QMP socket
+set +e
+as_user env -u XDG_RUNTIME_DIR "$VL" cmdline tcg >"$OUT" 2>"$ERR"
+rc=$?
+set -e
+assert_eq 78 "$rc" "cmdline without XDG_RUNTIME_DIR"
+assert_contains "$ERR" "XDG_RUNTIME_DIR"
+
+# ---- every example profile renders
+for f in "$TOP_SRCDIR"/profiles/*.conf; do
+	cp "$f" "$USER_TMP/example.conf"
+	chmod 0644 "$USER_TMP/example.conf"
+	expect 0 cmdline "$USER_TMP/example.conf"
+	assert_contains "$OUT" "-nodefaults"
+done
 
 # ---- check: TCG fallback is a WARN, not a FAIL
 expect 0 check tcg
@@ -134,6 +167,14 @@ assert_contains "$ERR" "FAIL  kernel: "
 assert_contains "$ERR" "refusing to start VM nokernel"
 [ ! -s "$OUT" ] || fail "run printed to stdout before refusing"
 [ -z "$(ls -A "$USER_TMP/run")" ] || fail "a refused run left files: $(ls -R "$USER_TMP/run")"
+
+# ---- run refuses a runtime dir others can enter (77), and touches nothing
+as_user mkdir -m 0755 "$USER_TMP/run/vfio-launch"
+as_user chmod 0755 "$USER_TMP/run/vfio-launch"
+expect 77 run tiny
+assert_contains "$ERR" "$USER_TMP/run/vfio-launch exists but is not a private directory"
+[ -z "$(ls -A "$USER_TMP/run/vfio-launch")" ] || fail "run created files in a refused dir"
+rmdir "$USER_TMP/run/vfio-launch"
 
 # ---- run --dry-run: the argv, no files
 expect 0 run --dry-run tcg
@@ -195,8 +236,17 @@ grep -E '^tiny +running ' "$OUT" >/dev/null || fail "list does not show tiny run
 
 stop_vm "$vm"
 # However QEMU ended (here: SIGTERM), the kernel released the lock.
+rm -f "$sock"
 start_vm
 wait_for_socket "$vm"
 kill -0 "$vm" || fail "second run after the first ended did not start"
+expect 69 run tiny
+# SIGKILL: QEMU gets no chance to clean up; the kernel still drops the lock.
+kill -KILL "$vm"
+wait "$vm" 2>/dev/null || true
+rm -f "$sock"
+start_vm
+wait_for_socket "$vm"
+kill -0 "$vm" || fail "run after a SIGKILLed QEMU did not start"
 stop_vm "$vm"
-echo "cli: all exit codes as documented; single-instance lock held by QEMU and released on exit"
+echo "cli: all exit codes as documented; single-instance lock held by QEMU and released on SIGTERM and SIGKILL"

@@ -301,6 +301,7 @@ START_TEST(test_host_and_env)
 	ck_assert_str_eq(ctx.devfs, "/dev");
 	ck_assert_int_eq(ctx.accel, ACCEL_AUTO);
 	ctx.devfs = at(7, "dev");
+	ctx.sysfs = at(6, "dev"); /* empty: no IOMMU, no modules */
 	check_host(&ctx, &f);
 	/* the fake /dev has no kvm node */
 	ck_assert_int_eq(findings_find(&f, "kvm")->level, FINDING_FAIL);

@@ -285,6 +285,7 @@ START_TEST(test_failure_leaves_nothing)
 	prepare_state_clear(&st);
 	ck_assert(!exists("run/vfio-launch"));
 	ck_assert(!exists("state"));
+	vm_paths_clear(&paths);
 }
 END_TEST
 

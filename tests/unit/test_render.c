@@ -7,6 +7,7 @@
  * the check stage would have resolved:
  *   ; env: accel=auto|kvm|tcg paused=yes audio-disabled=yes lg-size=64M
  *   ;      audio-server=PATH usb=BUS:PORT,-,...   ('-': unresolved)
+ *   ;      qemu=profile   (no resolved QEMU path: the profile's binary)
  * Defaults: accel=kvm, nothing else. The QEMU path is
  * /usr/bin/qemu-system-x86_64, XDG_RUNTIME_DIR=/run/user/1000 and
  * XDG_STATE_HOME=/home/u/.local/state.
@@ -56,6 +57,8 @@ static void parse_env_comment(const char *conf, struct render_env *env,
 				env->accel = ACCEL_KVM;
 			else if (strcmp(w, "accel=tcg") == 0)
 				env->accel = ACCEL_TCG;
+			else if (strcmp(w, "qemu=profile") == 0)
+				env->qemu_path = NULL;
 			else if (strcmp(w, "paused=yes") == 0)
 				env->paused = true;
 			else if (strcmp(w, "audio-disabled=yes") == 0)
@@ -113,7 +116,7 @@ START_TEST(test_golden)
 	int checked = 0;
 
 	set_env();
-	ck_assert_msg(n >= 5, "expected at least 5 golden profiles in %s", GOLDEN_DIR);
+	ck_assert_msg(n >= 6, "expected at least 6 golden profiles in %s", GOLDEN_DIR);
 	for (int i = 0; i < n; i++) {
 		char conf[512], argv_path[512], server[256] = "";
 		struct usb_resolved usb[16] = { 0 };
@@ -378,6 +381,16 @@ START_TEST(test_too_many_sata)
 	ck_assert_ptr_null(render_validate(&p));
 	p.n_disks = 7;
 	ck_assert_ptr_nonnull(render_validate(&p));
+	/* other machines have other buses */
+	p.n_disks = 1;
+	p.machine = "pc-q35-7.2";
+	ck_assert_ptr_null(render_validate(&p));
+	p.machine = "pc";
+	ck_assert_str_eq(render_validate(&p),
+			 "[pci] devices and sata disks need machine = q35 (their guest buses "
+			 "are q35's PCIe root and AHCI ports)");
+	disks[0].interface = DISK_VIRTIO;
+	ck_assert_ptr_null(render_validate(&p));
 }
 END_TEST
 
