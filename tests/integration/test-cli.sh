@@ -47,7 +47,7 @@ cat >"$CONF/nokernel.conf" <<EOF
 accel = tcg
 kernel = $USER_TMP/no-such-kernel
 EOF
-# Parses, but QEMU's ide-hd cannot be read-only: no argv for it.
+# QEMU's ide-hd cannot be read-only: the parser says so, with the line.
 cat >"$CONF/rosata.conf" <<'EOF2'
 [vm]
 accel = tcg
@@ -56,6 +56,13 @@ path = /var/lib/vm/d.img
 interface = sata
 readonly = yes
 EOF2
+# Parses, but 16 PCI slots do not fit the 15 root ports: no argv for it.
+{
+	printf '[vm]\naccel = tcg\n[pci]\n'
+	for bus in 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10; do
+		printf 'device = 0000:%s:00.0\n' "$bus"
+	done
+} >"$CONF/slots.conf"
 # Boots nothing (SeaBIOS finds no disk), which is all the lock test needs.
 cat >"$CONF/tiny.conf" <<'EOF'
 [vm]
@@ -103,12 +110,16 @@ assert_contains "$ERR" "no profile named 'no-such-vm'"
 expect 66 check "$USER_TMP/none.conf"
 assert_contains "$ERR" "$USER_TMP/none.conf does not exist"
 expect 66 run no-such-vm
-# a profile that parses but cannot be rendered
+# a combination QEMU cannot do: a configuration error at its line
 expect 78 cmdline rosata
-assert_contains "$ERR" "$CONF/rosata.conf: a read-only [disk] cannot use interface = sata"
-expect 78 run --dry-run rosata
-expect 1 check rosata
-assert_contains "$OUT" "FAIL  profile: $CONF/rosata.conf: a read-only [disk]"
+assert_contains "$ERR" "$CONF/rosata.conf:6: [disk d]: a read-only disk cannot use interface = sata"
+expect 78 check rosata
+# a profile that parses but cannot be rendered
+expect 78 cmdline slots
+assert_contains "$ERR" "$CONF/slots.conf: [pci] devices must be distinct BDFs on at most 15 physical slots"
+expect 78 run --dry-run slots
+expect 1 check slots
+assert_contains "$OUT" "FAIL  profile: $CONF/slots.conf: [pci] devices must be"
 
 # ---- cmdline: the argv, no probing
 expect 0 cmdline tcg
