@@ -60,7 +60,12 @@ static void format_limit(rlim_t v, char *buf, size_t len)
 void memlock_check(const struct profile *p, struct check_ctx *ctx,
 		   struct findings *f)
 {
-	uint64_t need = memlock_required_bytes(p);
+	memlock_check_need(memlock_required_bytes(p), p->memory, ctx, f);
+}
+
+void memlock_check_need(uint64_t need, uint64_t guest_ram, struct check_ctx *ctx,
+			struct findings *f)
+{
 	struct rlimit rl;
 	char soft[32], hard[32], ram[32];
 
@@ -69,7 +74,7 @@ void memlock_check(const struct profile *p, struct check_ctx *ctx,
 		finding_pass(f, "memlock", "no [pci] device: no memlock needed");
 		return;
 	}
-	format_size(p->memory, ram, sizeof(ram));
+	format_size(guest_ram, ram, sizeof(ram));
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
 		finding_fail(f, "memlock", NULL, "getrlimit(RLIMIT_MEMLOCK): %s",
 			     strerror(errno));

@@ -77,3 +77,12 @@ uint64_t memlock_print_limits(FILE *out, const struct profile *const *profiles,
  */
 void memlock_check(const struct profile *p, struct check_ctx *ctx,
 		   struct findings *f);
+
+/*
+ * memlock_check() for a need already computed: need and guest_ram in
+ * bytes (guest_ram only for the messages). Exposed so the tests can
+ * exercise the raise path with figures below whatever hard limit the
+ * test machine allows.
+ */
+void memlock_check_need(uint64_t need, uint64_t guest_ram, struct check_ctx *ctx,
+			struct findings *f);
