@@ -248,8 +248,12 @@ void usb_check(const struct profile *p, struct check_ctx *ctx,
 {
 	_cleanup_udev_ struct udev *udev = NULL;
 
-	if (p->n_usb == 0)
+	if (p->n_usb == 0) {
+		if (p->usb_enabled)
+			finding_pass(f, "usb", "qemu-xhci controller, no host device "
+				     "(port = or device = passes one)");
 		return;
+	}
 	free(ctx->usb);
 	ctx->usb = calloc(p->n_usb, sizeof(*ctx->usb));
 	if (!ctx->usb)

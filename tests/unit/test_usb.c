@@ -363,6 +363,26 @@ START_TEST(test_several_items)
 }
 END_TEST
 
+START_TEST(test_controller_only)
+{
+	struct check_ctx ctx = ctx_new();
+	struct findings f = { 0 };
+	struct profile p = { .file = "/t/vm.conf", .usb_enabled = true };
+	usb_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n, 1);
+	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
+	ck_assert_str_eq(f.items[0].resource, "usb");
+	ck_assert_str_eq(f.items[0].message,
+			 "qemu-xhci controller, no host device (port = or device = passes one)");
+	findings_clear(&f);
+	/* no [usb] section: no line at all */
+	p.usb_enabled = false;
+	usb_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n, 0);
+	ctx_free(&ctx);
+}
+END_TEST
+
 START_TEST(test_list)
 {
 	char *buf = NULL;
@@ -446,6 +466,7 @@ int main(int argc, char **argv)
 	TCase *tc = tcase_create("umockdev");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_port_present);
+	tcase_add_test(tc, test_controller_only);
 	tcase_add_test(tc, test_port_behind_hub);
 	tcase_add_test(tc, test_hub_refused);
 	tcase_add_test(tc, test_port_empty);
