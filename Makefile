@@ -18,10 +18,13 @@ WERROR ?= 1
 # ones (apt-get as root, through sudo otherwise).
 DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
 	libpci-dev libpulse-dev libinih-dev scdoc
-DEPS_DEMO := qemu-system-x86 ovmf busybox-static pulseaudio pulseaudio-utils \
+DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
-DEPS_TEST := check umockdev libumockdev-dev clang
-DEPS := $(DEPS_BUILD) $(DEPS_DEMO) $(DEPS_TEST)
+DEPS_TEST := check umockdev libumockdev-dev clang socat
+# make install: udev.pc (udevdir) is in 'udev', systemd.pc in 'systemd' on
+# Debian 12 (later releases move systemd.pc to systemd-dev).
+DEPS_INSTALL := udev systemd
+DEPS := $(DEPS_BUILD) $(DEPS_DEMO) $(DEPS_TEST) $(DEPS_INSTALL)
 
 # ------------------------------------------------------------------- flags
 WARNINGS := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
@@ -68,8 +71,11 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_TEST_SRCS := $(wildcard tests/privhelper/test_*.c)
 HELPER_TEST_BINS := $(HELPER_TEST_SRCS:tests/privhelper/%.c=$(BUILD)/tests/%)
-TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -Ilauncher -DTOP_SRCDIR=\"$(CURDIR)\"
+TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -iquote launcher -DTOP_SRCDIR=\"$(CURDIR)\"
 TEST_LIBS = $(call pc_libs,$(TEST_PKGS))
+# The helper's suites see only privhelper/ (no -Ilauncher: the helper stands
+# alone, and launcher/check.h would shadow Check's <check.h>).
+HELPER_TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -DTOP_SRCDIR=\"$(CURDIR)\"
 
 # --------------------------------------------------------------- man pages
 MAN_SRCS := $(wildcard launcher/*.scd privhelper/*.scd)
@@ -80,7 +86,7 @@ ifneq ($(HELPER_SRCS),)
 PROGRAMS += $(BUILD)/vfio-privhelper
 endif
 
-.PHONY: all deps check test demo fuzz man clean tests
+.PHONY: all deps check test demo fuzz man clean tests install uninstall
 all: $(PROGRAMS) man
 
 $(BUILD)/obj/launcher/%.o: launcher/%.c
@@ -112,8 +118,11 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/liblauncher.a
 
 $(BUILD)/tests/test_privhelper_%: tests/privhelper/test_privhelper_%.c $(BUILD)/libprivhelper.a
 	@mkdir -p $(@D)
-	$(CC) $(HELPER_CFLAGS) -Iprivhelper $(TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(HELPER_CFLAGS) -iquote privhelper $(HELPER_TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/libprivhelper.a $(HELPER_LIBS) $(TEST_LIBS)
+
+# test_usb runs against a umockdev testbed (libumockdev + its preload).
+$(BUILD)/tests/test_usb: TEST_PKGS += umockdev-1.0
 
 tests: $(PROGRAMS) $(UNIT_BINS) $(HELPER_TEST_BINS)
 
@@ -146,8 +155,119 @@ check: deps
 test: all tests
 	tests/run.sh
 
+# ---------------------------------------------------------------- install
+# make install [PREFIX=/usr/local] [DESTDIR=] [SYSCONFDIR=/etc]
+#              [UDEVRULESDIR=] [SYSTEMDUNITDIR=]
+# Copies files only: no daemon reload, no groupadd, no enabling, no limits
+# in force (the limits files are templates until the admin puts the figure
+# in; see README "Admin set-up"), no allowlist (only its .example, inert:
+# the helper reads the fixed path /etc/vfio-launch/privhelper.conf). The udev and systemd directories come from
+# udev.pc and systemd.pc, with Debian's paths when pkg-config has none.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+PKGDATADIR ?= $(DATADIR)/vfio-launch
+SYSCONFDIR ?= /etc
+UDEVRULESDIR ?= $(or $(shell $(PKG_CONFIG) --variable=udevdir udev 2>/dev/null),/lib/udev)/rules.d
+SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+
+INSTALL_RULES := $(wildcard udev-rules/*.rules)
+INSTALL_RULE_EXAMPLES := $(wildcard udev-rules/*.example)
+# limits/DIR/vfio-launch.conf: templates for /etc/security/limits.d,
+# /etc/systemd/system/user@.service.d and /etc/systemd/user.conf.d
+INSTALL_LIMITS := $(wildcard limits/*/*.conf)
+INSTALL_PROFILES := $(wildcard profiles/*.conf)
+# every file install lays down but the man pages, for uninstall
+INSTALLED = $(BINDIR)/vfio-launch $(SBINDIR)/vfio-privhelper \
+	$(SYSTEMDUNITDIR)/vfio-privhelper.service \
+	$(SYSCONFDIR)/vfio-launch/privhelper.conf.example \
+	$(addprefix $(UDEVRULESDIR)/,$(notdir $(INSTALL_RULES))) \
+	$(addprefix $(PKGDATADIR)/udev-rules/,$(notdir $(INSTALL_RULE_EXAMPLES))) \
+	$(addprefix $(PKGDATADIR)/,$(INSTALL_LIMITS)) \
+	$(addprefix $(PKGDATADIR)/profiles/,$(notdir $(INSTALL_PROFILES)))
+
+install: all
+	install -D -m 0755 $(BUILD)/vfio-launch $(DESTDIR)$(BINDIR)/vfio-launch
+	install -D -m 0755 $(BUILD)/vfio-privhelper $(DESTDIR)$(SBINDIR)/vfio-privhelper
+	install -d -m 0755 $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
+		$(DESTDIR)$(PKGDATADIR)/udev-rules $(DESTDIR)$(PKGDATADIR)/limits \
+		$(DESTDIR)$(PKGDATADIR)/profiles
+	sed 's|@SBINDIR@|$(SBINDIR)|g' privhelper/vfio-privhelper.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
+	install -D -m 0644 privhelper/privhelper.conf.example \
+		$(DESTDIR)$(SYSCONFDIR)/vfio-launch/privhelper.conf.example
+	$(if $(INSTALL_RULES),install -m 0644 $(INSTALL_RULES) $(DESTDIR)$(UDEVRULESDIR)/)
+	$(if $(INSTALL_RULE_EXAMPLES),install -m 0644 $(INSTALL_RULE_EXAMPLES) $(DESTDIR)$(PKGDATADIR)/udev-rules/)
+	for f in $(INSTALL_LIMITS); do install -D -m 0644 $$f $(DESTDIR)$(PKGDATADIR)/$$f || exit 1; done
+	$(if $(INSTALL_PROFILES),install -m 0644 $(INSTALL_PROFILES) $(DESTDIR)$(PKGDATADIR)/profiles/)
+	for m in $(MAN_PAGES); do \
+		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
+	done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	for m in $(notdir $(MAN_PAGES)); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$m; done
+	rmdir $(addprefix $(DESTDIR)$(PKGDATADIR)/,$(sort $(dir $(INSTALL_LIMITS)))) \
+		$(DESTDIR)$(PKGDATADIR)/udev-rules $(DESTDIR)$(PKGDATADIR)/limits \
+		$(DESTDIR)$(PKGDATADIR)/profiles $(DESTDIR)$(PKGDATADIR) \
+		$(DESTDIR)$(SYSCONFDIR)/vfio-launch 2>/dev/null || true
+# ------------------------------------------------------------------- fuzz
+# libFuzzer target for the profile parser, built with clang from the
+# sources it needs, then run for FUZZ_SECONDS over a corpus seeded with the
+# example profiles and the test fixtures (new inputs accumulate in
+# build/fuzz/corpus; crashes are written to build/fuzz/).
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := tests/fuzz/fuzz_profile.c launcher/profile.c launcher/util.c
+FUZZ_CFLAGS := -std=gnu17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote launcher
+
+$(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRCS) launcher/profile.h launcher/util.h launcher/cleanup.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pc_cflags,inih) -o $@ $(FUZZ_SRCS) $(call pc_libs,inih)
+
+fuzz: $(BUILD)/fuzz/fuzz_profile
+	rm -rf $(BUILD)/fuzz/seeds && mkdir -p $(BUILD)/fuzz/seeds $(BUILD)/fuzz/corpus
+	cp profiles/*.conf $(BUILD)/fuzz/seeds/
+	for f in $$(find tests/data/profiles -name '*.conf'); do \
+		cp "$$f" "$(BUILD)/fuzz/seeds/$$(echo "$$f" | tr / _)"; done
+	cd $(BUILD)/fuzz && ./fuzz_profile -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-dict=$(CURDIR)/tests/fuzz/profile.dict -print_final_stats=1 corpus seeds
+
 clean:
 	rm -rf $(BUILD)
+
+# ------------------------------------------------------- demo, guest, bench
+# The demo guest (tests/guest/): a kernel (the host's own when readable,
+# else Debian's, downloaded and unpacked) and a busybox initramfs whose
+# /init reports the guest's PCI devices and writes a pattern into ivshmem.
+# The integration test (tests/integration/test-demo.sh) boots it too.
+GUEST := $(BUILD)/guest/vmlinuz $(BUILD)/guest/initramfs.cpio.gz
+BENCH_BINS := $(BUILD)/bench/qmp-ready
+.PHONY: guest bench
+
+guest: $(GUEST)
+$(BUILD)/guest/vmlinuz: | tests/guest/mkguest.sh
+	sh tests/guest/mkguest.sh $(@D) kernel
+$(BUILD)/guest/initramfs.cpio.gz: tests/guest/init tests/guest/mkguest.sh
+	sh tests/guest/mkguest.sh $(@D) initramfs
+
+$(BUILD)/bench/%: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $<
+
+tests: $(GUEST) $(BENCH_BINS)
+
+# Recursive for the same reason as check: deps first.
+demo: deps
+	$(MAKE) all guest
+	sh tests/demo/run-demo.sh
+
+bench: all $(GUEST) $(BENCH_BINS)
+	sh tests/bench/launch.sh
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 

@@ -1,13 +1,115 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Placeholder until the subcommand lands; replaced by its module's work. */
+/* list: the user's profiles, and whether each VM runs. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
 #include <sysexits.h>
+#include <unistd.h>
 
+#include "cleanup.h"
 #include "commands.h"
+#include "paths.h"
+#include "profile.h"
+
+static void list_usage(FILE *out)
+{
+	fputs("Usage: vfio-launch list [--help]\n\n"
+	      "List the profiles in $XDG_CONFIG_HOME/vfio-launch/ (default\n"
+	      "~/.config/vfio-launch/), one per line: the VM name, its state\n"
+	      "(running, stopped, or invalid when the profile does not parse)\n"
+	      "and the file.\n",
+	      out);
+}
+
+/* true when the VM's lock is held, i.e. its QEMU runs (prepare.h). */
+static bool vm_running(const struct profile *p)
+{
+	struct vm_paths paths = { 0 };
+	_cleanup_close_ int fd = -1;
+	bool running = false;
+
+	if (vm_paths_init(p, &paths) < 0)
+		return false;
+	fd = open(paths.lock_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+		running = true;
+	vm_paths_clear(&paths);
+	return running;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int conf_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".conf") == 0;
+}
 
 int cmd_list(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	log_error("'list' is not built yet");
-	return EX_SOFTWARE;
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	_cleanup_free_ char *dir = NULL;
+	struct dirent **names = NULL;
+	int c, n;
+
+	while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			list_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
+			return EX_OK;
+		default:
+			list_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		log_error("list takes no arguments");
+		return EX_USAGE;
+	}
+	dir = profile_dir();
+	if (!dir) {
+		log_error("neither $XDG_CONFIG_HOME nor $HOME is set");
+		return EX_CONFIG;
+	}
+	n = scandir(dir, &names, conf_file, by_name);
+	if (n < 0) {
+		if (errno == ENOENT) {
+			fprintf(stderr, "no profiles yet: put NAME.conf files in %s/\n", dir);
+			return EX_OK;
+		}
+		log_error("cannot read %s: %m", dir);
+		return errno == EACCES ? EX_NOPERM : EX_NOINPUT;
+	}
+	for (int i = 0; i < n; i++) {
+		_cleanup_free_ char *path = NULL;
+		_cleanup_profile_ struct profile *p = NULL;
+		struct profile_error err = { 0 };
+
+		if (asprintf(&path, "%s/%s", dir, names[i]->d_name) >= 0) {
+			if (profile_load(path, &p, &err) == 0)
+				printf("%-24s %-8s %s\n", p->name,
+				       vm_running(p) ? "running" : "stopped", path);
+			else
+				printf("%-24.*s %-8s %s\n", (int)(strlen(names[i]->d_name) - 5),
+				       names[i]->d_name, "invalid", path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return EX_OK;
 }

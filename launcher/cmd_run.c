@@ -1,29 +1,545 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Placeholder until the run pipeline lands. */
+/*
+ * run, check and cmdline: the launcher's pipeline (DESIGN.md) as
+ * subcommands. cmdline = parse + render, no host probing; check = parse +
+ * check; run = parse, check, prepare, render, confine, exec.
+ *
+ * Exit codes (sysexits.h, documented in vfio-launch(1)):
+ *   0   success (check: nothing FAILed)
+ *   1   check: at least one FAIL
+ *   64  usage: bad option or argument, invalid profile name
+ *   66  the profile does not exist or cannot be read
+ *   69  run: a check FAILed, the VM is already running, or a host
+ *       resource could not be prepared
+ *   77  permission: the profile or a runtime/state path is not ours or
+ *       too open, or QEMU could not be executed for lack of permission
+ *   78  the profile is invalid (FILE:LINE: message), or the environment
+ *       lacks $XDG_RUNTIME_DIR
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
+#include <unistd.h>
 
+#include "check.h"
+#include "cleanup.h"
 #include "commands.h"
+#include "findings.h"
+#include "ivshmem.h"
+#include "paths.h"
+#include "prepare.h"
+#include "profile.h"
+#include "render.h"
 
-int cmd_run(int argc, char **argv)
+/* `check` with findings that FAIL. Not a sysexits code: the command ran
+ * fine, the host is what is not ready (like diff(1) and test(1)). */
+#define EXIT_CHECK_FAILED 1
+
+extern char **environ;
+
+/*
+ * Resolves and parses PROFILE; logs and returns an exit code on failure,
+ * 0 with *ret_profile set on success.
+ */
+static int load_profile(const char *arg, struct profile **ret_profile)
 {
-	(void)argc;
-	(void)argv;
-	log_error("'run' is not built yet");
-	return EX_SOFTWARE;
+	_cleanup_free_ char *path = NULL;
+	struct profile_error err = { 0 };
+	int r;
+
+	r = profile_resolve_path(arg, &path);
+	if (r == -EINVAL) {
+		log_error("'%s' is not a profile name (letters, digits, _ . - only) "
+			  "nor a path (a path contains '/' or ends in .conf)",
+			  arg);
+		return EX_USAGE;
+	}
+	if (r < 0) {
+		log_error("cannot look up profile '%s': neither $XDG_CONFIG_HOME nor $HOME is set", arg);
+		return EX_CONFIG;
+	}
+	r = profile_load(path, ret_profile, &err);
+	if (r == 0)
+		return 0;
+	if (r == -EINVAL) {
+		if (err.line)
+			log_error("%s:%u: %s", err.file[0] ? err.file : path, err.line, err.message);
+		else
+			log_error("%s: %s", err.file[0] ? err.file : path, err.message);
+		return EX_CONFIG;
+	}
+	if (r == -ENOENT) {
+		if (strcmp(path, arg) == 0)
+			log_error("profile %s does not exist", path);
+		else
+			log_error("no profile named '%s' (looked for %s; 'vfio-launch list' shows yours)",
+				  arg, path);
+		return EX_NOINPUT;
+	}
+	if (r == -EACCES || r == -EPERM) {
+		log_error("cannot read profile %s: %s", path, strerror(-r));
+		return EX_NOPERM;
+	}
+	log_error("cannot read profile %s: %s", path, strerror(-r));
+	return EX_NOINPUT;
 }
 
-int cmd_check(int argc, char **argv)
+/* vm_paths_init with the message; returns 0 or an exit code. */
+static int init_paths(const struct profile *p, struct vm_paths *ret)
 {
-	(void)argc;
-	(void)argv;
-	log_error("'check' is not built yet");
-	return EX_SOFTWARE;
+	int r = vm_paths_init(p, ret);
+
+	switch (r) {
+	case 0:
+		return 0;
+	case -ENOENT:
+		log_error("$XDG_RUNTIME_DIR (and $XDG_STATE_HOME or $HOME) must be set to absolute "
+			  "paths: the VM's QMP socket and lock live there (a systemd login session "
+			  "sets XDG_RUNTIME_DIR=/run/user/$UID)");
+		return EX_CONFIG;
+	case -ENAMETOOLONG:
+		log_error("the QMP socket path $XDG_RUNTIME_DIR/vfio-launch/%s/qmp.sock is longer "
+			  "than a unix socket path may be (107 bytes); use a shorter VM name",
+			  p->name);
+		return EX_CONFIG;
+	case -EINVAL:
+		log_error("%s: [vm] name '%s' is not 1-64 of A-Z a-z 0-9 _ . -", p->file, p->name);
+		return EX_CONFIG;
+	default:
+		log_error("%s", strerror(-r));
+		return EX_OSERR;
+	}
+}
+
+/* The PulseAudio server for cmdline, which does not probe: the profile's
+ * server, else $PULSE_SERVER, else $XDG_RUNTIME_DIR/pulse/native (the
+ * order libpulse uses, pulse-client.conf(5)). malloc'd or NULL. */
+static char *default_audio_server(const struct profile *p)
+{
+	const char *s = p->audio_server ? p->audio_server : getenv("PULSE_SERVER");
+	const char *run = getenv("XDG_RUNTIME_DIR");
+	char *r = NULL;
+
+	if (s && *s)
+		return strdup(s);
+	if (run && run[0] == '/' && asprintf(&r, "%s/pulse/native", run) < 0)
+		return NULL;
+	return r;
+}
+
+static void print_argv(const struct strv *argv, FILE *out)
+{
+	for (size_t i = 0; i < argv->n; i++)
+		fprintf(out, "%s\n", argv->v[i]);
+}
+
+/* ------------------------------------------------------------ cmdline */
+
+static void cmdline_usage(FILE *out)
+{
+	fputs("Usage: vfio-launch cmdline [--help] PROFILE\n\n"
+	      "Print the QEMU argv PROFILE renders to, one argument per line,\n"
+	      "without probing the host: -accel kvm -accel tcg for accel = auto,\n"
+	      "USB devices by vendorid/productid, the ivshmem size from the profile.\n",
+	      out);
 }
 
 int cmd_cmdline(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	log_error("'cmdline' is not built yet");
-	return EX_SOFTWARE;
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	_cleanup_profile_ struct profile *p = NULL;
+	_cleanup_free_ char *audio = NULL;
+	struct vm_paths paths = { 0 };
+	struct render_env env;
+	struct strv out = { 0 };
+	const char *why;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			cmdline_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
+			return EX_OK;
+		default:
+			cmdline_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		log_error("cmdline needs exactly one PROFILE");
+		cmdline_usage(stderr);
+		return EX_USAGE;
+	}
+	r = load_profile(argv[optind], &p);
+	if (r)
+		return r;
+	why = render_validate(p);
+	if (why) {
+		log_error("%s: %s", p->file, why);
+		return EX_CONFIG;
+	}
+	r = init_paths(p, &paths);
+	if (r)
+		return r;
+	audio = default_audio_server(p);
+	env = (struct render_env){
+		.paths = &paths,
+		.accel = p->accel,
+		.audio_server = audio,
+	};
+	r = render_argv(p, &env, &out);
+	vm_paths_clear(&paths);
+	if (r < 0) {
+		log_error("cannot render %s: %s", p->file, strerror(-r));
+		strv_clear(&out);
+		return r == -ENOMEM ? EX_OSERR : EX_CONFIG;
+	}
+	print_argv(&out, stdout);
+	strv_clear(&out);
+	return EX_OK;
+}
+
+/* -------------------------------------------------------------- check */
+
+static void check_usage(FILE *out)
+{
+	fputs("Usage: vfio-launch check [--help] PROFILE\n"
+	      "       vfio-launch check [--host]\n\n"
+	      "Check the host for PROFILE: one PASS, WARN or FAIL line per\n"
+	      "resource, with the fix below each WARN and FAIL. Without a\n"
+	      "PROFILE (or with --host), check the host itself.\n"
+	      "Exit status: 0 when nothing FAILs, 1 when something does.\n",
+	      out);
+}
+
+static void print_summary(const struct findings *f, FILE *out)
+{
+	fprintf(out, "%zu PASS, %zu WARN, %zu FAIL\n", f->n - f->n_warn - f->n_fail,
+		f->n_warn, f->n_fail);
+}
+
+/* Findings that need no VM paths or that the pipeline adds itself. */
+static void check_pipeline(const struct profile *p, const struct vm_paths *paths, int paths_r,
+			   struct findings *f)
+{
+	const char *why = render_validate(p);
+
+	if (why)
+		finding_fail(f, "profile", "edit the profile", "%s: %s", p->file, why);
+	if (paths_r < 0 || !paths)
+		finding_fail(f, "runtime dir",
+			     "log in through systemd-logind (it sets XDG_RUNTIME_DIR=/run/user/$UID), "
+			     "or export XDG_RUNTIME_DIR to a private 0700 directory of yours",
+			     "%s",
+			     paths_r == -ENAMETOOLONG
+				     ? "the QMP socket path would exceed 107 bytes"
+				     : "$XDG_RUNTIME_DIR (and $XDG_STATE_HOME or $HOME) must be absolute paths");
+	if (p->sandbox == SANDBOX_OFF)
+		finding_warn(f, "sandbox", "remove sandbox = off from [vm]",
+			     "sandbox = off: QEMU runs without its own -sandbox filter "
+			     "(for debugging only)");
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "host", no_argument, NULL, 'H' },
+		{ 0 },
+	};
+	_cleanup_profile_ struct profile *p = NULL;
+	struct findings f = { 0 };
+	struct check_ctx ctx;
+	struct vm_paths paths = { 0 };
+	bool host = false;
+	int c, r, paths_r;
+
+	while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			check_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
+			return EX_OK;
+		case 'H':
+			host = true;
+			break;
+		default:
+			check_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (argc - optind > 1 || (host && argc - optind == 1)) {
+		log_error("check takes one PROFILE, or --host");
+		check_usage(stderr);
+		return EX_USAGE;
+	}
+	check_ctx_init(&ctx);
+	if (argc - optind == 0) {
+		check_host(&ctx, &f);
+	} else {
+		r = load_profile(argv[optind], &p);
+		if (r)
+			return r;
+		paths_r = vm_paths_init(p, &paths);
+		ctx.paths = paths_r == 0 ? &paths : NULL;
+		check_pipeline(p, ctx.paths, paths_r, &f);
+		check_profile(p, &ctx, &f);
+	}
+	findings_print(&f, stdout);
+	print_summary(&f, stdout);
+	r = f.n_fail ? EXIT_CHECK_FAILED : EX_OK;
+	findings_clear(&f);
+	check_ctx_clear(&ctx);
+	vm_paths_clear(&paths);
+	return r;
+}
+
+/* ---------------------------------------------------------------- run */
+
+static void run_usage(FILE *out)
+{
+	fputs("Usage: vfio-launch run [--help] [--dry-run] [--paused] PROFILE\n\n"
+	      "Check the host, prepare the VM's files and lock, confine, and\n"
+	      "execute QEMU in place of this process (QEMU keeps the PID).\n"
+	      "Refuses to start while any check FAILs or the VM already runs.\n\n"
+	      "  --dry-run  check and print the argv, one per line; start nothing\n"
+	      "  --paused   start with the vCPUs stopped (QEMU -S; resume over QMP)\n",
+	      out);
+}
+
+/* Prints the WARN and FAIL findings (run shows PASS lines only through
+ * `check`); stderr, because stdout is the guest's serial console. */
+static void print_problems(const struct findings *f)
+{
+	struct findings shown = { 0 };
+
+	shown.items = calloc(f->n ? f->n : 1, sizeof(*shown.items));
+	if (!shown.items) {
+		findings_print(f, stderr);
+		return;
+	}
+	for (size_t i = 0; i < f->n; i++)
+		if (f->items[i].level != FINDING_PASS)
+			shown.items[shown.n++] = f->items[i];
+	findings_print(&shown, stderr);
+	free(shown.items); /* the items themselves belong to f */
+}
+
+/*
+ * The last step: confine this process and become QEMU. Only returns on
+ * failure, with an exit code, after logging.
+ */
+static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx,
+			    struct prepare_state *st, char **argv)
+{
+	(void)p;
+	(void)ctx;
+	/* The lock fd goes to QEMU on purpose (prepare.h): clear its
+	 * FD_CLOEXEC now, after everything that could still fail in the
+	 * launcher's own logic. */
+	int r = prepare_lock_inherit(st);
+	if (r < 0) {
+		log_error("cannot hand the lock to QEMU: %s", strerror(-r));
+		return EX_OSERR;
+	}
+
+	/* ---- confine (issue 5, sandbox engineer): close fds but 0, 1, 2
+	 * and st->lock_fd, clean the environment, rlimits (memlock from
+	 * ctx->memlock_bytes), capabilities, no_new_privs, Landlock from
+	 * ctx->ro_paths/rw_paths, seccomp last; fail closed. One call here.
+	 * ---- */
+
+	/* Whatever QEMU creates (its QMP socket, a memory-backend-file
+	 * that does not exist yet) is the user's alone (DESIGN.md, trust
+	 * boundary 2). */
+	umask(077);
+	fflush(stdout);
+	fflush(stderr);
+	execve(argv[0], argv, environ);
+	r = -errno;
+	log_error("cannot execute %s: %s", argv[0], strerror(-r));
+	return r == -EACCES || r == -EPERM ? EX_NOPERM : EX_UNAVAILABLE;
+}
+
+/*
+ * The Looking Glass shared memory (ivshmem.h): created or checked under
+ * the single-instance lock, so two runs of one VM cannot race on it.
+ * Returns 0, or an exit code after logging.
+ */
+static int prepare_lg(const struct profile *p, const struct check_ctx *ctx,
+		      struct ivshmem_prepared *ret)
+{
+	const char *path = p->lg_path ? p->lg_path : IVSHMEM_DEFAULT_PATH;
+	char msg[512], fix[512];
+	pid_t pid = 0;
+	int r;
+
+	*ret = (struct ivshmem_prepared){ 0 };
+	if (!p->lg_enabled)
+		return 0;
+	r = ivshmem_prepare(p, ctx->devfs, ctx->procfs, ctx->lg_size, ret, &pid);
+	if (r == 0)
+		return 0;
+	ivshmem_strerror(r, path, pid, msg, sizeof(msg), fix, sizeof(fix));
+	log_error("looking-glass: %s%s%s", msg, fix[0] ? "; fix: " : "", fix);
+	switch (r) {
+	case -EBUSY:
+	case -ETXTBSY:
+		return EX_UNAVAILABLE;
+	case -ESRCH:
+	case -EXDEV:
+	case -EINVAL:
+	case -ERANGE:
+		return EX_CONFIG;
+	case -ENOMEM:
+		return EX_OSERR;
+	default:
+		return EX_NOPERM;
+	}
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "paused", no_argument, NULL, 'S' },
+		{ 0 },
+	};
+	_cleanup_profile_ struct profile *p = NULL;
+	struct findings f = { 0 };
+	struct check_ctx ctx;
+	struct vm_paths paths = { 0 };
+	struct prepare_state st = { .lock_fd = -1 };
+	struct ivshmem_prepared lg = { 0 };
+	struct render_env env;
+	struct strv out = { 0 };
+	_cleanup_free_ char *audio = NULL;
+	bool dry_run = false, paused = false;
+	int c, r, ret;
+
+	while ((c = getopt_long(argc, argv, "hVnS", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			run_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
+			return EX_OK;
+		case 'n':
+			dry_run = true;
+			break;
+		case 'S':
+			paused = true;
+			break;
+		default:
+			run_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		log_error("run needs exactly one PROFILE");
+		run_usage(stderr);
+		return EX_USAGE;
+	}
+	ret = load_profile(argv[optind], &p);
+	if (ret)
+		return ret;
+	if (render_validate(p)) {
+		log_error("%s: %s", p->file, render_validate(p));
+		return EX_CONFIG;
+	}
+	ret = init_paths(p, &paths);
+	if (ret)
+		return ret;
+
+	/* check: every finding, then refuse on any FAIL. */
+	check_ctx_init(&ctx);
+	ctx.paths = &paths;
+	ctx.for_run = !dry_run;
+	check_pipeline(p, &paths, 0, &f);
+	check_profile(p, &ctx, &f);
+	print_problems(&f);
+	if (f.n_fail) {
+		log_error("refusing to start VM %s: %zu check%s FAILed (above; "
+			  "'vfio-launch check %s' shows every check)",
+			  p->name, f.n_fail, f.n_fail == 1 ? "" : "s", argv[optind]);
+		ret = EX_UNAVAILABLE;
+		goto out;
+	}
+
+	check_ctx_render_env(&ctx, &paths, &env);
+	env.paused = paused;
+	if (!env.audio_server && !env.audio_disabled) {
+		/* No audio check resolved a server: render the same default
+		 * cmdline shows, explicitly, rather than leave it to QEMU. */
+		audio = default_audio_server(p);
+		env.audio_server = audio;
+	}
+	r = render_argv(p, &env, &out);
+	if (r < 0) {
+		log_error("cannot render %s: %s", p->file, strerror(-r));
+		ret = r == -ENOMEM ? EX_OSERR : EX_CONFIG;
+		goto out;
+	}
+	if (dry_run) {
+		print_argv(&out, stdout);
+		ret = EX_OK;
+		goto out;
+	}
+
+	r = prepare_vm(p, &paths, &st);
+	if (r == -EBUSY) {
+		log_error("VM %s is already running (%s is locked by its QEMU)", p->name,
+			  paths.lock_file);
+		ret = EX_UNAVAILABLE;
+		goto out;
+	}
+	if (r == -EPERM || r == -ELOOP || r == -ENOTDIR) {
+		log_error("%s exists but is not a private directory or file of yours "
+			  "(owner, mode 0700, no symlink); remove it and run again",
+			  st.failed_path ? st.failed_path : paths.runtime_dir);
+		ret = EX_NOPERM;
+		goto out;
+	}
+	if (r < 0) {
+		log_error("cannot prepare %s: %s", st.failed_path ? st.failed_path : p->name,
+			  strerror(-r));
+		ret = r == -EACCES ? EX_NOPERM : EX_UNAVAILABLE;
+		goto out;
+	}
+
+	ret = prepare_lg(p, &ctx, &lg);
+	if (ret) {
+		prepare_rollback(&st);
+		goto out;
+	}
+
+	ret = confine_and_exec(p, &ctx, &st, out.v);
+	/* exec failed: leave no new file behind (DESIGN.md, "Errors") */
+	(void)ivshmem_undo(p, ctx.devfs, &lg);
+	prepare_rollback(&st);
+
+out:
+	prepare_state_clear(&st);
+	strv_clear(&out);
+	findings_clear(&f);
+	check_ctx_clear(&ctx);
+	vm_paths_clear(&paths);
+	return ret;
 }

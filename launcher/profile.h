@@ -109,6 +109,8 @@ struct profile {
 	/* [usb] */
 	struct usb_item *usb;
 	size_t n_usb;
+	bool usb_enabled;     /* section present: the qemu-xhci controller is
+	                         rendered even with no devices (the demo) */
 
 	/* [looking-glass] (ivshmem) */
 	bool lg_enabled;      /* section present */

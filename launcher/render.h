@@ -42,3 +42,10 @@ struct render_env {
  */
 int render_argv(const struct profile *p, const struct render_env *env,
 		struct strv *ret_argv);
+
+/*
+ * Why p cannot be rendered (too many devices for the q35 buses used, a
+ * cdrom on an nvme disk, memory not a whole MiB, ...), as one sentence for
+ * the user; NULL when render_argv can render it. Static string.
+ */
+const char *render_validate(const struct profile *p);

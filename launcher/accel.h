@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The accelerator: KVM when /dev/kvm really works, else TCG.
+ */
+#pragma once
+
+#include "check.h"
+
+/*
+ * Probes devfs/kvm (devfs is "/dev" in production): opens it O_RDWR,
+ * asks KVM_GET_API_VERSION, which must return 12 (the only stable KVM API
+ * version: kernel Documentation/virt/kvm/api.rst, 4.1), and creates a VM
+ * (KVM_CREATE_VM, machine type 0), which fails where the CPU has no
+ * usable virtualization (VT-x/AMD-V off in the firmware, nested
+ * virtualization disabled). Everything opened is closed again.
+ * Returns 0 when KVM works; -ENOENT (no node: module not loaded),
+ * -EACCES/-EPERM (not allowed to open it), -EPROTO (another API
+ * version), or the -errno of the failing open/ioctl.
+ */
+int kvm_probe(const char *devfs);
+
+/*
+ * The "accel" finding for p->accel and ctx->accel: tcg -> PASS, TCG;
+ * kvm -> PASS when kvm_probe() succeeds, else FAIL with the fix;
+ * auto -> KVM when it works, else WARN saying why, and TCG. Adds
+ * devfs/kvm to ctx->rw_paths when KVM is chosen.
+ */
+void accel_check(const struct profile *p, struct check_ctx *ctx, struct findings *f);
+
+/* The fix for a kvm_probe() error, a static string. */
+const char *kvm_fix(int err);

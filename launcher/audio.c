@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "audio.h"
+
+#include <errno.h>
+#include <pulse/pulseaudio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cleanup.h"
+#include "findings.h"
+#include "profile.h"
+#include "util.h"
+
+#define RESOURCE "audio"
+
+/* One server string entry: "unix:PATH" or "/PATH" is a unix socket
+ * (pulse-client.conf(5), default-server); "{ID}" prefixes are dropped. */
+static int parse_server_entry(const char *s, size_t len, char **ret_path)
+{
+	if (len > 0 && s[0] == '{') {
+		const char *end = memchr(s, '}', len);
+		if (!end)
+			return -EPROTONOSUPPORT;
+		len -= (size_t)(end + 1 - s);
+		s = end + 1;
+	}
+	if (len > 5 && strncmp(s, "unix:", 5) == 0) {
+		s += 5;
+		len -= 5;
+	}
+	if (len == 0 || s[0] != '/')
+		return -EPROTONOSUPPORT;
+	char *path = strndup(s, len);
+	if (!path)
+		return -ENOMEM;
+	*ret_path = path;
+	return 0;
+}
+
+int audio_server_path(const char *profile_server, const char *pulse_server_env,
+		      const char *runtime_dir, char **ret_path,
+		      const char **ret_source)
+{
+	if (profile_server && *profile_server && strcmp(profile_server, "auto") != 0) {
+		*ret_source = "server =";
+		return parse_server_entry(profile_server, strlen(profile_server), ret_path);
+	}
+	if (pulse_server_env && *pulse_server_env) {
+		const char *s = pulse_server_env;
+		int r = -EPROTONOSUPPORT;
+
+		*ret_source = "$PULSE_SERVER";
+		while (*s) {
+			size_t len;
+			s += strspn(s, " \t");
+			len = strcspn(s, " \t");
+			if (len == 0)
+				break;
+			r = parse_server_entry(s, len, ret_path);
+			if (r != -EPROTONOSUPPORT)
+				return r;
+			s += len;
+		}
+		return r;
+	}
+	*ret_source = "$XDG_RUNTIME_DIR";
+	if (!runtime_dir || runtime_dir[0] != '/')
+		return -ENOENT;
+	if (asprintf(ret_path, "%s/pulse/native", runtime_dir) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+struct probe_state {
+	char *name;
+	int r;
+	bool done;
+};
+
+static void server_info_cb(pa_context *c, const pa_server_info *i, void *userdata)
+{
+	struct probe_state *st = userdata;
+	(void)c;
+	st->done = true;
+	if (!i) {
+		st->r = -EIO;
+		return;
+	}
+	if (asprintf(&st->name, "%s %s", i->server_name ? i->server_name : "?",
+		     i->server_version ? i->server_version : "?") < 0) {
+		st->name = NULL;
+		st->r = -ENOMEM;
+	}
+}
+
+static int pa_error_to_errno(int e)
+{
+	switch (e) {
+	case PA_ERR_CONNECTIONREFUSED:
+		return -ECONNREFUSED;
+	case PA_ERR_ACCESS:
+	case PA_ERR_AUTHKEY:
+		return -EACCES;
+	case PA_ERR_TIMEOUT:
+		return -ETIMEDOUT;
+	case PA_ERR_NOENTITY:
+		return -ENOENT;
+	default:
+		return -EIO;
+	}
+}
+
+static int64_t now_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int audio_probe(const char *socket_path, unsigned timeout_ms, char **ret_name)
+{
+	_cleanup_free_ char *server = NULL;
+	struct probe_state st = { .r = -ETIMEDOUT };
+	pa_mainloop *m = NULL;
+	pa_context *c = NULL;
+	pa_operation *op = NULL;
+	struct stat sb;
+	int r;
+
+	/* Say plainly what is missing before libpulse's generic errors. */
+	if (stat(socket_path, &sb) < 0)
+		return -errno;
+	if (!S_ISSOCK(sb.st_mode))
+		return -ENOTSOCK;
+	if (asprintf(&server, "unix:%s", socket_path) < 0)
+		return -ENOMEM;
+
+	m = pa_mainloop_new();
+	if (!m)
+		return -ENOMEM;
+	c = pa_context_new(pa_mainloop_get_api(m), "vfio-launch");
+	if (!c) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (pa_context_connect(c, server, PA_CONTEXT_NOAUTOSPAWN, NULL) < 0) {
+		r = pa_error_to_errno(pa_context_errno(c));
+		goto out;
+	}
+
+	/* A mainloop iteration bounded by the remaining time, so a server
+	 * that accepts but never answers cannot hang `check`. */
+	int64_t deadline = now_usec() + (int64_t)timeout_ms * 1000;
+	r = -ETIMEDOUT;
+	for (;;) {
+		int64_t left = deadline - now_usec();
+		if (left <= 0)
+			break;
+		pa_context_state_t cs = pa_context_get_state(c);
+		if (cs == PA_CONTEXT_FAILED || cs == PA_CONTEXT_TERMINATED) {
+			r = pa_error_to_errno(pa_context_errno(c));
+			break;
+		}
+		if (cs == PA_CONTEXT_READY && !op) {
+			op = pa_context_get_server_info(c, server_info_cb, &st);
+			if (!op) {
+				r = pa_error_to_errno(pa_context_errno(c));
+				break;
+			}
+		}
+		if (st.done) {
+			r = st.r == -ETIMEDOUT ? 0 : st.r;
+			break;
+		}
+		if (pa_mainloop_prepare(m, (int)(left > INT32_MAX ? INT32_MAX : left)) < 0 ||
+		    pa_mainloop_poll(m) < 0 || pa_mainloop_dispatch(m) < 0) {
+			r = -EIO;
+			break;
+		}
+	}
+	if (r == 0) {
+		*ret_name = st.name;
+		st.name = NULL;
+	}
+out:
+	free(st.name);
+	if (op) {
+		pa_operation_cancel(op);
+		pa_operation_unref(op);
+	}
+	if (c) {
+		pa_context_disconnect(c);
+		pa_context_unref(c);
+	}
+	pa_mainloop_free(m);
+	return r;
+}
+
+/* libpulse in QEMU loads the auth cookie (pulse-client.conf(5),
+ * cookie-file: ~/.config/pulse/cookie); over a unix socket the server
+ * also accepts our uid by SCM_CREDENTIALS, so a missing cookie is fine. */
+static char *cookie_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *path = NULL;
+
+	if (xdg && xdg[0] == '/') {
+		if (asprintf(&path, "%s/pulse/cookie", xdg) < 0)
+			return NULL;
+	} else if (home && home[0] == '/') {
+		if (asprintf(&path, "%s/.config/pulse/cookie", home) < 0)
+			return NULL;
+	}
+	if (path && access(path, R_OK) < 0) {
+		free(path);
+		path = NULL;
+	}
+	return path;
+}
+
+static const char fix_no_server[] =
+	"start a server for your user (systemctl --user start pulseaudio.socket, "
+	"or pipewire-pulse.socket), or set [audio] server = unix:PATH, "
+	"or required = no to start without audio";
+
+void audio_check(const struct profile *p, struct check_ctx *ctx,
+		 struct findings *f)
+{
+	_cleanup_free_ char *path = NULL, *name = NULL, *cookie = NULL;
+	char msg[1024];
+	const char *source = "";
+	const char *fix = fix_no_server;
+	int r;
+
+	if (p->audio_backend != AUDIO_PULSE)
+		return;
+
+	r = audio_server_path(p->audio_server, getenv("PULSE_SERVER"),
+			      getenv("XDG_RUNTIME_DIR"), &path, &source);
+	if (r == -EPROTONOSUPPORT) {
+		snprintf(msg, sizeof(msg),
+			 "the PulseAudio server named by %s (%s) is not a unix socket; "
+			 "QEMU is only given a local socket",
+			 source, strcmp(source, "server =") == 0 ? p->audio_server : getenv("PULSE_SERVER"));
+		fix = "set [audio] server = unix:PATH to a local server's socket "
+		      "(e.g. $XDG_RUNTIME_DIR/pulse/native), or required = no";
+	} else if (r == -ENOENT) {
+		snprintf(msg, sizeof(msg),
+			 "no PulseAudio server: neither server =, $PULSE_SERVER nor $XDG_RUNTIME_DIR is set");
+	} else if (r < 0) {
+		snprintf(msg, sizeof(msg), "%s", strerror(-r));
+		fix = NULL;
+	} else {
+		r = audio_probe(path, AUDIO_TIMEOUT_MS, &name);
+		if (r == 0) {
+			if (strv_push(&ctx->rw_paths, path) < 0)
+				abort();
+			cookie = cookie_path();
+			if (cookie && strv_push(&ctx->ro_paths, cookie) < 0)
+				abort();
+			finding_pass(f, RESOURCE, "PulseAudio server at %s (from %s) answers: %s",
+				     path, source, name);
+			free(ctx->audio_server);
+			ctx->audio_server = steal_pointer(&path);
+			return;
+		}
+		snprintf(msg, sizeof(msg),
+			 "no PulseAudio server answers at %s (from %s): %s", path, source,
+			 r == -ETIMEDOUT ? "no answer within 2 s" : strerror(-r));
+	}
+
+	if (!p->audio_required) {
+		ctx->audio_disabled = true;
+		finding_warn(f, RESOURCE, fix, "%s; the VM starts without audio (required = no)", msg);
+		return;
+	}
+	finding_fail(f, RESOURCE, fix, "%s", msg);
+}

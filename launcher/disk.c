@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "disk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+#define _cleanup_closedir_ _cleanup_(closedirp)
+
+enum image_kind image_kind_from_header(const unsigned char *buf, size_t len)
+{
+	static const unsigned char qcow2_magic[4] = { 'Q', 'F', 'I', 0xfb };
+	if (len >= sizeof(qcow2_magic) && memcmp(buf, qcow2_magic, sizeof(qcow2_magic)) == 0)
+		return IMAGE_QCOW2;
+	return IMAGE_RAW;
+}
+
+/* A block device of the set we look at: the disk and its partitions. */
+struct blk {
+	char name[64]; /* kernel name: sda, sda1, nvme0n1p4 */
+	dev_t dev;
+};
+
+struct blkset {
+	struct blk items[128];
+	size_t n;
+};
+
+static int read_small(int dirfd, const char *name, char *buf, size_t len)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, len - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int parse_devt(const char *s, dev_t *ret)
+{
+	unsigned ma, mi;
+	char tail;
+	if (sscanf(s, "%u:%u%c", &ma, &mi, &tail) != 2)
+		return -EINVAL;
+	*ret = makedev(ma, mi);
+	return 0;
+}
+
+static void blkset_add(struct blkset *s, const char *name, dev_t dev)
+{
+	if (s->n >= sizeof(s->items) / sizeof(s->items[0]))
+		return;
+	snprintf(s->items[s->n].name, sizeof(s->items[0].name), "%.63s", name);
+	s->items[s->n].dev = dev;
+	s->n++;
+}
+
+/*
+ * Fills s with the devices whose use on the host makes dev busy, from
+ * sysfs/dev/block/MAJ:MIN (a link to .../block/DISK or .../block/DISK/PART;
+ * a partition's directory holds a "partition" attribute):
+ *   - a whole disk: itself and every partition on it;
+ *   - a partition: itself and its whole disk (not its sibling partitions:
+ *     giving the guest one partition while another is mounted is normal).
+ */
+static int blkset_collect(int sysfs_fd, dev_t dev, struct blkset *s)
+{
+	char rel[64], buf[64], target[4096];
+
+	snprintf(rel, sizeof(rel), "dev/block/%u:%u", major(dev), minor(dev));
+	ssize_t n = readlinkat(sysfs_fd, rel, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	_cleanup_close_ int fd = openat(sysfs_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	char *base = strrchr(target, '/');
+	const char *self = base ? base + 1 : target;
+
+	if (faccessat(fd, "partition", F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		blkset_add(s, self, dev);
+		if (!base)
+			return 0;
+		*base = '\0';
+		char *b2 = strrchr(target, '/');
+		_cleanup_close_ int diskfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		dev_t ddev;
+		if (diskfd >= 0 && read_small(diskfd, "dev", buf, sizeof(buf)) == 0 &&
+		    parse_devt(buf, &ddev) == 0)
+			blkset_add(s, b2 ? b2 + 1 : target, ddev);
+		return 0;
+	}
+
+	blkset_add(s, self, dev);
+	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	_cleanup_closedir_ DIR *dir = fdopendir(dfd);
+	if (!dir) {
+		int r = -errno;
+		close(dfd);
+		return r;
+	}
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		_cleanup_close_ int pfd = openat(dfd, de->d_name,
+						 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (pfd < 0)
+			continue;
+		if (faccessat(pfd, "partition", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		dev_t pdev;
+		if (read_small(pfd, "dev", buf, sizeof(buf)) < 0 || parse_devt(buf, &pdev) < 0)
+			continue;
+		blkset_add(s, de->d_name, pdev);
+	}
+	return 0;
+}
+
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+	if (used >= len - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/* mountinfo(5): "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." */
+static void check_mounts(const char *procfs, const struct blkset *s, char *buf, size_t len)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/self/mountinfo", procfs);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		char devs[32], mnt[4096];
+		if (sscanf(line, "%*u %*u %31s %*s %4095s", devs, mnt) != 2)
+			continue;
+		dev_t d;
+		if (parse_devt(devs, &d) < 0)
+			continue;
+		for (size_t i = 0; i < s->n; i++)
+			if (s->items[i].dev == d)
+				appendf(buf, len, "%s%s is mounted on %s", buf[0] ? "; " : "",
+					s->items[i].name, mnt);
+	}
+}
+
+/* /proc/swaps: a header line, then "Filename Type Size Used Priority". */
+static void check_swaps(const char *procfs, const struct blkset *s, char *buf, size_t len)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/swaps", procfs);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	bool header = true;
+	while (getline(&line, &cap, f) > 0) {
+		char file[4096];
+		if (header) {
+			header = false;
+			continue;
+		}
+		if (sscanf(line, "%4095s", file) != 1)
+			continue;
+		const char *base = strrchr(file, '/');
+		base = base ? base + 1 : file;
+		struct stat st;
+		bool same_dev = stat(file, &st) == 0 && S_ISBLK(st.st_mode);
+		for (size_t i = 0; i < s->n; i++)
+			if (strcmp(s->items[i].name, base) == 0 ||
+			    (same_dev && st.st_rdev == s->items[i].dev))
+				appendf(buf, len, "%s%s is in use as swap", buf[0] ? "; " : "",
+					s->items[i].name);
+	}
+}
+
+static void check_holders(int sysfs_fd, const struct blkset *s, char *buf, size_t len)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		char rel[128];
+		snprintf(rel, sizeof(rel), "class/block/%s/holders", s->items[i].name);
+		int fd = openat(sysfs_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		_cleanup_closedir_ DIR *dir = fdopendir(fd);
+		if (!dir) {
+			close(fd);
+			continue;
+		}
+		struct dirent *de;
+		char holders[256] = "";
+		while ((de = readdir(dir)))
+			if (de->d_name[0] != '.')
+				appendf(holders, sizeof(holders), "%s%s", holders[0] ? ", " : "",
+					de->d_name);
+		if (holders[0])
+			appendf(buf, len, "%s%s is held by %s (LVM, dm-crypt or md)",
+				buf[0] ? "; " : "", s->items[i].name, holders);
+	}
+}
+
+int blockdev_busy_reason(const char *sysfs, const char *procfs, dev_t dev,
+			 char *buf, size_t len)
+{
+	struct blkset s = { .n = 0 };
+	buf[0] = '\0';
+	_cleanup_close_ int sysfs_fd = open(sysfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sysfs_fd < 0)
+		return -errno;
+	int r = blkset_collect(sysfs_fd, dev, &s);
+	if (r < 0)
+		return r;
+	check_mounts(procfs, &s, buf, len);
+	check_swaps(procfs, &s, buf, len);
+	check_holders(sysfs_fd, &s, buf, len);
+	return 0;
+}
+
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	va_start(ap, fmt);
+	int r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		fputs("vfio-launch: out of memory\n", stderr);
+		abort();
+	}
+	return s;
+}
+
+static void push_path(struct strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return;
+	if (strv_push(sv, s) < 0) {
+		fputs("vfio-launch: out of memory\n", stderr);
+		abort();
+	}
+}
+
+static void check_one(const struct profile *p, const struct disk_item *d, size_t idx,
+		      struct check_ctx *ctx, struct findings *f)
+{
+	char res[128];
+	_cleanup_free_ char *fix = NULL, *where = NULL;
+	bool ro = d->readonly || d->media == DISK_MEDIA_CDROM;
+	struct stat st;
+
+	if (d->name && *d->name)
+		snprintf(res, sizeof(res), "disk %s", d->name);
+	else
+		snprintf(res, sizeof(res), "disk %zu", idx);
+	where = xasprintf("%s:%u", p->file, d->line);
+
+	/* realpath() resolves /dev/disk/by-* links for the checks; the
+	 * profile's stable name is what QEMU is given. */
+	_cleanup_free_ char *real = realpath(d->path, NULL);
+	if (!real || stat(real, &st) < 0) {
+		int e = errno;
+		fix = xasprintf("correct path = at %s%s", where,
+			 e == ENOENT && startswith(d->path, "/dev/disk/") ?
+				 " (ls -l /dev/disk/by-id/ lists the stable names)" :
+				 "");
+		finding_fail(f, res, fix, "%s: %s", d->path, strerror(e));
+		return;
+	}
+	bool blk = S_ISBLK(st.st_mode);
+	if (!blk && !S_ISREG(st.st_mode)) {
+		fix = xasprintf("point path = at %s to a block device or an image file", where);
+		finding_fail(f, res, fix, "%s is neither a block device nor a regular file",
+			     d->path);
+		return;
+	}
+
+	push_path(ro ? &ctx->ro_paths : &ctx->rw_paths, d->path);
+
+	/* The user's real rights: open it as QEMU will. */
+	int fd = open(real, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		int e = errno;
+		if (blk)
+			fix = xasprintf("as root: allowlist it by its stable id in "
+				 "/etc/vfio-launch/privhelper.conf and run "
+				 "`vfio-privhelper apply-rules` (the udev rule gives it to group vfio)");
+		else if ((e == EACCES || e == EPERM) && st.st_uid == geteuid())
+			fix = xasprintf("chmod u+%s %s%s%s", ro ? "r" : "rw", real,
+					ro ? "" : ", or set readonly = yes at ",
+					ro ? "" : where);
+		else if (e == EACCES || e == EPERM)
+			fix = xasprintf("as root: chown $USER %s (it belongs to uid %u)%s%s",
+					real, (unsigned)st.st_uid,
+					ro ? "" : ", or set readonly = yes at ",
+					ro ? "" : where);
+		else if (e == EROFS)
+			fix = xasprintf("set readonly = yes at %s (the file system is read-only)",
+					where);
+		finding_fail(f, res, fix, "%s: cannot open %s: %s", d->path,
+			     ro ? "read-only" : "read-write", strerror(e));
+		return;
+	}
+
+	if (blk) {
+		close(fd);
+		char why[1024];
+		int r = blockdev_busy_reason(ctx->sysfs, ctx->procfs, st.st_rdev, why,
+					     sizeof(why));
+		if (r < 0) {
+			finding_warn(f, res, NULL,
+				     "%s (%u:%u): not found in %s/dev/block (%s); "
+				     "mounts and holders not checked",
+				     d->path, major(st.st_rdev), minor(st.st_rdev),
+				     ctx->sysfs, strerror(-r));
+			return;
+		}
+		if (why[0]) {
+			fix = xasprintf("unmount it, swapoff it or stop what holds it (and remove it "
+				 "from /etc/fstab) before giving it to the guest; two systems "
+				 "writing one disk destroy its file systems");
+			finding_fail(f, res, fix, "%s is in use on the host: %s", d->path, why);
+			return;
+		}
+		finding_pass(f, res, "block device %s%s%s, %s, not in use on the host",
+			     d->path, strcmp(real, d->path) ? " -> " : "",
+			     strcmp(real, d->path) ? real : "", ro ? "read-only" : "read-write");
+		return;
+	}
+
+	unsigned char hdr[8];
+	ssize_t n = read(fd, hdr, sizeof(hdr));
+	close(fd);
+	enum image_kind kind = image_kind_from_header(hdr, n > 0 ? (size_t)n : 0);
+	if (d->format == DISK_FORMAT_RAW && kind == IMAGE_QCOW2) {
+		fix = xasprintf("set format = qcow2 at %s", where);
+		finding_warn(f, res, fix,
+			     "%s has a qcow2 header but format = raw: the guest would see "
+			     "the qcow2 metadata, not the disk", d->path);
+		return;
+	}
+	if (d->format == DISK_FORMAT_QCOW2 && kind != IMAGE_QCOW2) {
+		fix = xasprintf("set format = raw at %s, or convert it: qemu-img convert -O qcow2 %s NEW.qcow2",
+			 where, d->path);
+		finding_fail(f, res, fix, "%s has no qcow2 header but format = qcow2: QEMU "
+			     "refuses to open it", d->path);
+		return;
+	}
+	finding_pass(f, res, "image %s (%s, %s)", d->path,
+		     kind == IMAGE_QCOW2 ? "qcow2" : "raw", ro ? "read-only" : "read-write");
+}
+
+void disk_check(const struct profile *p, struct check_ctx *ctx,
+		struct findings *f)
+{
+	for (size_t i = 0; i < p->n_disks; i++)
+		check_one(p, &p->disks[i], i, ctx, f);
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Host-wide checks: check_host() (declared in check.h, for `vfio-launch
+ * check --host`) lives here, and the profile's hugepages check. Every path
+ * is read under ctx->sysfs, ctx->procfs and ctx->devfs, so tests use fake
+ * trees.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "check.h"
+
+/* CPU facts from /proc/cpuinfo. */
+enum cpu_vendor { CPU_OTHER, CPU_INTEL, CPU_AMD };
+struct cpu_facts {
+	enum cpu_vendor vendor; /* vendor_id GenuineIntel / AuthenticAMD */
+	bool vmx, svm;          /* flags: VT-x, AMD-V */
+	bool hypervisor;        /* flags: running inside a VM */
+};
+
+/*
+ * Parses the text of /proc/cpuinfo (the first processor's vendor_id and
+ * flags lines). Pure. Returns 0, or -ENODATA when there is no flags line.
+ */
+int cpu_facts_parse(const char *cpuinfo, struct cpu_facts *ret);
+
+/*
+ * True when /proc/interrupts text shows interrupt remapping at work: the
+ * kernel names remapped irq chips with an "IR-" prefix (IR-IO-APIC,
+ * IR-PCI-MSI, IR-PCI-MSIX-<BDF>; arch/x86/kernel/apic/io_apic.c and msi.c,
+ * for Intel VT-d and AMD-Vi alike). Pure.
+ */
+bool interrupts_show_remapping(const char *interrupts);
+
+/*
+ * check_host() (check.h) adds one finding each: "kvm" (accel.c's
+ * kvm_probe: the node opens, API 12, a VM can be created), "virtualization"
+ * (vmx/svm in procfs/cpuinfo), "iommu" (IOMMU groups in
+ * sysfs/kernel/iommu_groups, ACPI DMAR/IVRS tables, the kernel parameter
+ * to add), "interrupt remapping" (procfs/interrupts, vfio_iommu_type1
+ * allow_unsafe_interrupts), "vfio modules" (sysfs/module) and "hugepages"
+ * (the pools). Missing features are WARNs, each with its fix: the host
+ * still runs VMs (under TCG, or without passthrough); a profile that needs
+ * the feature FAILs in its own check (accel = kvm, vfio, hugepages).
+ */
+
+/*
+ * The hugepages check for a profile with hugepages = yes: the guest's RAM
+ * must fit into the free pages of the default hugepage pool (the size in
+ * /proc/meminfo Hugepagesize, what /dev/hugepages uses unless mounted with
+ * pagesize=). One finding "hugepages"; the FAIL names the sysctl and the
+ * kernel parameters that reserve enough pages. Nothing for hugepages = no.
+ */
+void hugepages_check(const struct profile *p, struct check_ctx *ctx,
+		     struct findings *f);

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "usb.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libudev.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cleanup.h"
+#include "findings.h"
+#include "profile.h"
+#include "render.h"
+#include "util.h"
+
+static inline void udev_unrefp(struct udev **u)
+{
+	if (*u)
+		udev_unref(*u);
+}
+static inline void udev_enumerate_unrefp(struct udev_enumerate **e)
+{
+	if (*e)
+		udev_enumerate_unref(*e);
+}
+static inline void udev_device_unrefp(struct udev_device **d)
+{
+	if (*d)
+		udev_device_unref(*d);
+}
+#define _cleanup_udev_ _cleanup_(udev_unrefp)
+#define _cleanup_udev_enumerate_ _cleanup_(udev_enumerate_unrefp)
+#define _cleanup_udev_device_ _cleanup_(udev_device_unrefp)
+
+/* USB class code of a hub (usb.org "Defined Class Codes", 09h). */
+#define USB_CLASS_HUB "09"
+
+int usb_parse_sysname(const char *sysname, unsigned *ret_bus, char *ret_port,
+		      size_t port_len)
+{
+	const char *dash = strchr(sysname, '-');
+	char bus_s[8];
+	uint64_t bus;
+
+	if (!dash || dash == sysname || (size_t)(dash - sysname) >= sizeof(bus_s))
+		return -EINVAL;
+	memcpy(bus_s, sysname, (size_t)(dash - sysname));
+	bus_s[dash - sysname] = '\0';
+	if (parse_u64(bus_s, 1, 255, &bus) < 0)
+		return -EINVAL;
+	const char *port = dash + 1;
+	/* port path: numbers separated by dots, e.g. "4" or "4.2.1" */
+	if (!*port || strlen(port) >= port_len)
+		return -EINVAL;
+	for (const char *c = port; *c; c++) {
+		bool digit = *c >= '0' && *c <= '9';
+		if (!digit && !(*c == '.' && c != port && c[1] && c[-1] != '.'))
+			return -EINVAL;
+	}
+	*ret_bus = (unsigned)bus;
+	strcpy(ret_port, port);
+	return 0;
+}
+
+static const char *dev_name(struct udev_device *d, char *buf, size_t len)
+{
+	const char *v = udev_device_get_property_value(d, "ID_VENDOR_FROM_DATABASE");
+	const char *m = udev_device_get_property_value(d, "ID_MODEL_FROM_DATABASE");
+	if (!v)
+		v = udev_device_get_sysattr_value(d, "manufacturer");
+	if (!m)
+		m = udev_device_get_sysattr_value(d, "product");
+	snprintf(buf, len, "%s%s%s", v ? v : "", v && m ? " " : "", m ? m : "");
+	return buf;
+}
+
+static bool dev_is_hub(struct udev_device *d)
+{
+	const char *cls = udev_device_get_sysattr_value(d, "bDeviceClass");
+	return cls && strcmp(cls, USB_CLASS_HUB) == 0;
+}
+
+/* devfs/bus/usb/BBB/DDD from the busnum and devnum attributes (the names
+ * the kernel's usbfs and udev use). */
+static int dev_node(struct udev_device *d, const char *devfs, char **ret)
+{
+	uint64_t busnum, devnum;
+	const char *b = udev_device_get_sysattr_value(d, "busnum");
+	const char *n = udev_device_get_sysattr_value(d, "devnum");
+
+	if (!b || !n || parse_u64(b, 1, 255, &busnum) < 0 ||
+	    parse_u64(n, 1, 255, &devnum) < 0)
+		return -ENODEV;
+	if (asprintf(ret, "%s/bus/usb/%03u/%03u", devfs, (unsigned)busnum,
+		     (unsigned)devnum) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* A present device: not a hub, node read-write for us. One finding. */
+static void check_present(struct udev_device *d, struct check_ctx *ctx,
+			  struct findings *f, const char *res)
+{
+	_cleanup_free_ char *node = NULL, *fix = NULL;
+	_cleanup_close_ int fd = -1;
+	const char *vid = udev_device_get_sysattr_value(d, "idVendor");
+	const char *pid = udev_device_get_sysattr_value(d, "idProduct");
+	const char *port = udev_device_get_sysname(d);
+	char name[256];
+	int r;
+
+	dev_name(d, name, sizeof(name));
+	if (!vid)
+		vid = "????";
+	if (!pid)
+		pid = "????";
+	if (dev_is_hub(d)) {
+		finding_fail(f, res,
+			     "pass the devices behind the hub by their own ports or IDs ('vfio-launch usb' lists them)",
+			     "port %s holds a USB hub (%s:%s %s); hubs are not passed through",
+			     port, vid, pid, name);
+		return;
+	}
+	r = dev_node(d, ctx->devfs, &node);
+	if (r < 0) {
+		finding_fail(f, res, NULL, "port %s (%s:%s): no bus/device number in sysfs",
+			     port, vid, pid);
+		return;
+	}
+	/* The real test of access: open it as QEMU's libusb will (read-
+	 * write). Opening a usbfs node claims nothing. A path, not openat:
+	 * umockdev redirects path-based opens of /dev in the tests. */
+	fd = open(node, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		r = errno;
+		if (asprintf(&fix,
+			     "allow your seat to use it: echo 'SUBSYSTEM==\"usb\", ATTR{idVendor}==\"%s\", "
+			     "ATTR{idProduct}==\"%s\", TAG+=\"uaccess\"' > /etc/udev/rules.d/70-vfio-launch-usb.rules; "
+			     "udevadm control --reload; udevadm trigger",
+			     vid, pid) < 0)
+			abort();
+		finding_fail(f, res, fix, "%s (%s:%s %s at port %s) cannot be opened read-write by you: %s",
+			     node, vid, pid, name, port, strerror(r));
+		return;
+	}
+	if (strv_push(&ctx->rw_paths, node) < 0)
+		abort();
+	finding_pass(f, res, "%s:%s %s at port %s, %s read-write", vid, pid, name,
+		     port, node);
+}
+
+static void check_port(struct udev *udev, const struct usb_item *it,
+		       struct check_ctx *ctx, struct findings *f, const char *res)
+{
+	_cleanup_udev_device_ struct udev_device *d = NULL, *bus = NULL;
+	char sysname[64], root[16];
+
+	snprintf(sysname, sizeof(sysname), "%u-%s", it->hostbus, it->hostport);
+	d = udev_device_new_from_subsystem_sysname(udev, "usb", sysname);
+	if (d) {
+		const char *devtype = udev_device_get_devtype(d);
+		if (devtype && strcmp(devtype, "usb_device") == 0) {
+			check_present(d, ctx, f, res);
+			return;
+		}
+	}
+	snprintf(root, sizeof(root), "usb%u", it->hostbus);
+	bus = udev_device_new_from_subsystem_sysname(udev, "usb", root);
+	if (!bus) {
+		finding_fail(f, res, "use a port on an existing bus ('vfio-launch usb' lists them)",
+			     "there is no USB bus %u on this host", it->hostbus);
+		return;
+	}
+	/* QEMU's usb-host with hostbus/hostport attaches whatever is
+	 * plugged in later; under Landlock it needs the bus directory,
+	 * where the new node will appear. */
+	char *dir = NULL;
+	if (asprintf(&dir, "%s/bus/usb/%03u", ctx->devfs, it->hostbus) < 0 ||
+	    strv_push(&ctx->rw_paths, dir) < 0)
+		abort();
+	free(dir);
+	finding_warn(f, res, "plug a device into the port (QEMU attaches it when it appears)",
+		     "nothing is plugged into port %s", sysname);
+}
+
+static void check_id(struct udev *udev, const struct usb_item *it, size_t i,
+		     struct check_ctx *ctx, struct findings *f, const char *res)
+{
+	_cleanup_udev_enumerate_ struct udev_enumerate *e = NULL;
+	struct udev_list_entry *le;
+	char vid[8], pid[8], ports[256] = "", first[64] = "";
+	size_t n = 0;
+
+	snprintf(vid, sizeof(vid), "%04x", it->vendor_id);
+	snprintf(pid, sizeof(pid), "%04x", it->product_id);
+	e = udev_enumerate_new(udev);
+	if (!e || udev_enumerate_add_match_subsystem(e, "usb") < 0 ||
+	    udev_enumerate_add_match_property(e, "DEVTYPE", "usb_device") < 0 ||
+	    udev_enumerate_add_match_sysattr(e, "idVendor", vid) < 0 ||
+	    udev_enumerate_add_match_sysattr(e, "idProduct", pid) < 0 ||
+	    udev_enumerate_scan_devices(e) < 0) {
+		finding_fail(f, res, NULL, "cannot enumerate USB devices with libudev");
+		return;
+	}
+	udev_list_entry_foreach(le, udev_enumerate_get_list_entry(e)) {
+		const char *syspath = udev_list_entry_get_name(le);
+		const char *sysname = strrchr(syspath, '/');
+		sysname = sysname ? sysname + 1 : syspath;
+		if (startswith(sysname, "usb"))
+			continue; /* a root hub: not a port */
+		if (n == 0)
+			snprintf(first, sizeof(first), "%s", sysname);
+		size_t len = strlen(ports);
+		snprintf(ports + len, sizeof(ports) - len, "%s%s", n ? ", " : "", sysname);
+		n++;
+	}
+	if (n == 0) {
+		finding_fail(f, res,
+			     "plug it in, or name its port instead: [usb] port = BUS-PORT ('vfio-launch usb' lists them)",
+			     "no USB device %s:%s is plugged in", vid, pid);
+		return;
+	}
+	if (n > 1) {
+		char fix[384];
+		snprintf(fix, sizeof(fix),
+			 "name the port instead of the ID: [usb] port = %s (one line per device)", first);
+		finding_fail(f, res, fix, "%zu USB devices %s:%s are plugged in, at ports %s",
+			     n, vid, pid, ports);
+		return;
+	}
+	_cleanup_udev_device_ struct udev_device *d =
+		udev_device_new_from_subsystem_sysname(udev, "usb", first);
+	if (!d) {
+		finding_fail(f, res, NULL, "USB device %s:%s at %s vanished", vid, pid, first);
+		return;
+	}
+	struct usb_resolved *u = &ctx->usb[i];
+	if (usb_parse_sysname(first, &u->hostbus, u->hostport, sizeof(u->hostport)) == 0)
+		u->resolved = true;
+	check_present(d, ctx, f, res);
+}
+
+void usb_check(const struct profile *p, struct check_ctx *ctx,
+	       struct findings *f)
+{
+	_cleanup_udev_ struct udev *udev = NULL;
+
+	if (p->n_usb == 0) {
+		if (p->usb_enabled)
+			finding_pass(f, "usb", "qemu-xhci controller, no host device "
+				     "(port = or device = passes one)");
+		return;
+	}
+	free(ctx->usb);
+	ctx->usb = calloc(p->n_usb, sizeof(*ctx->usb));
+	if (!ctx->usb)
+		abort();
+	udev = udev_new();
+	for (size_t i = 0; i < p->n_usb; i++) {
+		const struct usb_item *it = &p->usb[i];
+		char res[64];
+
+		if (it->by_id)
+			snprintf(res, sizeof(res), "usb %04x:%04x", it->vendor_id, it->product_id);
+		else
+			snprintf(res, sizeof(res), "usb port %u-%s", it->hostbus, it->hostport);
+		if (!udev) {
+			finding_fail(f, res, NULL, "libudev is not usable: %s", strerror(errno));
+			continue;
+		}
+		if (it->by_id) {
+			check_id(udev, it, i, ctx, f, res);
+		} else {
+			ctx->usb[i].resolved = true;
+			ctx->usb[i].hostbus = it->hostbus;
+			snprintf(ctx->usb[i].hostport, sizeof(ctx->usb[i].hostport), "%s", it->hostport);
+			check_port(udev, it, ctx, f, res);
+		}
+	}
+}
+
+struct usb_entry {
+	unsigned bus;
+	char port[32];
+	char id[10];
+	char *node;
+	char name[256];
+	bool hub;
+};
+
+/* "4.10" after "4.9": compare the port paths number by number. */
+static int port_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		unsigned long x = strtoul(a, (char **)&a, 10);
+		unsigned long y = strtoul(b, (char **)&b, 10);
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (*a == '.')
+			a++;
+		if (*b == '.')
+			b++;
+	}
+	return (*a != '\0') - (*b != '\0');
+}
+
+static int entry_cmp(const void *x, const void *y)
+{
+	const struct usb_entry *a = x, *b = y;
+	if (a->bus != b->bus)
+		return a->bus < b->bus ? -1 : 1;
+	return port_cmp(a->port, b->port);
+}
+
+int usb_list(FILE *out, const char *devfs)
+{
+	_cleanup_udev_ struct udev *udev = NULL;
+	_cleanup_udev_enumerate_ struct udev_enumerate *e = NULL;
+	struct udev_list_entry *le;
+	struct usb_entry *v = NULL;
+	size_t n = 0, cap = 0;
+	int r = 0;
+
+	udev = udev_new();
+	if (!udev)
+		return -ENOMEM;
+	e = udev_enumerate_new(udev);
+	if (!e)
+		return -ENOMEM;
+	if ((r = udev_enumerate_add_match_subsystem(e, "usb")) < 0 ||
+	    (r = udev_enumerate_add_match_property(e, "DEVTYPE", "usb_device")) < 0 ||
+	    (r = udev_enumerate_scan_devices(e)) < 0)
+		return r;
+	udev_list_entry_foreach(le, udev_enumerate_get_list_entry(e)) {
+		_cleanup_udev_device_ struct udev_device *d =
+			udev_device_new_from_syspath(udev, udev_list_entry_get_name(le));
+		struct usb_entry ent = { 0 };
+
+		if (!d || usb_parse_sysname(udev_device_get_sysname(d), &ent.bus,
+					    ent.port, sizeof(ent.port)) < 0)
+			continue;
+		const char *vid = udev_device_get_sysattr_value(d, "idVendor");
+		const char *pid = udev_device_get_sysattr_value(d, "idProduct");
+		snprintf(ent.id, sizeof(ent.id), "%.4s:%.4s", vid ? vid : "????", pid ? pid : "????");
+		if (dev_node(d, devfs, &ent.node) < 0)
+			ent.node = NULL;
+		dev_name(d, ent.name, sizeof(ent.name));
+		ent.hub = dev_is_hub(d);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct usb_entry *nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(ent.node);
+				r = -ENOMEM;
+				goto out;
+			}
+			v = nv;
+		}
+		v[n++] = ent;
+	}
+	qsort(v, n, sizeof(*v), entry_cmp);
+	fprintf(out, "%-12s %-9s  %-22s %s\n", "PORT", "ID", "NODE", "NAME");
+	for (size_t i = 0; i < n; i++) {
+		char port[48];
+		snprintf(port, sizeof(port), "%u-%s", v[i].bus, v[i].port);
+		fprintf(out, "%-12s %-9s  %-22s %s%s\n", port, v[i].id,
+			v[i].node ? v[i].node : "-", v[i].name, v[i].hub ? " [hub]" : "");
+	}
+	r = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(v[i].node);
+	free(v);
+	return r;
+}

@@ -1,0 +1,610 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "vfio.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pci/pci.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+#define _cleanup_closedir_ _cleanup_(closedirp)
+
+int pci_bdf_normalize(const char *in, char ret[static 13])
+{
+	char buf[13];
+	size_t len;
+
+	if (!in)
+		return -EINVAL;
+	len = strlen(in);
+	if (len == 7)
+		snprintf(buf, sizeof(buf), "0000:%s", in);
+	else if (len == 12)
+		memcpy(buf, in, 13);
+	else
+		return -EINVAL;
+	/* dddd:bb:ss.f */
+	for (size_t i = 0; i < 12; i++) {
+		char c = (char)tolower((unsigned char)buf[i]);
+		bool ok;
+		if (i == 4 || i == 7)
+			ok = c == ':';
+		else if (i == 10)
+			ok = c == '.';
+		else if (i == 11)
+			ok = c >= '0' && c <= '7';
+		else
+			ok = isxdigit((unsigned char)c);
+		if (!ok)
+			return -EINVAL;
+		buf[i] = c;
+	}
+	memcpy(ret, buf, 13);
+	return 0;
+}
+
+/* Reads a one-line sysfs attribute (no links followed) into buf. */
+static int read_attr(int dirfd, const char *name, char *buf, size_t len)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, len - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int read_hex_attr(int dirfd, const char *name, uint32_t max, uint32_t *ret)
+{
+	char buf[32], *end;
+	int r = read_attr(dirfd, name, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	if (strncmp(buf, "0x", 2) != 0 || !isxdigit((unsigned char)buf[2]))
+		return -EINVAL;
+	errno = 0;
+	unsigned long v = strtoul(buf + 2, &end, 16);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+/* Last component of the target of the link dirfd/name into buf; "" when
+ * there is no link. */
+static int read_link_base(int dirfd, const char *name, char *buf, size_t len)
+{
+	char target[4096];
+	ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	if (n < 0) {
+		if (errno == ENOENT) {
+			buf[0] = '\0';
+			return 0;
+		}
+		return -errno;
+	}
+	target[n] = '\0';
+	const char *base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= len)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+/* Reads the device whose sysfs directory is devfd. */
+static int read_device_at(int devfd, const char *bdf, struct pci_dev_info *ret)
+{
+	struct pci_dev_info d = { .iommu_group = -1 };
+	uint32_t v;
+	char buf[64];
+	int r;
+
+	snprintf(d.bdf, sizeof(d.bdf), "%s", bdf);
+	if ((r = read_hex_attr(devfd, "vendor", 0xffff, &v)) < 0)
+		return r;
+	d.vendor = (uint16_t)v;
+	if ((r = read_hex_attr(devfd, "device", 0xffff, &v)) < 0)
+		return r;
+	d.device = (uint16_t)v;
+	if ((r = read_hex_attr(devfd, "class", 0xffffff, &d.class)) < 0)
+		return r;
+	if ((r = read_link_base(devfd, "driver", d.driver, sizeof(d.driver))) < 0)
+		return r;
+	if ((r = read_link_base(devfd, "iommu_group", buf, sizeof(buf))) < 0)
+		return r;
+	if (buf[0]) {
+		uint64_t g;
+		if (parse_u64(buf, 0, INT32_MAX, &g) < 0)
+			return -EINVAL;
+		d.iommu_group = (int)g;
+	}
+	/* boot_vga exists only for VGA-class devices */
+	if (read_attr(devfd, "boot_vga", buf, sizeof(buf)) == 0)
+		d.boot_vga = strcmp(buf, "1") == 0;
+	*ret = d;
+	return 0;
+}
+
+int pci_read_device(int sysfs_fd, const char *bdf, struct pci_dev_info *ret)
+{
+	char path[64];
+	char canon[13];
+
+	if (pci_bdf_normalize(bdf, canon) < 0)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "bus/pci/devices/%s", canon);
+	/* The last component is a symlink into /sys/devices: followed. */
+	_cleanup_close_ int devfd = openat(sysfs_fd, path,
+					   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (devfd < 0)
+		return -errno;
+	return read_device_at(devfd, canon, ret);
+}
+
+static int cmp_dev(const void *a, const void *b)
+{
+	return strcmp(((const struct pci_dev_info *)a)->bdf,
+		      ((const struct pci_dev_info *)b)->bdf);
+}
+
+int iommu_group_devices(int sysfs_fd, int group, struct pci_dev_info **ret,
+			size_t *ret_n)
+{
+	char path[64];
+	_cleanup_free_ struct pci_dev_info *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "kernel/iommu_groups/%d/devices", group);
+	int dfd = openat(sysfs_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dfd < 0)
+		return -errno;
+	_cleanup_closedir_ DIR *dir = fdopendir(dfd);
+	if (!dir) {
+		int r = -errno;
+		close(dfd);
+		return r;
+	}
+	while ((errno = 0, de = readdir(dir))) {
+		char canon[13];
+		if (de->d_name[0] == '.')
+			continue;
+		/* On x86 every member is a PCI function; anything else is
+		 * skipped rather than put into a path unchecked. */
+		if (pci_bdf_normalize(de->d_name, canon) < 0)
+			continue;
+		_cleanup_close_ int devfd = openat(dfd, de->d_name,
+						   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (devfd < 0)
+			return -errno;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			struct pci_dev_info *nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				return -ENOMEM;
+			v = nv;
+		}
+		int r = read_device_at(devfd, canon, &v[n]);
+		if (r < 0)
+			return r;
+		n++;
+	}
+	if (errno)
+		return -errno;
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_dev);
+	*ret = steal_pointer(&v);
+	*ret_n = n;
+	return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+int iommu_groups_list(int sysfs_fd, int **ret, size_t *ret_n)
+{
+	_cleanup_free_ int *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+
+	int dfd = openat(sysfs_fd, "kernel/iommu_groups",
+			 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dfd < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
+	_cleanup_closedir_ DIR *dir = fdopendir(dfd);
+	if (!dir) {
+		int r = -errno;
+		close(dfd);
+		return r;
+	}
+	while ((errno = 0, de = readdir(dir))) {
+		uint64_t g;
+		if (parse_u64(de->d_name, 0, INT32_MAX, &g) < 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			int *nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				return -ENOMEM;
+			v = nv;
+		}
+		v[n++] = (int)g;
+	}
+	if (errno)
+		return -errno;
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_int);
+	*ret = steal_pointer(&v);
+	*ret_n = n;
+	return 0;
+}
+
+static bool endswith(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+bool vfio_driver_is_vfio(const char *driver)
+{
+	if (!driver || !*driver)
+		return false;
+	return strcmp(driver, "vfio-pci") == 0 || endswith(driver, "_vfio_pci") ||
+	       endswith(driver, "-vfio-pci");
+}
+
+bool pci_class_is_bridge(uint32_t class)
+{
+	uint32_t cls = class >> 8;
+	return cls == 0x0604 || cls == 0x0607 || cls == 0x0609;
+}
+
+bool pci_member_is_viable(const struct pci_dev_info *d)
+{
+	return pci_class_is_bridge(d->class) || d->driver[0] == '\0' ||
+	       strcmp(d->driver, "pci-stub") == 0 || vfio_driver_is_vfio(d->driver);
+}
+
+/* libpci must not print or exit on a missing ID file: lookups fall back
+ * to numbers. (a->error is only called on allocation failure, where
+ * libpci's default exit stands.) */
+static void pci_quiet_warning(char *msg, ...)
+{
+	(void)msg;
+}
+
+struct pci_access *pci_names_new(void)
+{
+	struct pci_access *a = pci_alloc();
+	if (!a)
+		return NULL;
+	a->warning = pci_quiet_warning;
+	a->debug = pci_quiet_warning;
+	return a;
+}
+
+void pci_names_free(struct pci_access *names)
+{
+	if (names)
+		pci_cleanup(names);
+}
+
+const char *pci_name(struct pci_access *names, uint16_t vendor,
+		     uint16_t device, char *buf, size_t len)
+{
+	char tmp[256];
+
+	if (names && pci_lookup_name(names, tmp, sizeof(tmp),
+				     PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
+					     PCI_LOOKUP_NO_NUMBERS,
+				     (int)vendor, (int)device)) {
+		snprintf(buf, len, "%s", tmp);
+		return buf;
+	}
+	snprintf(buf, len, "%04x:%04x", vendor, device);
+	return buf;
+}
+
+static void pci_names_freep(struct pci_access **a)
+{
+	pci_names_free(*a);
+}
+#define _cleanup_pci_names_ _cleanup_(pci_names_freep)
+
+/* ---------------------------------------------------------- iommu list */
+
+static const char *host_critical_kind(uint32_t class)
+{
+	switch (class >> 8) {
+	case 0x0600:
+		return "the host bridge";
+	case 0x0601:
+		return "the ISA bridge (LPC controller: the host's firmware, TPM and legacy devices)";
+	default:
+		return NULL;
+	}
+}
+
+int iommu_print_groups(int sysfs_fd, FILE *out)
+{
+	_cleanup_free_ int *groups = NULL;
+	_cleanup_pci_names_ struct pci_access *names = pci_names_new();
+	size_t n_groups = 0;
+	int r;
+
+	r = iommu_groups_list(sysfs_fd, &groups, &n_groups);
+	if (r < 0)
+		return r;
+	if (n_groups == 0)
+		return -ENOENT;
+
+	for (size_t g = 0; g < n_groups; g++) {
+		_cleanup_free_ struct pci_dev_info *devs = NULL;
+		size_t n = 0;
+		r = iommu_group_devices(sysfs_fd, groups[g], &devs, &n);
+		if (r < 0)
+			return r;
+
+		const struct pci_dev_info *critical = NULL, *boot_vga = NULL;
+		size_t n_to_bind = 0, n_bridges = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (pci_class_is_bridge(devs[i].class))
+				n_bridges++;
+			if (!critical && host_critical_kind(devs[i].class))
+				critical = &devs[i];
+			if (devs[i].boot_vga)
+				boot_vga = &devs[i];
+			if (!pci_member_is_viable(&devs[i]))
+				n_to_bind++;
+		}
+
+		fprintf(out, "IOMMU group %d: ", groups[g]);
+		if (n == 0) {
+			fputs("empty\n", out);
+			continue;
+		}
+		if (critical) {
+			fprintf(out, "keep on the host: holds %s %s\n",
+				host_critical_kind(critical->class), critical->bdf);
+		} else if (n_bridges == n) {
+			fputs("bridges only: nothing to pass through\n", out);
+		} else if (n_to_bind == 0) {
+			fputs("ready: every endpoint is bound to vfio-pci or has no driver\n", out);
+		} else {
+			fputs("passable after: vfio-privhelper bind", out);
+			for (size_t i = 0; i < n; i++)
+				if (!pci_member_is_viable(&devs[i]))
+					fprintf(out, " %s", devs[i].bdf);
+			fputc('\n', out);
+		}
+		if (boot_vga && !critical)
+			fprintf(out, "  note: %s is the boot VGA device: the host's console "
+				     "and firmware screen use it; pass it through only if "
+				     "another GPU drives the host's display\n",
+				boot_vga->bdf);
+
+		for (size_t i = 0; i < n; i++) {
+			char name[256];
+			const struct pci_dev_info *d = &devs[i];
+			pci_name(names, d->vendor, d->device, name, sizeof(name));
+			fprintf(out, "  %s [%04x] %04x:%04x %s (%s)%s%s\n", d->bdf,
+				d->class >> 8, d->vendor, d->device, name,
+				d->driver[0] ? d->driver : "no driver",
+				pci_class_is_bridge(d->class) ? " bridge: ignored for viability" : "",
+				d->boot_vga ? " boot VGA" : "");
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------- the check */
+
+/* Appends to a growing message: "; " between parts. */
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+	if (used >= len - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static void push_unique(struct strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return;
+	if (strv_push(sv, s) < 0) {
+		fputs("vfio-launch: out of memory\n", stderr);
+		abort();
+	}
+}
+
+/* Opens devfs/rel read-write as QEMU will. Returns 0 or -errno. */
+static int try_open_rw(int devfs_fd, const char *rel)
+{
+	int fd = openat(devfs_fd, rel, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static void node_problem(char *msg, size_t msglen, char *fix, size_t fixlen,
+			 const char *devfs, const char *rel, int r)
+{
+	appendf(msg, msglen, "%s%s/%s: %s", msg[0] ? "; " : "", devfs, rel,
+		r == -EBUSY ? "busy: another process holds the group (is the VM already running?)" :
+			      strerror(-r));
+	if (r == -EACCES || r == -EPERM)
+		appendf(fix, fixlen, "%sthe udev rule gives /dev/vfio/N to group vfio, mode 0660: "
+			"install it (make install; udevadm trigger) and, as root, "
+			"`usermod -aG vfio $USER`, then log in again",
+			fix[0] ? "; " : "");
+	else if (r == -ENOENT)
+		appendf(fix, fixlen, "%sload VFIO: as root, modprobe vfio-pci (vfio-privhelper bind does it)",
+			fix[0] ? "; " : "");
+}
+
+static void check_one(const struct profile *p, const struct pci_item *it,
+		      struct check_ctx *ctx, struct findings *f, int sysfs_fd,
+		      int devfs_fd, struct pci_access *names)
+{
+	char res[64], name[256], msg[2048] = "", fix[2048] = "", canon[13];
+	struct pci_dev_info d;
+	int r;
+
+	snprintf(res, sizeof(res), "vfio %s", it->bdf);
+	if (pci_bdf_normalize(it->bdf, canon) < 0) {
+		snprintf(fix, sizeof(fix), "write it as 0000:01:00.0 at %s:%u",
+			 p->file, it->line);
+		finding_fail(f, res, fix, "'%s' is not a PCI address", it->bdf);
+		return;
+	}
+	if (sysfs_fd < 0) {
+		finding_fail(f, res, NULL, "cannot open %s: %s", ctx->sysfs,
+			     strerror(-sysfs_fd));
+		return;
+	}
+	r = pci_read_device(sysfs_fd, canon, &d);
+	if (r == -ENOENT) {
+		snprintf(fix, sizeof(fix),
+			 "find the address with `vfio-launch iommu` (or lspci -D) and "
+			 "correct [pci] device = at %s:%u", p->file, it->line);
+		finding_fail(f, res, fix, "no PCI device %s on this host (%s/bus/pci/devices/%s)",
+			     canon, ctx->sysfs, canon);
+		return;
+	}
+	if (r < 0) {
+		finding_fail(f, res, NULL, "reading %s/bus/pci/devices/%s: %s",
+			     ctx->sysfs, canon, strerror(-r));
+		return;
+	}
+	pci_name(names, d.vendor, d.device, name, sizeof(name));
+
+	if (d.iommu_group < 0) {
+		finding_fail(f, res,
+			     "enable the IOMMU (VT-d / AMD-Vi) in the firmware and the kernel: "
+			     "`vfio-launch check --host` names the kernel parameter",
+			     "%s (%04x:%04x) has no IOMMU group: the IOMMU is off", name,
+			     d.vendor, d.device);
+		return;
+	}
+
+	/* Devices to hand to vfio-pci: this one, and the group's endpoints
+	 * that keep the group from being viable. */
+	char bind[1024] = "";
+	bool on_vfio = vfio_driver_is_vfio(d.driver);
+	if (!on_vfio) {
+		appendf(msg, sizeof(msg), "%s (%04x:%04x) is %s%s, not vfio-pci", name,
+			d.vendor, d.device, d.driver[0] ? "bound to " : "without a driver",
+			d.driver);
+		appendf(bind, sizeof(bind), " %s", canon);
+	}
+
+	_cleanup_free_ struct pci_dev_info *members = NULL;
+	size_t n_members = 0;
+	r = iommu_group_devices(sysfs_fd, d.iommu_group, &members, &n_members);
+	if (r < 0) {
+		appendf(msg, sizeof(msg), "%sreading IOMMU group %d: %s", msg[0] ? "; " : "",
+			d.iommu_group, strerror(-r));
+	} else {
+		char offenders[1024] = "", others[512] = "";
+		for (size_t i = 0; i < n_members; i++) {
+			const struct pci_dev_info *m = &members[i];
+			if (strcmp(m->bdf, canon) == 0 || pci_member_is_viable(m))
+				continue;
+			char mname[256];
+			pci_name(names, m->vendor, m->device, mname, sizeof(mname));
+			appendf(offenders, sizeof(offenders), "%s%s (%s) is bound to %s",
+				offenders[0] ? ", " : "", m->bdf, mname, m->driver);
+			appendf(others, sizeof(others), " %s", m->bdf);
+			appendf(bind, sizeof(bind), " %s", m->bdf);
+		}
+		if (offenders[0]) {
+			appendf(msg, sizeof(msg), "%sIOMMU group %d is not viable: %s",
+				msg[0] ? "; " : "", d.iommu_group, offenders);
+			appendf(fix, sizeof(fix),
+				"allowlist%s in /etc/vfio-launch/privhelper.conf (the helper binds "
+				"only whole groups), or move the card to a slot with its own group; ",
+				others);
+		}
+	}
+	if (bind[0])
+		appendf(fix, sizeof(fix), "as root: vfio-privhelper bind%s", bind);
+	if (!on_vfio && d.boot_vga)
+		appendf(fix, sizeof(fix),
+			" (%s is the boot VGA device: the helper binds it only when the "
+			"allowlist allows the boot VGA, and the host's console must move to "
+			"another GPU)", canon);
+
+	/* The group node exists only once a member is bound to VFIO. */
+	char node[32];
+	snprintf(node, sizeof(node), "vfio/%d", d.iommu_group);
+	if (devfs_fd < 0) {
+		appendf(msg, sizeof(msg), "%scannot open %s: %s", msg[0] ? "; " : "",
+			ctx->devfs, strerror(-devfs_fd));
+	} else {
+		if (on_vfio && (r = try_open_rw(devfs_fd, node)) < 0)
+			node_problem(msg, sizeof(msg), fix, sizeof(fix), ctx->devfs, node, r);
+		if ((r = try_open_rw(devfs_fd, "vfio/vfio")) < 0)
+			node_problem(msg, sizeof(msg), fix, sizeof(fix), ctx->devfs,
+				     "vfio/vfio", r);
+	}
+
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", ctx->devfs, node);
+	push_unique(&ctx->rw_paths, path);
+	snprintf(path, sizeof(path), "%s/vfio/vfio", ctx->devfs);
+	push_unique(&ctx->rw_paths, path);
+
+	if (msg[0]) {
+		finding_fail(f, res, fix[0] ? fix : NULL, "%s", msg);
+		return;
+	}
+	finding_pass(f, res, "%s (%04x:%04x): %s, IOMMU group %d viable, %s/%s usable",
+		     name, d.vendor, d.device, d.driver, d.iommu_group, ctx->devfs, node);
+}
+
+void vfio_check(const struct profile *p, struct check_ctx *ctx,
+		struct findings *f)
+{
+	if (p->n_pci == 0)
+		return;
+	_cleanup_pci_names_ struct pci_access *names = pci_names_new();
+	_cleanup_close_ int sysfs_fd = open(ctx->sysfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sysfs_fd < 0)
+		sysfs_fd = -errno;
+	_cleanup_close_ int devfs_fd = open(ctx->devfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (devfs_fd < 0)
+		devfs_fd = -errno;
+	for (size_t i = 0; i < p->n_pci; i++)
+		check_one(p, &p->pci[i], ctx, f, sysfs_fd, devfs_fd, names);
+}

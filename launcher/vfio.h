@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * VFIO and IOMMU groups, read from sysfs. Every path is reached with
+ * openat() from a directory fd of the sysfs root (ctx->sysfs: "/sys" in
+ * production, a fake tree in tests), so the functions here never look at
+ * the real bus unless told to. Names come from the PCI ID database through
+ * libpci's pci_lookup_name() (no libpci bus scan, so fake trees work).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "check.h"
+
+/* A PCI function as sysfs shows it. */
+struct pci_dev_info {
+	char bdf[13];       /* "0000:03:00.0" */
+	uint16_t vendor;    /* sysfs vendor */
+	uint16_t device;    /* sysfs device */
+	uint32_t class;     /* sysfs class, 24 bits: 0x030000 = VGA */
+	char driver[64];    /* bound driver's name, "" when unbound */
+	int iommu_group;    /* -1: no IOMMU group (IOMMU off) */
+	bool boot_vga;      /* sysfs boot_vga reads 1 */
+};
+
+/*
+ * Validates a BDF and writes its canonical form to ret ("03:00.0" and
+ * "0000:03:00.0" -> "0000:03:00.0"; hex digits lowercased). Accepts only
+ * [0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}.[0-7] (domain optional), so the
+ * result is safe in a path. Returns 0 or -EINVAL.
+ */
+int pci_bdf_normalize(const char *in, char ret[static 13]);
+
+/*
+ * Reads the PCI function bdf (canonical) under sysfs_fd (the sysfs root):
+ * bus/pci/devices/BDF/{vendor,device,class,boot_vga} and the driver and
+ * iommu_group links. Returns 0, -ENOENT when there is no such device,
+ * -EINVAL for an unparsable attribute, or another -errno.
+ */
+int pci_read_device(int sysfs_fd, const char *bdf, struct pci_dev_info *ret);
+
+/*
+ * The members of IOMMU group `group` (the entries of kernel/iommu_groups/N/devices),
+ * sorted by BDF. *ret is malloc'd (caller frees), *ret_n its length.
+ * Returns 0, -ENOENT (no such group) or -errno.
+ */
+int iommu_group_devices(int sysfs_fd, int group, struct pci_dev_info **ret,
+			size_t *ret_n);
+
+/*
+ * Every IOMMU group number under kernel/iommu_groups, ascending; *ret is
+ * malloc'd. An empty or missing directory gives 0 groups (IOMMU off).
+ */
+int iommu_groups_list(int sysfs_fd, int **ret, size_t *ret_n);
+
+/*
+ * True for drivers that give a device to VFIO: vfio-pci itself and the
+ * vfio-pci variant drivers built on vfio_pci_core, which the kernel names
+ * after their module, ending in "_vfio_pci" or "-vfio-pci" (mlx5_vfio_pci,
+ * hisi_acc_vfio_pci, pds_vfio_pci, virtio_vfio_pci, nvgrace_gpu_vfio_pci,
+ * qat_vfio_pci: drivers/vfio/pci/, Linux 5.16 to 6.x).
+ */
+bool vfio_driver_is_vfio(const char *driver);
+
+/*
+ * True when the kernel ignores this device for group viability: header
+ * type other than normal, i.e. PCI-to-PCI (0x0604), CardBus (0x0607) and
+ * semi-transparent (0x0609) bridges. Source: drivers/vfio/group.c (older:
+ * vfio.c), vfio_dev_driver_allowed(): pci-stub or a non-normal header.
+ */
+bool pci_class_is_bridge(uint32_t class);
+
+/*
+ * True when another member of a group leaves it viable: bound to a VFIO
+ * driver, to pci-stub, or to no driver, or a bridge (kernel rule above).
+ */
+bool pci_member_is_viable(const struct pci_dev_info *d);
+
+/*
+ * Writes "Vendor Device" from the PCI ID database into buf, or
+ * "vvvv:dddd" when unknown. names is a libpci handle from pci_names_new
+ * (NULL: numbers only).
+ */
+struct pci_access;
+struct pci_access *pci_names_new(void);
+void pci_names_free(struct pci_access *names);
+const char *pci_name(struct pci_access *names, uint16_t vendor,
+		     uint16_t device, char *buf, size_t len);
+
+/*
+ * `vfio-launch iommu`: every IOMMU group under sysfs_fd with its devices
+ * (BDF, class, vendor:device, name, driver) and a verdict: ready (every
+ * endpoint on vfio-pci or driverless), passable after binding (names the
+ * vfio-privhelper bind command), or to be kept on the host (holds the host
+ * bridge or the ISA/LPC bridge). The boot VGA device is marked. Returns 0,
+ * -ENOENT when there are no IOMMU groups, or -errno.
+ */
+int iommu_print_groups(int sysfs_fd, FILE *out);
+
+/*
+ * The VFIO check: one finding "vfio BDF" per [pci] device: the device
+ * exists, is bound to vfio-pci (or a variant), its IOMMU group is viable,
+ * and devfs/vfio/N and devfs/vfio/vfio open read-write (the test is a real
+ * open(O_RDWR), as QEMU does; EBUSY means another process holds the
+ * group). FAILs name the vfio-privhelper command that fixes them. Appends
+ * the two device nodes to ctx->rw_paths.
+ */
+void vfio_check(const struct profile *p, struct check_ctx *ctx,
+		struct findings *f);

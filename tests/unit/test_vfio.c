@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * VFIO: BDFs, driver rules, group viability and `vfio-launch iommu`, all
+ * against fake sysfs/dev trees built in a temporary directory.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <grp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cleanup.h"
+#include "fake_tree.h"
+#include "vfio.h"
+
+static struct fake_tree T;
+
+static void setup(void)
+{
+	fake_init(&T);
+}
+
+static void teardown(void)
+{
+	fake_cleanup(&T);
+}
+
+static struct check_ctx ctx_for(const struct fake_tree *t)
+{
+	return (struct check_ctx){ .sysfs = t->sys, .devfs = t->dev, .procfs = t->proc };
+}
+
+static struct pci_item items[4];
+
+static struct profile profile_with(const char *const *bdfs, size_t n)
+{
+	ck_assert_uint_le(n, ELEMENTSOF(items));
+	for (size_t i = 0; i < n; i++) {
+		memset(&items[i], 0, sizeof(items[i]));
+		snprintf(items[i].bdf, sizeof(items[i].bdf), "%s", bdfs[i]);
+		items[i].line = 10 + (unsigned)i;
+	}
+	return (struct profile){ .file = "/home/u/.config/vfio-launch/win.conf",
+				 .memory = 1ULL << 30, .pci = items, .n_pci = n };
+}
+
+static const struct {
+	const char *in, *out;
+} bdfs[] = {
+	{ "0000:03:00.0", "0000:03:00.0" },
+	{ "03:00.1", "0000:03:00.1" },
+	{ "0000:0A:1F.7", "0000:0a:1f.7" },
+	{ "03:00.8", NULL },
+	{ "3:00.0", NULL },
+	{ "0000:03:00.0/", NULL },
+	{ "../../../etc", NULL },
+	{ "0000:03:00:0", NULL },
+	{ "", NULL },
+};
+
+START_TEST(test_bdf_normalize)
+{
+	ck_assert_uint_eq(ELEMENTSOF(bdfs), 9);
+	for (size_t i = 0; i < ELEMENTSOF(bdfs); i++) {
+		char out[13] = "";
+		int r = pci_bdf_normalize(bdfs[i].in, out);
+		if (bdfs[i].out) {
+			ck_assert_msg(r == 0, "%s rejected", bdfs[i].in);
+			ck_assert_str_eq(out, bdfs[i].out);
+		} else {
+			ck_assert_msg(r == -EINVAL, "%s accepted", bdfs[i].in);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_driver_rules)
+{
+	ck_assert(vfio_driver_is_vfio("vfio-pci"));
+	ck_assert(vfio_driver_is_vfio("mlx5_vfio_pci"));
+	ck_assert(vfio_driver_is_vfio("hisi_acc_vfio_pci"));
+	ck_assert(vfio_driver_is_vfio("nvgrace_gpu_vfio_pci"));
+	ck_assert(!vfio_driver_is_vfio("nouveau"));
+	ck_assert(!vfio_driver_is_vfio("vfio_pci_core"));
+	ck_assert(!vfio_driver_is_vfio(""));
+	ck_assert(pci_class_is_bridge(0x060400));
+	ck_assert(pci_class_is_bridge(0x060401));
+	ck_assert(!pci_class_is_bridge(0x060100));
+	ck_assert(!pci_class_is_bridge(0x030000));
+	struct pci_dev_info stub = { .class = 0x040300, .driver = "pci-stub" };
+	ck_assert(pci_member_is_viable(&stub));
+	struct pci_dev_info snd = { .class = 0x040300, .driver = "snd_hda_intel" };
+	ck_assert(!pci_member_is_viable(&snd));
+	struct pci_dev_info none = { .class = 0x040300, .driver = "" };
+	ck_assert(pci_member_is_viable(&none));
+}
+END_TEST
+
+START_TEST(test_read_device_xeon)
+{
+	struct pci_dev_info d;
+	fake_xeon_e5(&T);
+	_cleanup_close_ int fd = open(T.sys, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pci_read_device(fd, "03:00.0", &d), 0);
+	ck_assert_str_eq(d.bdf, "0000:03:00.0");
+	ck_assert_uint_eq(d.vendor, 0x10de);
+	ck_assert_uint_eq(d.device, 0x1b80);
+	ck_assert_uint_eq(d.class, 0x030000);
+	ck_assert_str_eq(d.driver, "vfio-pci");
+	ck_assert_int_eq(d.iommu_group, 17);
+	ck_assert(!d.boot_vga);
+	ck_assert_int_eq(pci_read_device(fd, "0000:05:00.0", &d), -ENOENT);
+
+	_cleanup_free_ struct pci_dev_info *m = NULL;
+	size_t n = 0;
+	ck_assert_int_eq(iommu_group_devices(fd, 16, &m, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(m[0].bdf, "0000:00:1f.0");
+	ck_assert_str_eq(m[0].driver, "lpc_ich");
+	ck_assert_str_eq(m[3].bdf, "0000:00:1f.6");
+	ck_assert_str_eq(m[3].driver, "e1000e");
+	free(m);
+	m = NULL;
+	ck_assert_int_eq(iommu_group_devices(fd, 5, &m, &n), 0);
+	ck_assert_uint_eq(n, 8);
+	for (size_t i = 0; i < 8; i++)
+		ck_assert_uint_eq(m[i].device, 0x3c20 + i);
+
+	_cleanup_free_ int *g = NULL;
+	ck_assert_int_eq(iommu_groups_list(fd, &g, &n), 0);
+	ck_assert_uint_eq(n, 5);
+	int want[] = { 0, 3, 5, 16, 17 };
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_int_eq(g[i], want[i]);
+}
+END_TEST
+
+static const char *const gpu[] = { "0000:03:00.0", "03:00.1" };
+
+/* Xeon group 17, both functions on vfio-pci: viable, nodes usable. */
+START_TEST(test_check_viable)
+{
+	fake_xeon_e5(&T);
+	struct profile p = profile_with(gpu, 2);
+	struct check_ctx ctx = ctx_for(&T);
+	struct findings f = { 0 };
+	char want[512];
+
+	vfio_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n, 2);
+	ck_assert_uint_eq(f.n_fail, 0);
+	const struct finding *a = findings_find(&f, "vfio 0000:03:00.0");
+	ck_assert_ptr_nonnull(a);
+	snprintf(want, sizeof(want),
+		 "NVIDIA Corporation GP104 [GeForce GTX 1080] (10de:1b80): vfio-pci, "
+		 "IOMMU group 17 viable, %s/vfio/17 usable", T.dev);
+	ck_assert_str_eq(a->message, want);
+	/* the profile's short form is checked under its canonical name */
+	const struct finding *b = findings_find(&f, "vfio 03:00.1");
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(b->level, FINDING_PASS);
+	ck_assert_ptr_nonnull(strstr(b->message, "GP104 High Definition Audio Controller (10de:10f0)"));
+	/* each node once */
+	ck_assert_uint_eq(ctx.rw_paths.n, 2);
+	snprintf(want, sizeof(want), "%s/vfio/17", T.dev);
+	ck_assert_str_eq(ctx.rw_paths.v[0], want);
+	snprintf(want, sizeof(want), "%s/vfio/vfio", T.dev);
+	ck_assert_str_eq(ctx.rw_paths.v[1], want);
+	strv_clear(&ctx.rw_paths);
+	findings_clear(&f);
+}
+END_TEST
+
+/* GPU on nouveau, its audio on snd_hda_intel: wrong driver and a group
+ * that is not viable, with the bind command for both. */
+START_TEST(test_check_host_driver)
+{
+	fake_pci(&T, "0000:03:00.0", 0x10de, 0x1b80, 0x030000, "nouveau", 17);
+	fake_pci(&T, "0000:03:00.1", 0x10de, 0x10f0, 0x040300, "snd_hda_intel", 17);
+	fake_write(T.dev, "vfio/vfio", 0666, "%s", "");
+	struct profile p = profile_with(gpu, 1);
+	struct check_ctx ctx = ctx_for(&T);
+	struct findings f = { 0 };
+
+	vfio_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 1);
+	const struct finding *a = findings_find(&f, "vfio 0000:03:00.0");
+	ck_assert_str_eq(a->message,
+			 "NVIDIA Corporation GP104 [GeForce GTX 1080] (10de:1b80) is bound to "
+			 "nouveau, not vfio-pci; IOMMU group 17 is not viable: 0000:03:00.1 "
+			 "(NVIDIA Corporation GP104 High Definition Audio Controller) is bound "
+			 "to snd_hda_intel");
+	ck_assert_str_eq(a->fix,
+			 "allowlist 0000:03:00.1 in /etc/vfio-launch/privhelper.conf (the helper "
+			 "binds only whole groups), or move the card to a slot with its own "
+			 "group; as root: vfio-privhelper bind 0000:03:00.0 0000:03:00.1");
+	strv_clear(&ctx.rw_paths);
+	findings_clear(&f);
+}
+END_TEST
+
+/* The boot VGA GPU on its host driver: the fix says what binding it means. */
+START_TEST(test_check_boot_vga)
+{
+	fake_pci(&T, "0000:01:00.0", 0x10de, 0x1b80, 0x030000, "nvidia", 1);
+	fake_boot_vga(&T, "0000:01:00.0");
+	fake_write(T.dev, "vfio/vfio", 0666, "%s", "");
+	const char *const dev[] = { "01:00.0" };
+	struct profile p = profile_with(dev, 1);
+	struct check_ctx ctx = ctx_for(&T);
+	struct findings f = { 0 };
+
+	vfio_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 1);
+	ck_assert_str_eq(f.items[0].message, "NVIDIA Corporation GP104 [GeForce GTX 1080] "
+					     "(10de:1b80) is bound to nvidia, not vfio-pci");
+	ck_assert_str_eq(f.items[0].fix,
+			 "as root: vfio-privhelper bind 0000:01:00.0 (0000:01:00.0 is the boot "
+			 "VGA device: the helper binds it only when the allowlist allows the "
+			 "boot VGA, and the host's console must move to another GPU)");
+	strv_clear(&ctx.rw_paths);
+	findings_clear(&f);
+}
+END_TEST
+
+/* A vfio-pci variant driver counts as VFIO; a driverless device is fine. */
+START_TEST(test_check_variant_driver)
+{
+	fake_pci(&T, "0000:3b:00.2", 0x15b3, 0x101e, 0x020000, "mlx5_vfio_pci", 40);
+	fake_pci(&T, "0000:3b:00.3", 0x15b3, 0x101e, 0x020000, NULL, 40);
+	fake_write(T.dev, "vfio/vfio", 0666, "%s", "");
+	fake_write(T.dev, "vfio/40", 0660, "%s", "");
+	const char *const dev[] = { "0000:3b:00.2" };
+	struct profile p = profile_with(dev, 1);
+	struct check_ctx ctx = ctx_for(&T);
+	struct findings f = { 0 };
+	char want[512];
+
+	vfio_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 0);
+	snprintf(want, sizeof(want),
+		 "Mellanox Technologies ConnectX Family mlx5Gen Virtual Function (15b3:101e): "
+		 "mlx5_vfio_pci, IOMMU group 40 viable, %s/vfio/40 usable", T.dev);
+	ck_assert_str_eq(f.items[0].message, want);
+	strv_clear(&ctx.rw_paths);
+	findings_clear(&f);
+}
+END_TEST
+
+/* A PCIe bridge in the group does not count; an unbound device neither. */
+START_TEST(test_check_bridge_in_group)
+{
+	fake_pci(&T, "0000:04:00.0", 0x1b21, 0x1182, 0x060400, "pcieport", 20);
+	fake_pci(&T, "0000:05:00.0", 0x1002, 0x67df, 0x030000, "vfio-pci", 20);
+	fake_pci(&T, "0000:05:00.1", 0x1002, 0xaaf0, 0x040300, NULL, 20);
+	fake_write(T.dev, "vfio/vfio", 0666, "%s", "");
+	fake_write(T.dev, "vfio/20", 0660, "%s", "");
+	const char *const dev[] = { "0000:05:00.0" };
+	struct profile p = profile_with(dev, 1);
+	struct check_ctx ctx = ctx_for(&T);
+	struct findings f = { 0 };
+
+	vfio_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 0);
+	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
+	ck_assert_ptr_nonnull(strstr(f.items[0].message, "IOMMU group 20 viable"));
+	strv_clear(&ctx.rw_paths);
+	findings_clear(&f);
+}
+END_TEST
+
+/* Xeon group 16: the SATA controller alone on vfio-pci is not enough. */
+START_TEST(test_check_xeon_pch_group)
+{
+	fake_xeon_e5(&T);
+	fake_pci(&T, "0000:00:1f.2", 0x8086, 0x1d02, 0x010601, "vfio-pci", 16);
+	fake_write(T.dev, "vfio/16", 0660, "%s", "");
+	const char *const dev[] = { "00:1f.2" };
+	struct profile p = profile_with(dev, 1);
+	struct check_ctx ctx = ctx_for(&T);
+	struct findings f = { 0 };
+
+	vfio_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 1);
+	ck_assert_str_eq(f.items[0].message,
+			 "IOMMU group 16 is not viable: 0000:00:1f.0 (Intel Corporation "
+			 "C600/X79 series chipset LPC Controller) is bound to lpc_ich, "
+			 "0000:00:1f.3 (Intel Corporation C600/X79 series chipset SMBus Host "
+			 "Controller) is bound to i801_smbus, 0000:00:1f.6 (Intel Corporation "
+			 "82579LM Gigabit Network Connection (Lewisville)) is bound to e1000e");
+	ck_assert_str_eq(f.items[0].fix,
+			 "allowlist 0000:00:1f.0 0000:00:1f.3 0000:00:1f.6 in "
+			 "/etc/vfio-launch/privhelper.conf (the helper binds only whole groups), "
+			 "or move the card to a slot with its own group; as root: "
+			 "vfio-privhelper bind 0000:00:1f.0 0000:00:1f.3 0000:00:1f.6");
+	strv_clear(&ctx.rw_paths);
+	findings_clear(&f);
+}
+END_TEST
+
+START_TEST(test_check_missing_device)
+{
+	fake_xeon_e5(&T);
+	const char *const dev[] = { "0000:0a:00.0" };
+	struct profile p = profile_with(dev, 1);
+	struct check_ctx ctx = ctx_for(&T);
+	struct findings f = { 0 };
+	char want[512];
+
+	vfio_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 1);
+	snprintf(want, sizeof(want),
+		 "no PCI device 0000:0a:00.0 on this host (%s/bus/pci/devices/0000:0a:00.0)",
+		 T.sys);
+	ck_assert_str_eq(f.items[0].message, want);
+	ck_assert_str_eq(f.items[0].fix,
+			 "find the address with `vfio-launch iommu` (or lspci -D) and correct "
+			 "[pci] device = at /home/u/.config/vfio-launch/win.conf:10");
+	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	findings_clear(&f);
+}
+END_TEST
+
+START_TEST(test_check_no_iommu)
+{
+	fake_pci(&T, "0000:01:00.0", 0x10de, 0x1b80, 0x030000, "nouveau", -1);
+	const char *const dev[] = { "0000:01:00.0" };
+	struct profile p = profile_with(dev, 1);
+	struct check_ctx ctx = ctx_for(&T);
+	struct findings f = { 0 };
+
+	vfio_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 1);
+	ck_assert_str_eq(f.items[0].message,
+			 "NVIDIA Corporation GP104 [GeForce GTX 1080] (10de:1b80) has no IOMMU "
+			 "group: the IOMMU is off");
+	ck_assert_str_eq(f.items[0].fix,
+			 "enable the IOMMU (VT-d / AMD-Vi) in the firmware and the kernel: "
+			 "`vfio-launch check --host` names the kernel parameter");
+	findings_clear(&f);
+}
+END_TEST
+
+/* Bound, but the group node is missing: VFIO not loaded. */
+START_TEST(test_check_node_missing)
+{
+	fake_pci(&T, "0000:03:00.0", 0x10de, 0x1b80, 0x030000, "vfio-pci", 17);
+	const char *const dev[] = { "0000:03:00.0" };
+	struct profile p = profile_with(dev, 1);
+	struct check_ctx ctx = ctx_for(&T);
+	struct findings f = { 0 };
+	char want[512];
+
+	vfio_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 1);
+	snprintf(want, sizeof(want),
+		 "%s/vfio/17: No such file or directory; %s/vfio/vfio: No such file or directory",
+		 T.dev, T.dev);
+	ck_assert_str_eq(f.items[0].message, want);
+	ck_assert_str_eq(f.items[0].fix,
+			 "load VFIO: as root, modprobe vfio-pci (vfio-privhelper bind does it); "
+			 "load VFIO: as root, modprobe vfio-pci (vfio-privhelper bind does it)");
+	strv_clear(&ctx.rw_paths);
+	findings_clear(&f);
+}
+END_TEST
+
+/* /dev/vfio/17 root-owned 0600: the user cannot open it. Run as an
+ * unprivileged uid (dropped in a child when the test runs as root). */
+START_TEST(test_check_node_permission)
+{
+	fake_xeon_e5(&T);
+	char node[256];
+	snprintf(node, sizeof(node), "%s/vfio/17", T.dev);
+	ck_assert_int_eq(chmod(node, 0600), 0);
+	if (geteuid() == 0) {
+		/* let nobody walk the tree */
+		ck_assert_int_eq(chmod(T.root, 0755), 0);
+		ck_assert_int_eq(setgroups(0, NULL), 0);
+		ck_assert_int_eq(setgid(65534), 0);
+		ck_assert_int_eq(setuid(65534), 0);
+	}
+	ck_assert_int_ne(geteuid(), 0);
+	const char *const dev[] = { "0000:03:00.0" };
+	struct profile p = profile_with(dev, 1);
+	struct check_ctx ctx = ctx_for(&T);
+	struct findings f = { 0 };
+	char want[512];
+
+	vfio_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 1);
+	snprintf(want, sizeof(want), "%s/vfio/17: Permission denied", T.dev);
+	ck_assert_str_eq(f.items[0].message, want);
+	ck_assert_str_eq(f.items[0].fix,
+			 "the udev rule gives /dev/vfio/N to group vfio, mode 0660: install it "
+			 "(make install; udevadm trigger) and, as root, `usermod -aG vfio $USER`, "
+			 "then log in again");
+	strv_clear(&ctx.rw_paths);
+	findings_clear(&f);
+}
+END_TEST
+
+/* Compares two texts line by line (Check's messages are short). */
+static void assert_lines_eq(const char *got, const char *want)
+{
+	unsigned line = 1;
+	while (*got || *want) {
+		size_t lg = strcspn(got, "\n"), lw = strcspn(want, "\n");
+		ck_assert_msg(lg == lw && strncmp(got, want, lg) == 0,
+			      "line %u: got '%.*s', want '%.*s'", line, (int)(lg > 300 ? 300 : lg),
+			      got, (int)(lw > 300 ? 300 : lw), want);
+		got += lg + (got[lg] == '\n');
+		want += lw + (want[lw] == '\n');
+		line++;
+	}
+}
+
+START_TEST(test_iommu_print_xeon)
+{
+	fake_xeon_e5(&T);
+	fake_boot_vga(&T, "0000:03:00.0");
+	_cleanup_close_ int fd = open(T.sys, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_free_ char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	ck_assert_int_eq(iommu_print_groups(fd, f), 0);
+	fclose(f);
+	static const char want[] =
+		"IOMMU group 0: keep on the host: holds the host bridge 0000:00:00.0\n"
+		"  0000:00:00.0 [0600] 8086:3c00 Intel Corporation Xeon E5/Core i7 DMI2 (no driver)\n"
+		"IOMMU group 3: bridges only: nothing to pass through\n"
+		"  0000:00:03.0 [0604] 8086:3c08 Intel Corporation Xeon E5/Core i7 IIO PCI Express Root Port 3a in PCI Express Mode (pcieport) bridge: ignored for viability\n"
+		"IOMMU group 5: passable after: vfio-privhelper bind 0000:00:04.0 0000:00:04.1 0000:00:04.2 0000:00:04.3 0000:00:04.4 0000:00:04.5 0000:00:04.6 0000:00:04.7\n"
+		"  0000:00:04.0 [0880] 8086:3c20 Intel Corporation Xeon E5/Core i7 DMA Channel 0 (ioatdma)\n"
+		"  0000:00:04.1 [0880] 8086:3c21 Intel Corporation Xeon E5/Core i7 DMA Channel 1 (ioatdma)\n"
+		"  0000:00:04.2 [0880] 8086:3c22 Intel Corporation Xeon E5/Core i7 DMA Channel 2 (ioatdma)\n"
+		"  0000:00:04.3 [0880] 8086:3c23 Intel Corporation Xeon E5/Core i7 DMA Channel 3 (ioatdma)\n"
+		"  0000:00:04.4 [0880] 8086:3c24 Intel Corporation Xeon E5/Core i7 DMA Channel 4 (ioatdma)\n"
+		"  0000:00:04.5 [0880] 8086:3c25 Intel Corporation Xeon E5/Core i7 DMA Channel 5 (ioatdma)\n"
+		"  0000:00:04.6 [0880] 8086:3c26 Intel Corporation Xeon E5/Core i7 DMA Channel 6 (ioatdma)\n"
+		"  0000:00:04.7 [0880] 8086:3c27 Intel Corporation Xeon E5/Core i7 DMA Channel 7 (ioatdma)\n"
+		"IOMMU group 16: keep on the host: holds the ISA bridge (LPC controller: the host's firmware, TPM and legacy devices) 0000:00:1f.0\n"
+		"  0000:00:1f.0 [0601] 8086:1d41 Intel Corporation C600/X79 series chipset LPC Controller (lpc_ich)\n"
+		"  0000:00:1f.2 [0106] 8086:1d02 Intel Corporation C600/X79 series chipset 6-Port SATA AHCI Controller (ahci)\n"
+		"  0000:00:1f.3 [0c05] 8086:1d22 Intel Corporation C600/X79 series chipset SMBus Host Controller (i801_smbus)\n"
+		"  0000:00:1f.6 [0200] 8086:1502 Intel Corporation 82579LM Gigabit Network Connection (Lewisville) (e1000e)\n"
+		"IOMMU group 17: ready: every endpoint is bound to vfio-pci or has no driver\n"
+		"  note: 0000:03:00.0 is the boot VGA device: the host's console and firmware screen use it; pass it through only if another GPU drives the host's display\n"
+		"  0000:03:00.0 [0300] 10de:1b80 NVIDIA Corporation GP104 [GeForce GTX 1080] (vfio-pci) boot VGA\n"
+		"  0000:03:00.1 [0403] 10de:10f0 NVIDIA Corporation GP104 High Definition Audio Controller (vfio-pci)\n";
+	assert_lines_eq(out, want);
+}
+END_TEST
+
+START_TEST(test_iommu_print_none)
+{
+	_cleanup_close_ int fd = open(T.sys, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_eq(iommu_print_groups(fd, stdout), -ENOENT);
+	fake_mkdir_p(T.sys); /* an empty kernel/iommu_groups: IOMMU off */
+	char d[256];
+	snprintf(d, sizeof(d), "%s/kernel/iommu_groups", T.sys);
+	fake_mkdir_p(d);
+	ck_assert_int_eq(iommu_print_groups(fd, stdout), -ENOENT);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("vfio");
+	TCase *tc = tcase_create("vfio");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_bdf_normalize);
+	tcase_add_test(tc, test_driver_rules);
+	tcase_add_test(tc, test_read_device_xeon);
+	tcase_add_test(tc, test_check_viable);
+	tcase_add_test(tc, test_check_host_driver);
+	tcase_add_test(tc, test_check_bridge_in_group);
+	tcase_add_test(tc, test_check_boot_vga);
+	tcase_add_test(tc, test_check_variant_driver);
+	tcase_add_test(tc, test_check_xeon_pch_group);
+	tcase_add_test(tc, test_check_missing_device);
+	tcase_add_test(tc, test_check_no_iommu);
+	tcase_add_test(tc, test_check_node_missing);
+	tcase_add_test(tc, test_check_node_permission);
+	tcase_add_test(tc, test_iommu_print_xeon);
+	tcase_add_test(tc, test_iommu_print_none);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
