@@ -34,6 +34,7 @@
 #include "prepare.h"
 #include "profile.h"
 #include "render.h"
+#include "sandbox.h"
 
 /* `check` with findings that FAIL. Not a sysexits code: the command ran
  * fine, the host is what is not ready (like diff(1) and test(1)). */
@@ -346,8 +347,8 @@ static void print_problems(const struct findings *f)
 static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx,
 			    struct prepare_state *st, char **argv)
 {
-	(void)p;
-	(void)ctx;
+	struct sandbox_policy pol;
+	struct sandbox_result res;
 	/* The lock fd goes to QEMU on purpose (prepare.h): clear its
 	 * FD_CLOEXEC now, after everything that could still fail in the
 	 * launcher's own logic. */
@@ -357,11 +358,39 @@ static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx
 		return EX_OSERR;
 	}
 
-	/* ---- confine (issue 5, sandbox engineer): close fds but 0, 1, 2
-	 * and st->lock_fd, clean the environment, rlimits (memlock from
-	 * ctx->memlock_bytes), capabilities, no_new_privs, Landlock from
-	 * ctx->ro_paths/rw_paths, seccomp last; fail closed. One call here.
-	 * ---- */
+	/* ---- confine (sandbox.h): close fds but 0, 1, 2 and the lock,
+	 * clean the environment, rlimits, capabilities, no_new_privs,
+	 * Landlock, seccomp last; fail closed. ---- */
+	r = sandbox_policy_build(p, ctx, ctx->paths, environ, &pol);
+	if (r < 0) {
+		log_error("cannot build QEMU's sandbox policy: %s", strerror(-r));
+		return EX_SOFTWARE;
+	}
+	if (p->sandbox == SANDBOX_OFF)
+		log_warn("*** sandbox = off in %s: QEMU runs WITHOUT the box: no seccomp, "
+			 "no Landlock, capabilities, environment and descriptors untouched, "
+			 "and without QEMU's own -sandbox. A guest that takes over QEMU "
+			 "gets everything you have. For debugging only. ***",
+			 p->file);
+	r = sandbox_apply(&pol, &st->lock_fd, 1, &res);
+	if (r < 0) {
+		if (r == -EOPNOTSUPP)
+			log_error("the kernel offers no Landlock and %s says sandbox = strict: "
+				  "not starting QEMU (boot with lsm=...,landlock, or use sandbox = on)",
+				  p->file);
+		else
+			log_error("cannot confine QEMU (%s%s%s): %s; not starting it",
+				  res.failed_step ? res.failed_step : "?",
+				  res.failed_path ? ": " : "", res.failed_path ? res.failed_path : "",
+				  strerror(-r));
+		sandbox_policy_clear(&pol);
+		return r == -EOPNOTSUPP ? EX_UNAVAILABLE : EX_OSERR;
+	}
+	if (p->sandbox != SANDBOX_OFF && res.landlock_abi == 0)
+		log_warn("the kernel offers no Landlock: QEMU is not confined to the files "
+			 "of the profile (seccomp and the rest of the box apply); "
+			 "sandbox = strict refuses to start in this case");
+	/* pol stays allocated: environ points into it until execve. */
 
 	/* Whatever QEMU creates (its QMP socket, a memory-backend-file
 	 * that does not exist yet) is the user's alone (DESIGN.md, trust

@@ -95,14 +95,18 @@ uint64_t landlock_rule_access(const struct landlock_rule *rule, int abi,
 		a |= LL_FS_EXECUTE;
 	if (rule->class == LANDLOCK_RW) {
 		a |= LL_FS_WRITE_FILE | LL_FS_TRUNCATE;
-		/* The runtime dir: QMP socket (MAKE_SOCK, removed by QEMU
-		 * at exit: REMOVE_FILE), pid/log files (MAKE_REG). */
-		if (is_dir)
+		/* A directory of its own (the runtime dir, /dev/hugepages):
+		 * QMP socket (MAKE_SOCK, removed by QEMU at exit:
+		 * REMOVE_FILE), files (MAKE_REG). A device directory (a USB
+		 * bus dir, where a device plugged in later appears) gets no
+		 * MAKE_* right: nobody creates nodes there but udev. */
+		if (is_dir && !rule->ioctl_dev)
 			a |= LL_FS_MAKE_REG | LL_FS_MAKE_SOCK | LL_FS_REMOVE_FILE;
 	}
-	/* Under a directory rule IOCTL_DEV would cover every device node
-	 * beneath it: only grant it on a device node itself. */
-	if (rule->ioctl_dev && is_dev && !is_dir)
+	/* Device ioctls (ABI 5) only where the profile needs a device: on
+	 * the node itself, or beneath a device directory the check stage
+	 * named (usb-host by port: the node does not exist yet). */
+	if (rule->ioctl_dev && (is_dev || is_dir))
 		a |= LL_FS_IOCTL_DEV;
 	if (!is_dir)
 		a &= LL_ACCESS_FILE;

@@ -27,7 +27,9 @@ struct landlock_rule {
 	const char *path;     /* absolute; owned by whoever built the list */
 	enum landlock_class class;
 	/* Device ioctls (ABI >= 5) when the path is a character or block
-	 * device: only for the device nodes the profile needs. */
+	 * device, or a directory of device nodes (a USB bus directory):
+	 * only for the devices the profile needs. Such a directory gets no
+	 * right to create anything. */
 	bool ioctl_dev;
 	/* A missing path is skipped (system paths that vary by distro);
 	 * otherwise a missing path is an error. */

@@ -158,6 +158,7 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	const char *home = env_get(envp, "HOME");
 	const char *sysfs = ctx->sysfs ? ctx->sysfs : "/sys";
 	const char *procfs = ctx->procfs ? ctx->procfs : "/proc";
+	const char *devfs = ctx->devfs ? ctx->devfs : "/dev";
 	int r = 0;
 
 	/* Step 2: the environment. */
@@ -211,8 +212,12 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	/* What the check stage resolved: device nodes (/dev/vfio/N, USB,
 	 * evdev), disks, the ivshmem file (rw); kernel, initrd, firmware,
 	 * read-only disks (ro). Device ioctls only on these. */
-	for (size_t i = 0; i < ctx->rw_paths.n && r == 0; i++)
-		r = add_rule(&pol, ctx->rw_paths.v[i], LANDLOCK_RW, true, false);
+	for (size_t i = 0; i < ctx->rw_paths.n && r == 0; i++) {
+		const char *path = ctx->rw_paths.v[i];
+		size_t dl = strlen(devfs);
+		bool dev = strncmp(path, devfs, dl) == 0 && path[dl] == '/';
+		r = add_rule(&pol, path, LANDLOCK_RW, dev, false);
+	}
 	for (size_t i = 0; i < ctx->ro_paths.n && r == 0; i++)
 		r = add_rule(&pol, ctx->ro_paths.v[i], LANDLOCK_RO, false, false);
 

@@ -664,9 +664,17 @@ static void print_status(void)
 	fclose(f);
 	getrlimit(RLIMIT_CORE, &rl);
 	printf("STATUS RLIMIT_CORE: %llu\n", (unsigned long long)rl.rlim_cur);
-	for (int fd = 3; fd < 1024; fd++)
-		if (fcntl(fd, F_GETFD) >= 0)
-			printf("STATUS open-fd: %d\n", fd);
+	for (int fd = 3; fd < 1024; fd++) {
+		char link[64], target[4096];
+		ssize_t n;
+
+		if (fcntl(fd, F_GETFD) < 0)
+			continue;
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		printf("STATUS open-fd: %d -> %s\n", fd, target);
+	}
 	printf("STATUS env-count: %d\n", env_count());
 }
 

@@ -129,7 +129,11 @@ for c in CapInh CapPrm CapEff CapAmb; do
 	assert_contains "$out/box" "STATUS $c:	0000000000000000"
 done
 assert_contains "$out/box" "STATUS RLIMIT_CORE: 0"
-if grep '^STATUS open-fd' "$out/box"; then fail "descriptors leaked into the box"; fi
+# Only the single-instance lock is handed on (vfio-launch run; none with
+# the driver).
+if grep '^STATUS open-fd' "$out/box" | grep -v -- '-> .*/vfio-launch/probe/lock$'; then
+	fail "descriptors leaked into the box"
+fi
 
 # The kill-class rules: the process dies by SIGSYS, not a mere errno.
 for op in mount pivot_root chroot init_module kexec_load ptrace-traceme \
