@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Golden test of QEMU's seccomp filter as `vfio-launch seccomp` prints it
+# (libseccomp's pseudo filter code): a change to the filter is a visible
+# diff in tests/data/seccomp.pfc. The text depends on libseccomp's version
+# (layout of the binary tree, comments): the golden file is what Debian
+# 12's libseccomp 2.5.4 prints; with another version the test skips.
+# Regenerate after an intended change: REGENERATE=1 tests/sandbox/test-seccomp-golden.sh
+. "$(dirname "$0")/../lib.sh"
+
+golden="$TOP_SRCDIR/tests/data/seccomp.pfc"
+[ -x "$VL" ] || fail "$VL is missing: run 'make'"
+ver=$(pkg-config --modversion libseccomp 2>/dev/null || echo unknown)
+out=$(mktemp /tmp/vl-seccomp.XXXXXX)
+trap 'rm -f "$out"' EXIT
+"$VL" seccomp >"$out" || fail "vfio-launch seccomp exited with $?"
+if [ "${REGENERATE:-0}" = 1 ]; then
+	cp "$out" "$golden"
+	echo "regenerated $golden with libseccomp $ver"
+	exit 0
+fi
+[ "$ver" = 2.5.4 ] || skip "golden pfc is for libseccomp 2.5.4, this is $ver"
+diff -u "$golden" "$out" || fail "the filter differs from $golden (REGENERATE=1 if intended)"
+# The golden file itself says what the issue requires.
+assert_contains "$golden" "# invalid architecture action"
+for sc in mount pivot_root kexec_load bpf ptrace process_vm_readv keyctl perf_event_open \
+	userfaultfd personality acct quotactl swapon reboot settimeofday clock_settime \
+	adjtimex iopl ioperm open_by_handle_at name_to_handle_at setns unshare clone clone3 \
+	setuid setresgid ioctl; do
+	assert_contains "$golden" "# filter for syscall \"$sc\""
+done
+echo "seccomp pfc matches $golden ($(grep -c '# filter for syscall' "$golden") syscalls)"
