@@ -17,6 +17,7 @@
  *       lacks $XDG_RUNTIME_DIR
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,6 +342,38 @@ static void print_problems(const struct findings *f)
 }
 
 /*
+ * What execve would refuse, checked while a failure can still be rolled
+ * back: path executable by us, and for a "#!" script its interpreter too
+ * (execve reports a missing interpreter as ENOENT on the script). Not
+ * covered: an ELF whose loader is missing, or ENOMEM at exec time; then
+ * the run fails confined and the runtime dir stays (harmless: the next
+ * run reuses it). Returns 0 or -errno.
+ */
+static int exec_preflight(const char *path)
+{
+	char buf[256], *interp, *end;
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	if (access(path, X_OK) < 0)
+		return -errno;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+		return 0;
+	buf[n] = '\0';
+	interp = buf + 2;
+	interp += strspn(interp, " \t");
+	end = interp + strcspn(interp, " \t\n");
+	*end = '\0';
+	if (*interp && access(interp, X_OK) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
  * The last step: confine this process and become QEMU. Only returns on
  * failure, with an exit code, after logging.
  */
@@ -356,6 +389,15 @@ static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx
 	if (r < 0) {
 		log_error("cannot hand the lock to QEMU: %s", strerror(-r));
 		return EX_OSERR;
+	}
+
+	/* Once confined, a failed execve can no longer undo prepare's work
+	 * (Landlock denies removing the runtime dir and the ivshmem file),
+	 * so catch the usual cause here, while rollback still works. */
+	r = exec_preflight(argv[0]);
+	if (r < 0) {
+		log_error("cannot execute %s: %s", argv[0], strerror(-r));
+		return r == -EACCES || r == -EPERM ? EX_NOPERM : EX_UNAVAILABLE;
 	}
 
 	/* ---- confine (sandbox.h): close fds but 0, 1, 2 and the lock,
