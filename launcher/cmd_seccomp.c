@@ -5,9 +5,9 @@
  * as raw BPF with --bpf (for tools such as the benchmark's interpreter).
  *
  * The filter does not depend on the profile today (no profile key changes
- * a rule), so PROFILE is only checked to be readable; it is accepted so
- * that the command keeps its shape when a key does (postcopy would allow
- * userfaultfd).
+ * a rule): PROFILE, when given, is parsed (a broken profile is reported
+ * as `run` would) so that the command keeps its shape when a key does
+ * (postcopy would allow userfaultfd).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,7 +16,10 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "commands.h"
+#include "paths.h"
+#include "profile.h"
 #include "seccomp_filter.h"
 
 static void usage(FILE *out)
@@ -57,9 +60,26 @@ int cmd_seccomp(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	if (optind < argc && access(argv[optind], R_OK) < 0) {
-		log_error("seccomp: cannot read profile %s: %m", argv[optind]);
-		return EX_NOINPUT;
+	if (optind < argc) {
+		_cleanup_free_ char *path = NULL;
+		_cleanup_profile_ struct profile *p = NULL;
+		struct profile_error err = { 0 };
+
+		r = profile_resolve_path(argv[optind], &path);
+		if (r < 0) {
+			log_error("seccomp: no profile '%s': %s", argv[optind], strerror(-r));
+			return r == -EINVAL ? EX_USAGE : EX_NOINPUT;
+		}
+		r = profile_load(path, &p, &err);
+		if (r == -EINVAL) {
+			log_error("%s:%u: %s", err.file[0] ? err.file : path, err.line,
+				  err.message);
+			return EX_CONFIG;
+		}
+		if (r < 0) {
+			log_error("seccomp: cannot read %s: %s", path, strerror(-r));
+			return EX_NOINPUT;
+		}
 	}
 
 	r = seccomp_filter_build(&opt, &ctx);

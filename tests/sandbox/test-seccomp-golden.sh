@@ -29,4 +29,14 @@ for sc in mount pivot_root kexec_load bpf ptrace process_vm_readv keyctl perf_ev
 	setuid setresgid ioctl; do
 	assert_contains "$golden" "# filter for syscall \"$sc\""
 done
+# With a profile: the same filter (no key changes it today); a broken
+# profile is refused like `run` refuses it.
+"$VL" seccomp "$TOP_SRCDIR/profiles/demo.conf" >"$out" || fail "seccomp demo.conf exited with $?"
+diff -q "$golden" "$out" >/dev/null || fail "seccomp demo.conf differs from $golden"
+printf '[vm]\nbogus = 1\n' >"$out.conf"
+rc=0
+"$VL" seccomp "$out.conf" >/dev/null 2>"$out" || rc=$?
+rm -f "$out.conf"
+assert_eq 78 "$rc" "exit code for a broken profile"
+assert_contains "$out" ":2: unknown key 'bogus'"
 echo "seccomp pfc matches $golden ($(grep -c '# filter for syscall' "$golden") syscalls)"
