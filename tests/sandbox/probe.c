@@ -56,7 +56,7 @@
 #endif
 
 static const char *disk, *shm, *runtime_dir, *home;
-static pid_t victim;
+static pid_t victim; /* outside the box: the test's, else our parent */
 static char abstract_name[108];
 static int tcp_port;
 static unsigned n_denied, n_allowed, n_usable, n_unusable;
@@ -687,6 +687,8 @@ int main(int argc, char **argv)
 	if (!home)
 		home = "/nonexistent";
 	read_config();
+	if (victim <= 0)
+		victim = getppid(); /* in a forked op, getppid() would be us */
 	printf("PROBE pid=%d uid=%d disk=%s shm=%s runtime=%s victim=%d abstract=%s tcp=%d\n",
 	       getpid(), getuid(), disk ? disk : "-", shm ? shm : "-",
 	       runtime_dir ? runtime_dir : "-", victim, abstract_name, tcp_port);
