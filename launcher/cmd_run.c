@@ -29,6 +29,7 @@
 #include "check.h"
 #include "cleanup.h"
 #include "commands.h"
+#include "exec_guard.h"
 #include "findings.h"
 #include "ivshmem.h"
 #include "paths.h"
@@ -341,6 +342,23 @@ static void print_problems(const struct findings *f)
 	free(shown.items); /* the items themselves belong to f */
 }
 
+/* What a run that fails after prepare removes again (the ivshmem file it
+ * created, then prepare's files and the lock). */
+struct run_undo {
+	const struct profile *p;
+	const char *devfs;
+	const struct ivshmem_prepared *lg;
+	struct prepare_state *st;
+};
+
+static void run_undo(void *arg)
+{
+	struct run_undo *u = arg;
+
+	(void)ivshmem_undo(u->p, u->devfs, u->lg);
+	prepare_rollback(u->st);
+}
+
 /*
  * What execve would refuse, checked while a failure can still be rolled
  * back: path executable by us, and for a "#!" script its interpreter too
@@ -378,7 +396,7 @@ static int exec_preflight(const char *path)
  * failure, with an exit code, after logging.
  */
 static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx,
-			    struct prepare_state *st, char **argv)
+			    struct prepare_state *st, int guard_fd, char **argv)
 {
 	struct sandbox_policy pol;
 	struct sandbox_result res;
@@ -414,7 +432,12 @@ static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx
 			 "and without QEMU's own -sandbox. A guest that takes over QEMU "
 			 "gets everything you have. For debugging only. ***",
 			 p->file);
-	r = sandbox_apply(&pol, &st->lock_fd, 1, &res);
+	/* Kept through step 1 of the box: the lock (QEMU's), and the exec
+	 * guard's socket, which must close exactly at execve. */
+	int keep[2] = { st->lock_fd, guard_fd };
+	r = sandbox_apply(&pol, keep, guard_fd >= 0 ? 2 : 1, &res);
+	if (r == 0 && guard_fd >= 0 && fcntl(guard_fd, F_SETFD, FD_CLOEXEC) < 0)
+		r = -errno;
 	if (r < 0) {
 		if (r == -EOPNOTSUPP)
 			log_error("the kernel offers no Landlock and %s says sandbox = strict: "
@@ -601,10 +624,17 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	ret = confine_and_exec(p, &ctx, &st, out.v);
-	/* exec failed: leave no new file behind (DESIGN.md, "Errors") */
-	(void)ivshmem_undo(p, ctx.devfs, &lg);
-	prepare_rollback(&st);
+	/* exec failed: leave no new file behind (DESIGN.md, "Errors"). Once
+	 * confined, only the exec guard (forked before) may still do that. */
+	struct run_undo undo = { p, ctx.devfs, &lg, &st };
+	int guard_fd = -1;
+	if (exec_guard_start(run_undo, &undo, &guard_fd) < 0)
+		guard_fd = -1; /* no guard: undo here, as far as the box allows */
+	ret = confine_and_exec(p, &ctx, &st, guard_fd, out.v);
+	if (guard_fd < 0 || exec_guard_undo(guard_fd) < 0)
+		run_undo(&undo);
+	else
+		prepare_state_clear(&st); /* the watcher removed the files */
 
 out:
 	prepare_state_clear(&st);
