@@ -27,7 +27,8 @@ void ph_why_set(struct ph_why *w, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool all_of(const char *s, const char *set)
+/* s is not empty and every character is in set. */
+bool ph_all_of(const char *s, const char *set)
 {
 	return *s && strspn(s, set) == strlen(s);
 }
@@ -51,7 +52,7 @@ bool ph_bdf_valid(const char *s)
  * never ".", "..", a '/' or anything outside this set. */
 bool ph_name_valid(const char *s)
 {
-	return strnlen(s, PH_NAME_SIZE) < PH_NAME_SIZE && s[0] != '.' && all_of(s, ALNUM "_.:-");
+	return strnlen(s, PH_NAME_SIZE) < PH_NAME_SIZE && s[0] != '.' && ph_all_of(s, ALNUM "_.:-");
 }
 
 /* A regular file owned by root and writable by root only: otherwise whoever
@@ -85,7 +86,7 @@ static int parse_disk(const char *v, struct ph_disk *d)
 		d->kind = PH_DISK_PARTUUID, id = v + 9, set = HEX "-";
 	else if (!strncmp(v, "WWN=", 4))
 		d->kind = PH_DISK_WWN, id = v + 4, set = ALNUM ".-";
-	if (!id || id[0] == '.' || strlen(id) >= sizeof(d->id) || !all_of(id, set))
+	if (!id || id[0] == '.' || strlen(id) >= sizeof(d->id) || !ph_all_of(id, set))
 		return -EINVAL;
 	strcpy(d->id, id);
 	return 0;
@@ -143,7 +144,7 @@ static int parse_key(const char *k, const char *v, struct ph_conf *c, enum secti
 	if (sec == SEC_HELPER && !strcmp(k, "group")) {
 		/* a portable group name ([a-z_][a-z0-9_-]*), so it can go into a
 		 * udev rule */
-		if (strlen(v) >= sizeof(c->group) || !all_of(v, LOWER "0123456789_-") ||
+		if (strlen(v) >= sizeof(c->group) || !ph_all_of(v, LOWER "0123456789_-") ||
 		    !strchr(LOWER "_", v[0]))
 			return ph_why_set(w, "group '%.40s' is not a valid group name", v), -EINVAL;
 		strcpy(c->group, v);

@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vfio-privhelper: the only code of vfio-launch that runs as root. It stands
- * alone (no launcher header). Helpers return 0 or a negative errno and never
- * log or exit; a refusal's reason goes into a struct ph_why, which the
- * command layer (main.c) prints once. Every path is a constant: the helper
- * trusts no environment variable (tests mount fake trees over these paths in
- * a private mount namespace). Functions taking sysfd get a directory fd of
- * /sys and reach sysfs only through openat/readlinkat from it.
+ * vfio-privhelper, the only code of vfio-launch that runs as root; it stands
+ * alone. Helpers return 0 or -errno, never log or exit; a refusal's reason
+ * goes into a struct ph_why that main.c prints once. Every path is a constant
+ * (tests mount fake trees over them in a private mount namespace); sysfd is a
+ * directory fd of /sys, the only way to sysfs.
  */
 #pragma once
 
@@ -57,6 +55,7 @@ struct ph_conf {
 };
 
 /* conf.c: the allowlist */
+bool ph_all_of(const char *s, const char *set);
 bool ph_bdf_valid(const char *s);
 bool ph_name_valid(const char *s);
 int ph_conf_check_stat(const struct stat *st, struct ph_why *w);
