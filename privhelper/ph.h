@@ -23,9 +23,7 @@
 #define PH_BDF_SIZE 13   /* "0000:01:00.0" + NUL */
 #define PH_NAME_SIZE 64  /* a driver or kernel block device name */
 
-struct ph_why {
-	char msg[512];
-};
+struct ph_why { char msg[512]; };
 void ph_why_set(struct ph_why *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static inline void ph_closep(int *fd)
@@ -49,9 +47,8 @@ struct ph_disk {
 struct ph_conf {
 	char group[33];
 	struct ph_pci pci[PH_MAX];
-	size_t n_pci;
 	struct ph_disk disk[PH_MAX];
-	size_t n_disk;
+	size_t n_pci, n_disk;
 };
 
 /* conf.c: the allowlist */
@@ -66,9 +63,8 @@ const struct ph_pci *ph_conf_find(const struct ph_conf *c, const char *bdf);
 /* usage.c: block devices the host uses (mounted, swapped on) */
 struct ph_usage {
 	dev_t *devs;
-	size_t n_devs;
 	char (*names)[PH_NAME_SIZE];
-	size_t n_names;
+	size_t n_devs, n_names;
 };
 int ph_usage_parse(FILE *mountinfo, FILE *swaps, struct ph_usage *ret);
 void ph_usage_free(struct ph_usage *u);

@@ -266,36 +266,27 @@ static int walk_dir(struct walk *k, int dfd);
 
 /* A block device (subsystem -> block, dev = "MAJ:MIN") is busy when mounted,
  * swapped on, or held by another block device (holders/: device mapper, md,
- * bcache). Returns 1 busy, 0 free or not a block device, or -errno. */
-static int block_busy(struct walk *k, int dfd, const char *name)
+ * bcache); if free, or not a block device, what is below it (partitions) is
+ * checked. Returns 1 busy, 0 free, or -errno. */
+static int walk_block(struct walk *k, int dfd, const char *name)
 {
 	char sub[PH_NAME_SIZE], dev[32];
 	unsigned maj, min;
-	int n = 0;
+	int n = 0, r;
 
-	if (ph_read_link_name(dfd, "subsystem", sub, sizeof(sub)) < 0 || strcmp(sub, "block") ||
-	    ph_read_attr(dfd, "dev", dev, sizeof(dev)) < 0)
-		return 0;
-	if (sscanf(dev, "%u:%u%n", &maj, &min, &n) != 2 || dev[n])
-		return ph_why_set(k->w, "%s: block device %s: malformed dev", k->bdf, name), -EINVAL;
-	if (ph_usage_busy(k->u, makedev(maj, min), name))
-		return ph_why_set(k->w, "%s: block device %s (%u:%u) is mounted or swapped on; unmount "
-			   "it (and remove it from /etc/fstab) first", k->bdf, name, maj, min), 1;
-	_cleanup_dir_ DIR *h = open_dir(dfd, "holders", O_NOFOLLOW);
-	struct dirent *de = h ? next_entry(h) : NULL;
-	if (de)
-		return ph_why_set(k->w, "%s: block device %s is held by %.63s (LVM, dm-crypt or md)", k->bdf,
-				  name, de->d_name), 1;
-	return 0;
-}
-
-/* Checks a directory, then what is below it (partitions). */
-static int walk_block(struct walk *k, int dfd, const char *name)
-{
-	int r = block_busy(k, dfd, name);
-
-	if (r != 0)
-		return r;
+	if (ph_read_link_name(dfd, "subsystem", sub, sizeof(sub)) == 0 && !strcmp(sub, "block") &&
+	    ph_read_attr(dfd, "dev", dev, sizeof(dev)) == 0) {
+		if (sscanf(dev, "%u:%u%n", &maj, &min, &n) != 2 || dev[n])
+			return ph_why_set(k->w, "%s: block device %s: malformed dev", k->bdf, name), -EINVAL;
+		if (ph_usage_busy(k->u, makedev(maj, min), name))
+			return ph_why_set(k->w, "%s: block device %s (%u:%u) is mounted or swapped on; unmount "
+				   "it (and remove it from /etc/fstab) first", k->bdf, name, maj, min), 1;
+		_cleanup_dir_ DIR *h = open_dir(dfd, "holders", O_NOFOLLOW);
+		struct dirent *de = h ? next_entry(h) : NULL;
+		if (de)
+			return ph_why_set(k->w, "%s: block device %s is held by %.63s (LVM, dm-crypt or md)",
+					  k->bdf, name, de->d_name), 1;
+	}
 	if (++k->dirs > 20000 || ++k->depth > 12)
 		return ph_why_set(k->w, "%s: sysfs tree too large to check for disks", k->bdf), -E2BIG;
 	r = walk_dir(k, dfd);
