@@ -15,9 +15,9 @@
 
 #include "ph.h"
 
-/* openat a regular file, never through a symlink and never blocking (on a
- * planted FIFO). Returns the fd, -ELOOP for a symlink (with O_PATH, which
- * opens the link itself), -EINVAL for another type, or -errno. */
+/* openat a regular file, never through a link nor blocking (on a planted
+ * FIFO). Returns the fd, -ELOOP for a link (O_PATH opens the link itself),
+ * -EINVAL for another type, or -errno. */
 static int open_reg(int dirfd, const char *name, int flags)
 {
 	int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK), r = 0;
@@ -107,8 +107,7 @@ int ph_dev_open(int sysfd, const char *bdf)
 	return fd < 0 ? -errno : fd;
 }
 
-/* A directory stream for path under dirfd; flags is O_NOFOLLOW where no
- * link is expected, else 0. NULL with errno set on failure. */
+/* path under dirfd as a DIR, or NULL with errno; flags: O_NOFOLLOW or 0. */
 static DIR *open_dir(int dirfd, const char *path, int flags)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | flags);
@@ -213,11 +212,10 @@ int ph_group_members(int sysfd, int group, char (*ret)[PH_BDF_SIZE], size_t max,
 	return 0;
 }
 
-/* The boot VGA device (boot_vga = 1) is busy when a DRM driver (a drm/
- * directory under it) or a framebuffer uses it: fbN whose device is this one
- * or a firmware framebuffer (efifb, simplefb, vesafb: the boot display's
- * platform devices). Taking it from a live console hangs or garbles the host
- * display. Returns 0 with *ret_busy set, or -errno. */
+/* The boot VGA device (boot_vga = 1) is busy when a DRM driver (drm/ under
+ * it) or a framebuffer uses it: fbN on this device or on a firmware one
+ * (efifb, simplefb, vesafb). Taking it from a live console hangs or garbles
+ * the host display. Returns 0 with *ret_busy set, or -errno. */
 int ph_boot_vga_busy(int sysfd, const char *bdf, bool *ret_busy, struct ph_why *w)
 {
 	_ph_cleanup_close_ int dfd = ph_dev_open(sysfd, bdf);
@@ -294,11 +292,10 @@ static int walk_block(struct walk *k, int dfd, const char *name)
 	return r;
 }
 
-/* Checks the real subdirectories of dfd (driver, subsystem, device... are
- * links). With NVMe multipath (CONFIG_NVME_MULTIPATH, on in Debian's
- * kernels) the controller holds only the hidden path device nvmeXcYnZ; the
- * disk users see is the head nvmeXnZ, under the virtual nvme-subsystem
- * device. */
+/* Walks the real subdirectories of dfd (driver, device... are links). With
+ * NVMe multipath (CONFIG_NVME_MULTIPATH, on in Debian) the controller holds
+ * only the hidden path device nvmeXcYnZ; the disk users see is the head
+ * nvmeXnZ, under the virtual nvme-subsystem device. */
 static int walk_dir(struct walk *k, int dfd)
 {
 	_cleanup_dir_ DIR *d = open_dir(dfd, ".", 0);
@@ -326,9 +323,9 @@ static int walk_dir(struct walk *k, int dfd)
 	return r;
 }
 
-/* Every block device below the PCI device (NVMe namespaces, disks behind a
- * SATA/SAS/USB controller) and their partitions must be unused. Returns 0
- * when none is in use, 1 when one is (reason in w), or -errno. */
+/* Whether a block device below the PCI device (NVMe namespace, disk behind a
+ * SATA/SAS/USB controller, their partitions) is in use: 1 (reason in w), 0
+ * when none is, or -errno. */
 int ph_block_busy(int sysfd, const char *bdf, const struct ph_usage *u, struct ph_why *w)
 {
 	_ph_cleanup_close_ int dfd = ph_dev_open(sysfd, bdf);
