@@ -111,10 +111,8 @@ static int parse_section(char *s, struct ph_conf *c, enum section *sec, struct p
 		return ph_why_set(w, "unterminated section header"), -EINVAL;
 	s[len - 1] = '\0';
 	s = strip(s + 1);
-	if (!strcmp(s, "helper") || !strcmp(s, "disk")) {
-		*sec = s[0] == 'h' ? SEC_HELPER : SEC_DISK;
-		return 0;
-	}
+	if (!strcmp(s, "helper") || !strcmp(s, "disk"))
+		return *sec = s[0] == 'h' ? SEC_HELPER : SEC_DISK, 0;
 	if (strncmp(s, "pci", 3) || (s[3] != ' ' && s[3] != '\t'))
 		return ph_why_set(w, "unknown section [%.40s] (expected [helper], [pci BDF], [disk])", s),
 		       -EINVAL;
@@ -178,12 +176,9 @@ int ph_conf_parse(FILE *f, const char *fname, struct ph_conf *ret, struct ph_why
 	*ret = (struct ph_conf){ .group = "vfio" };
 	while (r == 0 && fgets(line, sizeof(line), f)) {
 		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
+		if (!strchr(line, '\n') && !feof(f))
 			r = (ph_why_set(w, "line too long"), -EINVAL);
-			break;
-		}
-		s = strip(line);
-		if (!*s || *s == '#' || *s == ';')
+		else if (!*(s = strip(line)) || *s == '#' || *s == ';')
 			continue;
 		else if (*s == '[')
 			r = parse_section(s, ret, &sec, w);
