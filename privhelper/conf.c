@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * The allowlist, a strict INI subset: [helper], [pci BDF] and [disk]
+/* The allowlist, a strict INI subset: [helper], [pci BDF] and [disk]
  * sections, "key = value" lines, whole-line '#' or ';' comments. Anything
  * else, an unknown key, a duplicate or a bad value is fatal with file:line:
- * a security tool must not guess what the administrator meant.
- */
+ * a security tool must not guess what the administrator meant. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * vfio-privhelper's command layer: refuses to run but by real root without a
+/* vfio-privhelper's command layer: refuses to run but by real root without a
  * set-id or file-capability exec, drops the environment, reads the allowlist,
- * runs one subcommand. Logs once per failure, returns a sysexits.h code.
- */
+ * runs one subcommand. Logs once per failure, returns a sysexits.h code. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/*
- * vfio-privhelper, the only code of vfio-launch that runs as root; it stands
+/* vfio-privhelper, the only code of vfio-launch that runs as root; it stands
  * alone. Helpers return 0 or -errno, never log or exit; a refusal's reason
  * goes into a struct ph_why that main.c prints once. Every path is a constant
  * (tests mount fake trees over them in a private mount namespace); sysfd is a
- * directory fd of /sys, the only way to sysfs.
- */
+ * directory fd of /sys, the only way to sysfs. */
 #pragma once
 
 #include <stdbool.h>

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * bind and unbind. ph_plan_make makes every check and writes nothing;
+/* bind and unbind. ph_plan_make makes every check and writes nothing;
  * ph_plan_apply writes, and moves back what it moved when a device fails.
  * The sequence is the kernel's for driver_override (Documentation/ABI/
  * testing/sysfs-bus-pci): the driver's name to driver_override, unbind the
- * current driver, the BDF to /sys/bus/pci/drivers_probe.
- */
+ * current driver, the BDF to /sys/bus/pci/drivers_probe. */
 #include <errno.h>
 #include <string.h>
 #include <time.h>

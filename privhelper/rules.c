@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * apply-rules: the udev rule giving the allowlisted block devices to the
+/* apply-rules: the udev rule giving the allowlisted block devices to the
  * group, matched on stable ids (by-id link, partition UUID, WWN), never on
  * kernel names such as nvme0n1p4 that change with probe order; then a change
- * uevent per device so udev applies it now rather than at the next boot.
- */
+ * uevent per device so udev applies it now rather than at the next boot. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * Reading sysfs, and the one primitive for writing it: always openat from a
+/* Reading sysfs, and the one primitive for writing it: always openat from a
  * directory fd of /sys, O_NOFOLLOW on every attribute (a link where the
  * kernel makes a file means the tree is not the kernel's), readlinkat for the
  * links read by name, a BDF validated before it goes into a path. Layout:
- * kernel Documentation/ABI/testing/sysfs-bus-pci, sysfs-kernel-iommu_groups.
- */
+ * kernel Documentation/ABI/testing/sysfs-bus-pci, sysfs-kernel-iommu_groups. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * Block devices the host uses: mounted (by major:minor, and by source name
+/* Block devices the host uses: mounted (by major:minor, and by source name
  * for btrfs and others that report an anonymous 0:N) or swapped on, from
- * /proc/self/mountinfo (Documentation/filesystems/proc.rst) and /proc/swaps.
- */
+ * /proc/self/mountinfo (Documentation/filesystems/proc.rst) and /proc/swaps. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
