@@ -78,7 +78,7 @@ struct ph_dev {
 };
 int ph_read_attr(int dirfd, const char *name, char *buf, size_t size);
 int ph_read_link_name(int dirfd, const char *name, char *buf, size_t size);
-int ph_check_writable(int dirfd, const char *name);
+int ph_check_writable(int dirfd, const char *name, const char *shown, struct ph_why *w);
 int ph_write_attr(int dirfd, const char *name, const char *val);
 int ph_dev_open(int sysfd, const char *bdf);
 int ph_dev_read(int sysfd, const char *bdf, struct ph_dev *ret, struct ph_why *w);

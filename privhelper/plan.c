@@ -67,7 +67,7 @@ static int check_dev(int sysfd, const struct ph_conf *c, bool bind, const struct
 {
 	_ph_cleanup_close_ int dfd = ph_dev_open(sysfd, d->bdf);
 	bool on_vfio = !strcmp(d->driver, PH_VFIO), busy = false;
-	char path[PH_NAME_SIZE + 32];
+	char path[PH_NAME_SIZE + 32], shown[PH_NAME_SIZE + 48];
 	int r;
 
 	if (dfd < 0)
@@ -81,14 +81,11 @@ static int check_dev(int sysfd, const struct ph_conf *c, bool bind, const struct
 	}
 	if (bind && !on_vfio && (r = ph_block_busy(sysfd, d->bdf, u, w)) != 0)
 		return r > 0 ? -EBUSY : sys_err(r);
-	if ((r = ph_check_writable(dfd, "driver_override")) == 0 && d->driver[0] && on_vfio != bind) {
-		snprintf(path, sizeof(path), "bus/pci/drivers/%s/unbind", d->driver);
-		r = ph_check_writable(sysfd, path);
-	}
-	if (r < 0)
-		return ph_why_set(w, "%s: driver_override or %s/unbind is %s; refusing to write there",
-			   d->bdf, d->driver, r == -ELOOP ? "a symlink" : "not a regular file"), sys_err(r);
-	return 0;
+	snprintf(path, sizeof(path), "bus/pci/drivers/%s/unbind", d->driver);
+	snprintf(shown, sizeof(shown), "%s: driver_override or %s/unbind", d->bdf, d->driver);
+	if ((r = ph_check_writable(dfd, "driver_override", shown, w)) == 0 && d->driver[0] && on_vfio != bind)
+		r = ph_check_writable(sysfd, path, shown, w);
+	return sys_err(r);
 }
 
 /* The plan for bind (or unbind) of bdfs[0..n_bdfs), or of every allowlisted
@@ -123,10 +120,7 @@ int ph_plan_make(int sysfd, const struct ph_conf *c, bool bind, char *const *bdf
 	for (i = 0; i < ret->n; i++)
 		if ((r = check_dev(sysfd, c, bind, &ret->dev[i], u, w)) < 0)
 			return r;
-	if ((r = ph_check_writable(sysfd, "bus/pci/drivers_probe")) < 0)
-		return ph_why_set(w, "/sys/bus/pci/drivers_probe is %s; refusing to write there",
-			   r == -ELOOP ? "a symlink" : "not a regular file"), sys_err(r);
-	return 0;
+	return sys_err(ph_check_writable(sysfd, "bus/pci/drivers_probe", "/sys/bus/pci/drivers_probe", w));
 }
 
 /* Waits until vfio-pci (on_vfio) or another driver, named in drv, drives the

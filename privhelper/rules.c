@@ -84,10 +84,9 @@ int ph_rules_apply(int sysfd, const struct ph_conf *c, FILE *report, struct ph_w
 			names[i][0] = '\0';
 			continue;
 		}
-		snprintf(path, sizeof(path), "class/block/%.63s/uevent", names[i]);
-		if ((r = ph_check_writable(sysfd, path)) < 0)
-			return ph_why_set(w, "/sys/%s is %s; refusing to write there", path,
-					  r == -ELOOP ? "a symlink" : "not a regular file"), r;
+		snprintf(path, sizeof(path), "/sys/class/block/%.63s/uevent", names[i]);
+		if ((r = ph_check_writable(sysfd, path + 5, path, w)) < 0) /* path + 5: under /sys */
+			return r;
 	}
 	if (!(mem = open_memstream(&text, &len)))
 		return -ENOMEM;

@@ -70,12 +70,16 @@ int ph_read_link_name(int dirfd, const char *name, char *buf, size_t size)
 }
 
 /* 0 when name is a regular file a later write can open without following a
- * link, else open_reg's errors. O_PATH: nothing is opened for writing. */
-int ph_check_writable(int dirfd, const char *name)
+ * link, else open_reg's errors with "SHOWN is a symlink" (or "is not a
+ * regular file") in w. O_PATH: nothing is opened for writing. */
+int ph_check_writable(int dirfd, const char *name, const char *shown, struct ph_why *w)
 {
 	int fd = open_reg(dirfd, name, O_PATH);
 
-	return fd < 0 ? fd : (close(fd), 0);
+	if (fd < 0)
+		return ph_why_set(w, "%s is %s; refusing to write there", shown,
+				  fd == -ELOOP ? "a symlink" : "not a regular file"), fd;
+	return close(fd), 0;
 }
 
 /* Writes val in one write(2), as sysfs store methods expect. Returns 0 or
