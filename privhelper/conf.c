@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * The allowlist, /etc/vfio-launch/privhelper.conf. A strict INI subset parsed
- * here (no library): "[helper]", "[pci BDF]" and "[disk]" sections, "key =
- * value" lines, whole-line comments starting with '#' or ';'. Anything else,
- * an unknown key, a duplicate or a malformed value is fatal with file:line:
- * a security tool must not guess what the administrator meant.
- */
+/* The allowlist, a strict INI subset: [helper], [pci BDF] and [disk]
+ * sections, "key = value" lines, whole-line '#' or ';' comments. Anything
+ * else, an unknown key, a duplicate or a bad value is fatal with file:line:
+ * a security tool must not guess what the administrator meant. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -27,7 +24,8 @@ void ph_why_set(struct ph_why *w, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool all_of(const char *s, const char *set)
+/* s is not empty and every character is in set. */
+bool ph_all_of(const char *s, const char *set)
 {
 	return *s && strspn(s, set) == strlen(s);
 }
@@ -51,11 +49,11 @@ bool ph_bdf_valid(const char *s)
  * never ".", "..", a '/' or anything outside this set. */
 bool ph_name_valid(const char *s)
 {
-	return strnlen(s, PH_NAME_SIZE) < PH_NAME_SIZE && s[0] != '.' && all_of(s, ALNUM "_.:-");
+	return strnlen(s, PH_NAME_SIZE) < PH_NAME_SIZE && s[0] != '.' && ph_all_of(s, ALNUM "_.:-");
 }
 
-/* A regular file owned by root and writable by root only: otherwise whoever
- * can write it decides what root binds. Returns 0 or -EPERM. */
+/* A regular file owned and writable by root only, or whoever can write it
+ * decides what root binds. Returns 0 or -EPERM. */
 int ph_conf_check_stat(const struct stat *st, struct ph_why *w)
 {
 	if (!S_ISREG(st->st_mode))
@@ -71,10 +69,9 @@ int ph_conf_check_stat(const struct stat *st, struct ph_why *w)
 	return -EPERM;
 }
 
-/* "/dev/disk/by-id/NAME", "PARTUUID=uuid" or "WWN=id". Allowed characters:
- * those udev leaves in by-id names (udev_replace_chars: alphanumerics and
- * "#+-.:=@_"), so the value goes into a udev rule unquoted and holds no glob
- * character ('*', '?', '[', '|'). */
+/* "/dev/disk/by-id/NAME", "PARTUUID=uuid" or "WWN=id", in the characters udev
+ * leaves in by-id names (udev_replace_chars: alphanumerics and "#+-.:=@_"):
+ * no quote and no glob character ('*', '?', '[', '|') for the udev rule. */
 static int parse_disk(const char *v, struct ph_disk *d)
 {
 	const char *id = NULL, *set = NULL;
@@ -85,7 +82,7 @@ static int parse_disk(const char *v, struct ph_disk *d)
 		d->kind = PH_DISK_PARTUUID, id = v + 9, set = HEX "-";
 	else if (!strncmp(v, "WWN=", 4))
 		d->kind = PH_DISK_WWN, id = v + 4, set = ALNUM ".-";
-	if (!id || id[0] == '.' || strlen(id) >= sizeof(d->id) || !all_of(id, set))
+	if (!id || id[0] == '.' || strlen(id) >= sizeof(d->id) || !ph_all_of(id, set))
 		return -EINVAL;
 	strcpy(d->id, id);
 	return 0;
@@ -112,10 +109,8 @@ static int parse_section(char *s, struct ph_conf *c, enum section *sec, struct p
 		return ph_why_set(w, "unterminated section header"), -EINVAL;
 	s[len - 1] = '\0';
 	s = strip(s + 1);
-	if (!strcmp(s, "helper") || !strcmp(s, "disk")) {
-		*sec = s[0] == 'h' ? SEC_HELPER : SEC_DISK;
-		return 0;
-	}
+	if (!strcmp(s, "helper") || !strcmp(s, "disk"))
+		return *sec = s[0] == 'h' ? SEC_HELPER : SEC_DISK, 0;
 	if (strncmp(s, "pci", 3) || (s[3] != ' ' && s[3] != '\t'))
 		return ph_why_set(w, "unknown section [%.40s] (expected [helper], [pci BDF], [disk])", s),
 		       -EINVAL;
@@ -141,9 +136,8 @@ static int parse_key(const char *k, const char *v, struct ph_conf *c, enum secti
 	struct ph_pci *p = sec == SEC_PCI ? &c->pci[c->n_pci - 1] : NULL;
 
 	if (sec == SEC_HELPER && !strcmp(k, "group")) {
-		/* a portable group name ([a-z_][a-z0-9_-]*), so it can go into a
-		 * udev rule */
-		if (strlen(v) >= sizeof(c->group) || !all_of(v, LOWER "0123456789_-") ||
+		/* a portable name ([a-z_][a-z0-9_-]*), safe in a udev rule */
+		if (strlen(v) >= sizeof(c->group) || !ph_all_of(v, LOWER "0123456789_-") ||
 		    !strchr(LOWER "_", v[0]))
 			return ph_why_set(w, "group '%.40s' is not a valid group name", v), -EINVAL;
 		strcpy(c->group, v);
@@ -180,12 +174,9 @@ int ph_conf_parse(FILE *f, const char *fname, struct ph_conf *ret, struct ph_why
 	*ret = (struct ph_conf){ .group = "vfio" };
 	while (r == 0 && fgets(line, sizeof(line), f)) {
 		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
+		if (!strchr(line, '\n') && !feof(f))
 			r = (ph_why_set(w, "line too long"), -EINVAL);
-			break;
-		}
-		s = strip(line);
-		if (!*s || *s == '#' || *s == ';')
+		else if (!*(s = strip(line)) || *s == '#' || *s == ';')
 			continue;
 		else if (*s == '[')
 			r = parse_section(s, ret, &sec, w);
@@ -204,27 +195,23 @@ int ph_conf_parse(FILE *f, const char *fname, struct ph_conf *ret, struct ph_why
 }
 
 /* Opens the allowlist (never through a symlink), checks owner and mode on
- * the descriptor it opened (no race with a rename), and parses it. Returns
- * 0, -EPERM (unsafe file), -ELOOP (a symlink), -EINVAL or another -errno. */
+ * the descriptor opened (no race with a rename), parses it. Returns 0,
+ * -EPERM (unsafe file), -ELOOP (a symlink), -EINVAL or another -errno. */
 int ph_conf_load(struct ph_conf *ret, struct ph_why *w)
 {
-	int fd = open(PH_CONF, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), r;
+	_ph_cleanup_close_ int fd = open(PH_CONF, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
 	FILE *f;
+	int r;
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		r = -errno;
-		ph_why_set(w, "cannot open %s: %s%s", PH_CONF, strerror(-r),
-			   r == -ELOOP ? " (it must not be a symlink)" : "");
-	} else if ((r = ph_conf_check_stat(&st, w)) == 0 && !(f = fdopen(fd, "re")))
-		r = -ENOMEM;
-	else if (r == 0) {
-		r = ph_conf_parse(f, PH_CONF, ret, w);
-		fclose(f);
-		return r;
-	}
-	if (fd >= 0)
-		close(fd);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return r = -errno, ph_why_set(w, "cannot open %s: %s%s", PH_CONF, strerror(-r),
+					      r == -ELOOP ? " (it must not be a symlink)" : ""), r;
+	if ((r = ph_conf_check_stat(&st, w)) < 0 || !(f = fdopen(fd, "re")))
+		return r < 0 ? r : -ENOMEM;
+	fd = -1; /* f owns it now */
+	r = ph_conf_parse(f, PH_CONF, ret, w);
+	fclose(f);
 	return r;
 }
 

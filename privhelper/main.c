@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * vfio-privhelper's command layer. Refuses to run unless started by real
- * root without a set-id or file-capability transition (AT_SECURE), drops the
- * environment, reads the allowlist, and runs one subcommand. Logs once per
- * failure and returns a sysexits.h code.
- */
+/* vfio-privhelper's command layer: refuses to run but by real root without a
+ * set-id or file-capability exec, drops the environment, reads the allowlist,
+ * runs one subcommand. Logs once per failure, returns a sysexits.h code. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -26,8 +23,7 @@ static int exit_code(int r)
 }
 
 /* Loads vfio-pci unless its driver directory exists: modprobe from a fixed
- * path, no shell, an environment holding only a fixed PATH (for modprobe.d
- * install commands). Returns 0 or -errno. */
+ * path, no shell, only a fixed PATH (for modprobe.d install commands). */
 static int load_vfio(int sysfd)
 {
 	char *const argv[] = { "modprobe", PH_VFIO, NULL };
@@ -59,8 +55,12 @@ static int cmd_bind(int sysfd, const struct ph_conf *c, bool bind, char **bdfs, 
 	struct ph_usage u = { 0 };
 	struct ph_why w = { "" };
 	struct ph_plan p;
-	FILE *mi = fopen("/proc/self/mountinfo", "re"), *sw = fopen("/proc/swaps", "re");
-	int r = !mi ? -errno : ph_usage_parse(mi, sw, &u);
+	FILE *mi = fopen("/proc/self/mountinfo", "re");
+	int r = mi ? 0 : -errno;
+	FILE *sw = fopen("/proc/swaps", "re");
+
+	if (r == 0)
+		r = ph_usage_parse(mi, sw, &u);
 
 	if (mi)
 		fclose(mi);
@@ -137,9 +137,8 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int o, r;
 
-	/* First, before reading anything: a set-id or file-capability exec
-	 * (AT_SECURE, getauxval(3)) means the caller's environment and
-	 * descriptors came in with privileges the caller does not have. */
+	/* First: after a set-id or file-capability exec (AT_SECURE, getauxval(3))
+	 * the environment and descriptors come from a less privileged caller. */
 	if (getauxval(AT_SECURE) != 0)
 		return die(EX_NOPERM, "refusing to run set-id or with file capabilities (AT_SECURE); run it as root");
 	if (getuid() != 0 || geteuid() != 0)

@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/*
- * vfio-privhelper: the only code of vfio-launch that runs as root. It stands
- * alone (no launcher header). Helpers return 0 or a negative errno and never
- * log or exit; a refusal's reason goes into a struct ph_why, which the
- * command layer (main.c) prints once. Every path is a constant: the helper
- * trusts no environment variable (tests mount fake trees over these paths in
- * a private mount namespace). Functions taking sysfd get a directory fd of
- * /sys and reach sysfs only through openat/readlinkat from it.
- */
+/* vfio-privhelper, the only code of vfio-launch that runs as root; it stands
+ * alone. Helpers return 0 or -errno, never log or exit; a refusal's reason
+ * goes into a struct ph_why that main.c prints once. Every path is a constant
+ * (tests mount fake trees over them in a private mount namespace); sysfd is a
+ * directory fd of /sys, the only way to sysfs. */
 #pragma once
 
 #include <stdbool.h>
@@ -25,9 +21,7 @@
 #define PH_BDF_SIZE 13   /* "0000:01:00.0" + NUL */
 #define PH_NAME_SIZE 64  /* a driver or kernel block device name */
 
-struct ph_why {
-	char msg[512];
-};
+struct ph_why { char msg[512]; };
 void ph_why_set(struct ph_why *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static inline void ph_closep(int *fd)
@@ -51,12 +45,12 @@ struct ph_disk {
 struct ph_conf {
 	char group[33];
 	struct ph_pci pci[PH_MAX];
-	size_t n_pci;
 	struct ph_disk disk[PH_MAX];
-	size_t n_disk;
+	size_t n_pci, n_disk;
 };
 
 /* conf.c: the allowlist */
+bool ph_all_of(const char *s, const char *set);
 bool ph_bdf_valid(const char *s);
 bool ph_name_valid(const char *s);
 int ph_conf_check_stat(const struct stat *st, struct ph_why *w);
@@ -67,9 +61,8 @@ const struct ph_pci *ph_conf_find(const struct ph_conf *c, const char *bdf);
 /* usage.c: block devices the host uses (mounted, swapped on) */
 struct ph_usage {
 	dev_t *devs;
-	size_t n_devs;
 	char (*names)[PH_NAME_SIZE];
-	size_t n_names;
+	size_t n_devs, n_names;
 };
 int ph_usage_parse(FILE *mountinfo, FILE *swaps, struct ph_usage *ret);
 void ph_usage_free(struct ph_usage *u);
@@ -85,7 +78,7 @@ struct ph_dev {
 };
 int ph_read_attr(int dirfd, const char *name, char *buf, size_t size);
 int ph_read_link_name(int dirfd, const char *name, char *buf, size_t size);
-int ph_check_writable(int dirfd, const char *name);
+int ph_check_writable(int dirfd, const char *name, const char *shown, struct ph_why *w);
 int ph_write_attr(int dirfd, const char *name, const char *val);
 int ph_dev_open(int sysfd, const char *bdf);
 int ph_dev_read(int sysfd, const char *bdf, struct ph_dev *ret, struct ph_why *w);

@@ -1,32 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * bind and unbind. ph_plan_make makes every check and writes nothing: the
- * devices asked for, expanded to every endpoint of their IOMMU groups, each
- * allowlisted with matching pinned IDs; for bind, the boot VGA device and
- * devices with disks in use refused; every file the writes go to checked to
- * be a regular file (not a planted symlink). ph_plan_apply makes the writes
- * and, when a device fails, moves back the devices it already moved.
- *
- * The sequence is the kernel's documented one for driver_override
- * (Documentation/ABI/testing/sysfs-bus-pci): write the driver's name to
- * driver_override, unbind the current driver, write the BDF to
- * /sys/bus/pci/drivers_probe.
- */
+/* bind and unbind. ph_plan_make makes every check and writes nothing;
+ * ph_plan_apply writes, and moves back what it moved when a device fails.
+ * The sequence is the kernel's for driver_override (Documentation/ABI/
+ * testing/sysfs-bus-pci): the driver's name to driver_override, unbind the
+ * current driver, the BDF to /sys/bus/pci/drivers_probe. */
 #include <errno.h>
 #include <string.h>
 #include <time.h>
 
 #include "ph.h"
 
-/* Sysfs surprises are "unavailable", never "usage": -EINVAL stays for a
- * malformed argument. */
+/* Sysfs surprises are "unavailable": -EINVAL stays for a malformed argument. */
 static int sys_err(int r)
 {
 	return r == -EINVAL ? -EIO : r;
 }
 
-/* Adds every endpoint of asked's IOMMU group to the plan. A bridge (class
- * 0x0604) may keep its host driver (pcieport) in a group given to vfio:
+/* Adds every endpoint of asked's IOMMU group, each allowlisted with matching
+ * pinned IDs. A bridge (class 0x0604) may keep its host driver (pcieport):
  * Documentation/driver-api/vfio.rst, "Groups, Devices, and IOMMUs". */
 static int add_group(int sysfd, const struct ph_conf *c, const char *asked, struct ph_plan *p,
 		     struct ph_why *w)
@@ -34,11 +25,11 @@ static int add_group(int sysfd, const struct ph_conf *c, const char *asked, stru
 	char members[PH_MAX][PH_BDF_SIZE];
 	struct ph_dev dev;
 	size_t n, j;
-	int group, r = ph_dev_read(sysfd, asked, &dev, w);
+	int r = ph_dev_read(sysfd, asked, &dev, w), group = dev.group;
 
 	if (r < 0)
 		return sys_err(r);
-	if ((group = dev.group) < 0)
+	if (group < 0)
 		return ph_why_set(w, "%s has no IOMMU group: enable the IOMMU (kernel parameter "
 			   "intel_iommu=on or amd_iommu=on, and VT-d/AMD-Vi in the firmware)", asked), -ENODEV;
 	if ((r = ph_group_members(sysfd, group, members, PH_MAX, &n, w)) < 0)
@@ -60,7 +51,7 @@ static int add_group(int sysfd, const struct ph_conf *c, const char *asked, stru
 				   a->device), -EPERM;
 		for (j = 0; j < p->n && strcmp(p->dev[j].bdf, members[i]); j++)
 			;
-		if (j < p->n)
+		if (j < p->n) /* already in the plan */
 			continue;
 		if (p->n == PH_MAX)
 			return ph_why_set(w, "more than %d devices in one request", PH_MAX), -E2BIG;
@@ -69,13 +60,14 @@ static int add_group(int sysfd, const struct ph_conf *c, const char *asked, stru
 	return 0;
 }
 
-/* Checks one device of the plan, and the files its writes go to. */
+/* For bind, refuses the boot VGA device and devices with disks in use; checks
+ * that the files the writes go to are regular files (not planted links). */
 static int check_dev(int sysfd, const struct ph_conf *c, bool bind, const struct ph_dev *d,
 		     const struct ph_usage *u, struct ph_why *w)
 {
 	_ph_cleanup_close_ int dfd = ph_dev_open(sysfd, d->bdf);
 	bool on_vfio = !strcmp(d->driver, PH_VFIO), busy = false;
-	char path[PH_NAME_SIZE + 32];
+	char path[PH_NAME_SIZE + 32], shown[PH_NAME_SIZE + 48];
 	int r;
 
 	if (dfd < 0)
@@ -89,20 +81,17 @@ static int check_dev(int sysfd, const struct ph_conf *c, bool bind, const struct
 	}
 	if (bind && !on_vfio && (r = ph_block_busy(sysfd, d->bdf, u, w)) != 0)
 		return r > 0 ? -EBUSY : sys_err(r);
-	if ((r = ph_check_writable(dfd, "driver_override")) == 0 && d->driver[0] && on_vfio != bind) {
-		snprintf(path, sizeof(path), "bus/pci/drivers/%s/unbind", d->driver);
-		r = ph_check_writable(sysfd, path);
-	}
-	if (r < 0)
-		return ph_why_set(w, "%s: driver_override or %s/unbind is %s; refusing to write there",
-			   d->bdf, d->driver, r == -ELOOP ? "a symlink" : "not a regular file"), sys_err(r);
-	return 0;
+	snprintf(path, sizeof(path), "bus/pci/drivers/%s/unbind", d->driver);
+	snprintf(shown, sizeof(shown), "%s: driver_override or %s/unbind", d->bdf, d->driver);
+	if ((r = ph_check_writable(dfd, "driver_override", shown, w)) == 0 && d->driver[0] && on_vfio != bind)
+		r = ph_check_writable(sysfd, path, shown, w);
+	return sys_err(r);
 }
 
-/* Builds the plan for bind (or unbind) of bdfs[0..n_bdfs), of every
- * allowlisted device when n_bdfs is 0. Writes nothing. Returns 0, -EINVAL
- * (a malformed BDF), -EPERM (not allowed), -EBUSY (in use by the host) or
- * another -errno (-ENODEV, -ELOOP, -EIO: what sysfs shows); reason in w. */
+/* The plan for bind (or unbind) of bdfs[0..n_bdfs), or of every allowlisted
+ * device when n_bdfs is 0. Returns 0, -EINVAL (malformed BDF), -EPERM (not
+ * allowed), -EBUSY (used by the host) or another -errno from sysfs (-ENODEV,
+ * -ELOOP, -EIO); reason in w. */
 int ph_plan_make(int sysfd, const struct ph_conf *c, bool bind, char *const *bdfs, size_t n_bdfs,
 		 const struct ph_usage *u, struct ph_plan *ret, struct ph_why *w)
 {
@@ -131,16 +120,11 @@ int ph_plan_make(int sysfd, const struct ph_conf *c, bool bind, char *const *bdf
 	for (i = 0; i < ret->n; i++)
 		if ((r = check_dev(sysfd, c, bind, &ret->dev[i], u, w)) < 0)
 			return r;
-	if ((r = ph_check_writable(sysfd, "bus/pci/drivers_probe")) < 0)
-		return ph_why_set(w, "/sys/bus/pci/drivers_probe is %s; refusing to write there",
-			   r == -ELOOP ? "a symlink" : "not a regular file"), sys_err(r);
-	return 0;
+	return sys_err(ph_check_writable(sysfd, "bus/pci/drivers_probe", "/sys/bus/pci/drivers_probe", w));
 }
 
-/* Waits until vfio-pci (on_vfio) or another driver drives the device; drv
- * gets the driver's name. The drivers_probe write returns after a
- * synchronous probe, but a driver may probe asynchronously
- * (PROBE_PREFER_ASYNCHRONOUS), hence the wait. */
+/* Waits until vfio-pci (on_vfio) or another driver, named in drv, drives the
+ * device: a driver may probe asynchronously (PROBE_PREFER_ASYNCHRONOUS). */
 static bool wait_driver(int dfd, bool on_vfio, unsigned timeout_ms, char drv[static PH_NAME_SIZE])
 {
 	for (unsigned t = 0;; t += 10) {
@@ -199,9 +183,9 @@ static int move(int sysfd, struct ph_plan *p, size_t i, bool to_vfio, unsigned t
 	return 0;
 }
 
-/* Applies the plan, a line per device to report. On failure every device
- * already moved (or half moved) is moved back, in reverse order, and the
- * first failure is returned with its reason in w. */
+/* Applies the plan, a line per device to report. On failure moves back, in
+ * reverse order, every device already (or half) moved; returns the first
+ * failure, reason in w. */
 int ph_plan_apply(int sysfd, struct ph_plan *p, unsigned timeout_ms, FILE *report,
 		  struct ph_why *w)
 {

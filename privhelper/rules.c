@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * apply-rules: the udev rule file giving the allowlisted block devices to
- * the group, matched on stable ids only (a by-id symlink, the partition's
- * UUID, the disk's WWN), never on kernel names such as nvme0n1p4, which
- * change with probe order; then a "change" uevent per device so udev applies
- * the rule now rather than at the next boot.
- */
+/* apply-rules: the udev rule giving the allowlisted block devices to the
+ * group, matched on stable ids (by-id link, partition UUID, WWN), never on
+ * kernel names such as nvme0n1p4 that change with probe order; then a change
+ * uevent per device so udev applies it now rather than at the next boot. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -15,10 +12,9 @@
 #include "ph.h"
 
 /* Writes the rule file's text; returns 0 or -EIO. Numbered 70 to run after
- * 60-persistent-storage.rules, which makes the by-id symlinks and imports
- * ID_PART_ENTRY_UUID and ID_WWN; SYMLINK== matches any of the device's
- * symlinks (udev(7)). The allowlist parser let no quote or glob character
- * into the values. */
+ * 60-persistent-storage.rules (by-id links, ID_PART_ENTRY_UUID, ID_WWN);
+ * SYMLINK== matches any of the device's links (udev(7)). The parser let no
+ * quote or glob character into the values. */
 int ph_rules_render(const struct ph_conf *c, FILE *out)
 {
 	static const char *const match[] = {
@@ -69,10 +65,9 @@ static int write_rules(const char *text, struct ph_why *w)
 	return r;
 }
 
-/* Checks everything first (the group exists; each present disk's uevent is
- * a regular file), then writes the rule file and triggers a change uevent
- * for each allowlisted disk present. Returns 0, or -errno with the reason in
- * w (-EIO when a uevent could not be sent); a line per disk to report. */
+/* Checks first (the group exists, each present disk's uevent is a regular
+ * file), then writes the rule file and a change uevent per present disk, a
+ * line each to report. Returns 0 or -errno (-EIO: a uevent failed), reason in w. */
 int ph_rules_apply(int sysfd, const struct ph_conf *c, FILE *report, struct ph_why *w)
 {
 	char names[PH_MAX][PH_NAME_SIZE], path[PH_NAME_SIZE + 32], grbuf[4096], *text = NULL;
@@ -89,10 +84,9 @@ int ph_rules_apply(int sysfd, const struct ph_conf *c, FILE *report, struct ph_w
 			names[i][0] = '\0';
 			continue;
 		}
-		snprintf(path, sizeof(path), "class/block/%.63s/uevent", names[i]);
-		if ((r = ph_check_writable(sysfd, path)) < 0)
-			return ph_why_set(w, "/sys/%s is %s; refusing to write there", path,
-					  r == -ELOOP ? "a symlink" : "not a regular file"), r;
+		snprintf(path, sizeof(path), "/sys/class/block/%.63s/uevent", names[i]);
+		if ((r = ph_check_writable(sysfd, path + 5, path, w)) < 0) /* path + 5: under /sys */
+			return r;
 	}
 	if (!(mem = open_memstream(&text, &len)))
 		return -ENOMEM;

@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * Reading sysfs (and the one primitive for writing it), always with openat
- * from a directory fd of /sys: O_NOFOLLOW on every attribute (sysfs
- * attributes are regular files; a link where a file is expected means the
- * tree is not what the kernel makes), readlinkat for the links read by name
- * (driver, iommu_group, subsystem, device), and a BDF validated before it
- * goes into a path. Layout: kernel Documentation/ABI/testing/sysfs-bus-pci
- * and sysfs-kernel-iommu_groups.
- */
+/* Reading sysfs, and the one primitive for writing it: always openat from a
+ * directory fd of /sys, O_NOFOLLOW on every attribute (a link where the
+ * kernel makes a file means the tree is not the kernel's), readlinkat for the
+ * links read by name, a BDF validated before it goes into a path. Layout:
+ * kernel Documentation/ABI/testing/sysfs-bus-pci, sysfs-kernel-iommu_groups. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,14 +13,9 @@
 
 #include "ph.h"
 
-static bool all_digits(const char *s)
-{
-	return *s && strspn(s, "0123456789") == strlen(s);
-}
-
-/* openat a regular file, never through a symlink and never blocking (on a
- * planted FIFO). Returns the fd, -ELOOP for a symlink (with O_PATH, which
- * opens the link itself), -EINVAL for another type, or -errno. */
+/* openat a regular file, never through a link nor blocking (on a planted
+ * FIFO). Returns the fd, -ELOOP for a link (O_PATH opens the link itself),
+ * -EINVAL for another type, or -errno. */
 static int open_reg(int dirfd, const char *name, int flags)
 {
 	int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK), r = 0;
@@ -79,13 +70,16 @@ int ph_read_link_name(int dirfd, const char *name, char *buf, size_t size)
 }
 
 /* 0 when name is a regular file a later write can open without following a
- * link, else open_reg's errors. O_PATH: nothing is opened for writing, not
- * even in the tests' fake trees. */
-int ph_check_writable(int dirfd, const char *name)
+ * link, else open_reg's errors with "SHOWN is a symlink" (or "is not a
+ * regular file") in w. O_PATH: nothing is opened for writing. */
+int ph_check_writable(int dirfd, const char *name, const char *shown, struct ph_why *w)
 {
 	int fd = open_reg(dirfd, name, O_PATH);
 
-	return fd < 0 ? fd : (close(fd), 0);
+	if (fd < 0)
+		return ph_why_set(w, "%s is %s; refusing to write there", shown,
+				  fd == -ELOOP ? "a symlink" : "not a regular file"), fd;
+	return close(fd), 0;
 }
 
 /* Writes val in one write(2), as sysfs store methods expect. Returns 0 or
@@ -102,8 +96,7 @@ int ph_write_attr(int dirfd, const char *name, const char *val)
 }
 
 /* The device's directory /sys/bus/pci/devices/BDF (a link the kernel makes,
- * followed). Returns an O_CLOEXEC fd, -EINVAL for a malformed BDF, or
- * -errno. */
+ * followed). Returns an fd, -EINVAL for a malformed BDF, or -errno. */
 int ph_dev_open(int sysfd, const char *bdf)
 {
 	char path[32];
@@ -116,6 +109,34 @@ int ph_dev_open(int sysfd, const char *bdf)
 	return fd < 0 ? -errno : fd;
 }
 
+/* path under dirfd as a DIR, or NULL with errno; flags: O_NOFOLLOW or 0. */
+static DIR *open_dir(int dirfd, const char *path, int flags)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | flags);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+
+	if (fd >= 0 && !d)
+		close(fd);
+	return d;
+}
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+#define _cleanup_dir_ __attribute__((cleanup(closedirp)))
+
+/* The next entry but "." and "..", or NULL. */
+static struct dirent *next_entry(DIR *d)
+{
+	struct dirent *de;
+
+	while ((de = readdir(d)) && (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")))
+		;
+	return de;
+}
+
 /* "0x10de" and the like, as the kernel prints vendor, device and class. */
 static int read_hex(int dirfd, const char *name, uint32_t max, uint32_t *ret)
 {
@@ -125,8 +146,8 @@ static int read_hex(int dirfd, const char *name, uint32_t max, uint32_t *ret)
 
 	if (r < 0)
 		return r;
-	if (strncmp(buf, "0x", 2) || !buf[2] || buf[2 + strspn(buf + 2, "0123456789abcdef")] ||
-	    strlen(buf) > 8 || (v = strtoul(buf + 2, NULL, 16)) > max)
+	if (strncmp(buf, "0x", 2) || strlen(buf) > 8 || !ph_all_of(buf + 2, "0123456789abcdef") ||
+	    (v = strtoul(buf + 2, NULL, 16)) > max)
 		return -EINVAL;
 	*ret = (uint32_t)v;
 	return 0;
@@ -156,48 +177,9 @@ int ph_dev_read(int sysfd, const char *bdf, struct ph_dev *ret, struct ph_why *w
 	r = ph_read_link_name(dfd, "iommu_group", grp, sizeof(grp));
 	if (r == -ENOENT)
 		return 0;
-	if (r < 0 || !all_digits(grp) || strlen(grp) > 6)
+	if (r < 0 || !ph_all_of(grp, "0123456789") || strlen(grp) > 6)
 		return ph_why_set(w, "%s: unexpected iommu_group link", bdf), -EINVAL;
 	ret->group = (int)strtol(grp, NULL, 10); /* at most 6 digits, checked above */
-	return 0;
-}
-
-/* Calls fn(name) for each entry of dir but "." and "..", until it returns
- * non-zero; closes dfd. Returns that value, 0, or -ENOMEM. */
-static int each_entry(int dfd, int (*fn)(void *ctx, int dirfd, const struct dirent *de), void *ctx)
-{
-	DIR *d = fdopendir(dfd);
-	struct dirent *de;
-	int r = 0;
-
-	if (!d)
-		return close(dfd), -ENOMEM;
-	while (r == 0 && (de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			r = fn(ctx, dirfd(d), de);
-	closedir(d);
-	return r;
-}
-
-struct members {
-	char (*bdf)[PH_BDF_SIZE];
-	size_t max, n;
-	int group;
-	struct ph_why *w;
-};
-
-static int add_member(void *ctx, int dirfd, const struct dirent *de)
-{
-	struct members *m = ctx;
-
-	(void)dirfd;
-	if (!ph_bdf_valid(de->d_name))
-		return ph_why_set(m->w, "IOMMU group %d holds '%.20s', not a PCI address", m->group,
-				  de->d_name), -EINVAL;
-	if (m->n == m->max)
-		return ph_why_set(m->w, "IOMMU group %d has more than %zu devices", m->group, m->max),
-		       -E2BIG;
-	strcpy(m->bdf[m->n++], de->d_name);
 	return 0;
 }
 
@@ -211,53 +193,37 @@ static int cmp_bdf(const void *a, const void *b)
 int ph_group_members(int sysfd, int group, char (*ret)[PH_BDF_SIZE], size_t max, size_t *ret_n,
 		     struct ph_why *w)
 {
-	struct members m = { ret, max, 0, group, w };
 	char path[64];
-	int fd, r;
+	struct dirent *de;
+	int r;
 
 	snprintf(path, sizeof(path), "kernel/iommu_groups/%d/devices", group);
-	if ((fd = openat(sysfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	_cleanup_dir_ DIR *d = open_dir(sysfd, path, O_NOFOLLOW);
+	if (!d)
 		return r = -errno, ph_why_set(w, "cannot read /sys/%s: %s", path, strerror(-r)), r;
-	r = each_entry(fd, add_member, &m);
-	qsort(ret, m.n, sizeof(ret[0]), cmp_bdf);
-	*ret_n = m.n;
-	return r;
+	*ret_n = 0;
+	while ((de = next_entry(d))) {
+		if (!ph_bdf_valid(de->d_name))
+			return ph_why_set(w, "IOMMU group %d holds '%.20s', not a PCI address", group,
+					  de->d_name), -EINVAL;
+		if (*ret_n == max)
+			return ph_why_set(w, "IOMMU group %d has more than %zu devices", group, max), -E2BIG;
+		strcpy(ret[(*ret_n)++], de->d_name);
+	}
+	qsort(ret, *ret_n, sizeof(ret[0]), cmp_bdf);
+	return 0;
 }
 
-struct fb {
-	const char *bdf;
-	struct ph_why *w;
-};
-
-/* fbN whose device is this PCI device or a firmware framebuffer (efifb,
- * simplefb, vesafb: the platform devices of the boot display) is busy. */
-static int fb_busy(void *ctx, int dirfd, const struct dirent *de)
-{
-	struct fb *f = ctx;
-	char link[PH_NAME_SIZE + 8], t[PH_NAME_SIZE];
-
-	if (strncmp(de->d_name, "fb", 2) || !all_digits(de->d_name + 2) || strlen(de->d_name) > 12)
-		return 0;
-	snprintf(link, sizeof(link), "%.12s/device", de->d_name);
-	if (ph_read_link_name(dirfd, link, t, sizeof(t)) < 0 ||
-	    (strcmp(t, f->bdf) && strncmp(t, "efi-framebuffer", 15) &&
-	     strncmp(t, "simple-framebuffer", 18) && strncmp(t, "vesa-framebuffer", 16)))
-		return 0;
-	ph_why_set(f->w, "%s is the boot VGA device and framebuffer %s (%s) is on it", f->bdf,
-		   de->d_name, t);
-	return 1;
-}
-
-/* The boot VGA device (boot_vga = 1) is busy when a framebuffer or a DRM
- * driver (a drm/ directory under the device) uses it: taking it from a live
- * console hangs or garbles the host display. Returns 0 with *ret_busy set,
- * or -errno. */
+/* The boot VGA device (boot_vga = 1) is busy when a DRM driver (drm/ under
+ * it) or a framebuffer uses it: fbN on this device or on a firmware one
+ * (efifb, simplefb, vesafb). Taking it from a live console hangs or garbles
+ * the host display. Returns 0 with *ret_busy set, or -errno. */
 int ph_boot_vga_busy(int sysfd, const char *bdf, bool *ret_busy, struct ph_why *w)
 {
 	_ph_cleanup_close_ int dfd = ph_dev_open(sysfd, bdf);
-	struct fb f = { bdf, w };
-	char buf[8];
-	int r, gfd;
+	char buf[8], link[PH_NAME_SIZE + 8], t[PH_NAME_SIZE];
+	struct dirent *de;
+	int r;
 
 	*ret_busy = false;
 	if (dfd < 0)
@@ -270,11 +236,22 @@ int ph_boot_vga_busy(int sysfd, const char *bdf, bool *ret_busy, struct ph_why *
 		ph_why_set(w, "%s is the boot VGA device and a DRM driver drives it (drm/)", bdf);
 		return *ret_busy = true, 0;
 	}
-	if ((gfd = openat(sysfd, "class/graphics", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	_cleanup_dir_ DIR *d = open_dir(sysfd, "class/graphics", 0);
+	if (!d)
 		return errno == ENOENT ? 0 : -errno;
-	r = each_entry(gfd, fb_busy, &f);
-	*ret_busy = r == 1;
-	return r < 0 ? r : 0;
+	while ((de = next_entry(d))) {
+		if (strncmp(de->d_name, "fb", 2) || !ph_all_of(de->d_name + 2, "0123456789") ||
+		    strlen(de->d_name) > 12)
+			continue;
+		snprintf(link, sizeof(link), "%.12s/device", de->d_name);
+		if (ph_read_link_name(dirfd(d), link, t, sizeof(t)) < 0 ||
+		    (strcmp(t, bdf) && strncmp(t, "efi-framebuffer", 15) &&
+		     strncmp(t, "simple-framebuffer", 18) && strncmp(t, "vesa-framebuffer", 16)))
+			continue;
+		ph_why_set(w, "%s is the boot VGA device and framebuffer %s (%s) is on it", bdf, de->d_name, t);
+		return *ret_busy = true, 0;
+	}
+	return 0;
 }
 
 struct walk {
@@ -285,89 +262,76 @@ struct walk {
 	unsigned dirs, depth; /* bounded */
 };
 
-static int walk_dir(void *ctx, int dirfd, const struct dirent *de);
+static int walk_dir(struct walk *k, int dfd);
 
-static int has_holder(void *ctx, int dirfd, const struct dirent *de)
-{
-	(void)dirfd;
-	strcpy(ctx, de->d_name[0] && strlen(de->d_name) < PH_NAME_SIZE ? de->d_name : "?");
-	return 1;
-}
-
-/* A block device directory (subsystem -> block, dev = "MAJ:MIN") is busy
- * when mounted, swapped on, or held by another block device (holders/:
- * device mapper, md, bcache). Returns 1 busy, 0 free or not a block device,
- * or -errno. */
-static int block_busy(struct walk *k, int dfd, const char *name)
-{
-	char sub[PH_NAME_SIZE], dev[32], holder[PH_NAME_SIZE];
-	unsigned maj, min;
-	int n = 0, hfd;
-
-	if (ph_read_link_name(dfd, "subsystem", sub, sizeof(sub)) < 0 || strcmp(sub, "block") ||
-	    ph_read_attr(dfd, "dev", dev, sizeof(dev)) < 0)
-		return 0;
-	if (sscanf(dev, "%u:%u%n", &maj, &min, &n) != 2 || dev[n])
-		return ph_why_set(k->w, "%s: block device %s: malformed dev", k->bdf, name), -EINVAL;
-	if (ph_usage_busy(k->u, makedev(maj, min), name))
-		return ph_why_set(k->w, "%s: block device %s (%u:%u) is mounted or swapped on; unmount "
-			   "it (and remove it from /etc/fstab) first", k->bdf, name, maj, min), 1;
-	hfd = openat(dfd, "holders", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (hfd >= 0 && each_entry(hfd, has_holder, holder) == 1)
-		return ph_why_set(k->w, "%s: block device %s is held by %s (LVM, dm-crypt or md)", k->bdf,
-				  name, holder), 1;
-	return 0;
-}
-
-/* Checks a block device and what is below it (partitions). */
+/* A block device (subsystem -> block, dev = "MAJ:MIN") is busy when mounted,
+ * swapped on, or held by another block device (holders/: device mapper, md,
+ * bcache); if free, or not a block device, what is below it (partitions) is
+ * checked. Returns 1 busy, 0 free, or -errno. */
 static int walk_block(struct walk *k, int dfd, const char *name)
 {
-	int r = block_busy(k, dfd, name), own;
+	char sub[PH_NAME_SIZE], dev[32];
+	unsigned maj, min;
+	int n = 0, r;
 
-	if (r != 0)
-		return r;
+	if (ph_read_link_name(dfd, "subsystem", sub, sizeof(sub)) == 0 && !strcmp(sub, "block") &&
+	    ph_read_attr(dfd, "dev", dev, sizeof(dev)) == 0) {
+		if (sscanf(dev, "%u:%u%n", &maj, &min, &n) != 2 || dev[n])
+			return ph_why_set(k->w, "%s: block device %s: malformed dev", k->bdf, name), -EINVAL;
+		if (ph_usage_busy(k->u, makedev(maj, min), name))
+			return ph_why_set(k->w, "%s: block device %s (%u:%u) is mounted or swapped on; unmount "
+				   "it (and remove it from /etc/fstab) first", k->bdf, name, maj, min), 1;
+		_cleanup_dir_ DIR *h = open_dir(dfd, "holders", O_NOFOLLOW);
+		struct dirent *de = h ? next_entry(h) : NULL;
+		if (de)
+			return ph_why_set(k->w, "%s: block device %s is held by %.63s (LVM, dm-crypt or md)",
+					  k->bdf, name, de->d_name), 1;
+	}
 	if (++k->dirs > 20000 || ++k->depth > 12)
 		return ph_why_set(k->w, "%s: sysfs tree too large to check for disks", k->bdf), -E2BIG;
-	if ((own = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -errno;
-	r = each_entry(own, walk_dir, k);
+	r = walk_dir(k, dfd);
 	k->depth--;
 	return r;
 }
 
-/* Follows real subdirectories only (driver, subsystem, device... are links).
- * With NVMe multipath (CONFIG_NVME_MULTIPATH, on in Debian's kernels) the
- * controller holds only the hidden path device nvmeXcYnZ; the disk users see
- * is the head nvmeXnZ, under the virtual nvme-subsystem device. */
-static int walk_dir(void *ctx, int dirfd, const struct dirent *de)
+/* Walks the real subdirectories of dfd (driver, device... are links). With
+ * NVMe multipath (CONFIG_NVME_MULTIPATH, on in Debian) the controller holds
+ * only the hidden path device nvmeXcYnZ; the disk users see is the head
+ * nvmeXnZ, under the virtual nvme-subsystem device. */
+static int walk_dir(struct walk *k, int dfd)
 {
-	struct walk *k = ctx;
-	_ph_cleanup_close_ int cfd = -1, hfd = -1;
-	unsigned s, c, n;
-	int used = 0, r;
+	_cleanup_dir_ DIR *d = open_dir(dfd, ".", 0);
 	char head[PH_NAME_SIZE + 16];
+	struct dirent *de;
+	unsigned s, c, n;
+	int used, r = 0;
 
-	if (de->d_type != DT_DIR)
-		return 0;
-	if ((cfd = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return 0;
-	if ((r = walk_block(k, cfd, de->d_name)) != 0)
-		return r;
-	if (sscanf(de->d_name, "nvme%uc%un%u%n", &s, &c, &n, &used) != 3 || de->d_name[used])
-		return 0;
-	snprintf(head, sizeof(head), "class/block/nvme%un%u", s, n);
-	if ((hfd = openat(k->sysfd, head, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return 0;
-	return walk_block(k, hfd, head + 12);
+	if (!d)
+		return -errno;
+	while (r == 0 && (de = next_entry(d))) {
+		_ph_cleanup_close_ int cfd = -1, hfd = -1;
+
+		if (de->d_type != DT_DIR ||
+		    (cfd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+		    (r = walk_block(k, cfd, de->d_name)) != 0)
+			continue;
+		used = 0;
+		if (sscanf(de->d_name, "nvme%uc%un%u%n", &s, &c, &n, &used) != 3 || de->d_name[used])
+			continue;
+		snprintf(head, sizeof(head), "class/block/nvme%un%u", s, n);
+		if ((hfd = openat(k->sysfd, head, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+			r = walk_block(k, hfd, head + 12);
+	}
+	return r;
 }
 
-/* Every block device below the PCI device (NVMe namespaces, disks behind a
- * SATA/SAS/USB controller) and their partitions must be unused. Returns 0
- * when none is in use, 1 when one is (reason in w), or -errno. */
+/* Whether a block device below the PCI device (NVMe namespace, disk behind a
+ * SATA/SAS/USB controller, their partitions) is in use: 1 (reason in w), 0
+ * when none is, or -errno. */
 int ph_block_busy(int sysfd, const char *bdf, const struct ph_usage *u, struct ph_why *w)
 {
-	int dfd = ph_dev_open(sysfd, bdf);
+	_ph_cleanup_close_ int dfd = ph_dev_open(sysfd, bdf);
 	struct walk k = { .sysfd = sysfd, .u = u, .w = w, .bdf = bdf };
 
-	return dfd < 0 ? dfd : each_entry(dfd, walk_dir, &k);
+	return dfd < 0 ? dfd : walk_dir(&k, dfd);
 }

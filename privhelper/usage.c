@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * Which block devices the host uses: mounted (by major:minor, and by the
- * mount source's name for filesystems such as btrfs that report an anonymous
- * 0:N device) or swapped on. Parsed from /proc/self/mountinfo (kernel
- * Documentation/filesystems/proc.rst, "/proc/<pid>/mountinfo") and
- * /proc/swaps. Holders (LVM, dm-crypt, md) are read from sysfs in sysfs.c.
- */
+/* Block devices the host uses: mounted (by major:minor, and by source name
+ * for btrfs and others that report an anonymous 0:N) or swapped on, from
+ * /proc/self/mountinfo (Documentation/filesystems/proc.rst) and /proc/swaps. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
