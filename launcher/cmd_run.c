@@ -396,7 +396,7 @@ static int exec_preflight(const char *path)
  * failure, with an exit code, after logging.
  */
 static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx,
-			    struct prepare_state *st, int guard_fd, char **argv)
+			    struct prepare_state *st, int guard_fd, char **argv, bool *ret_confined)
 {
 	struct sandbox_policy pol;
 	struct sandbox_result res;
@@ -451,6 +451,7 @@ static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx
 		sandbox_policy_clear(&pol);
 		return r == -EOPNOTSUPP ? EX_UNAVAILABLE : EX_OSERR;
 	}
+	*ret_confined = true;
 	if (p->sandbox != SANDBOX_OFF && res.landlock_abi == 0)
 		log_warn("the kernel offers no Landlock: QEMU is not confined to the files "
 			 "of the profile (seccomp and the rest of the box apply); "
@@ -630,11 +631,19 @@ int cmd_run(int argc, char **argv)
 	int guard_fd = -1;
 	if (exec_guard_start(run_undo, &undo, &guard_fd) < 0)
 		guard_fd = -1; /* no guard: undo here, as far as the box allows */
-	ret = confine_and_exec(p, &ctx, &st, guard_fd, out.v);
+	bool confined = false;
+	ret = confine_and_exec(p, &ctx, &st, guard_fd, out.v, &confined);
 	if (guard_fd < 0 || exec_guard_undo(guard_fd) < 0)
 		run_undo(&undo);
 	else
 		prepare_state_clear(&st); /* the watcher removed the files */
+	/* A confined launcher whose exec failed has nothing left to do: leave
+	 * without atexit handlers, which may need what the box denies (a
+	 * sanitizer's leak checker ptraces itself and spins under seccomp). */
+	if (confined) {
+		fflush(NULL);
+		_exit(ret);
+	}
 
 out:
 	prepare_state_clear(&st);
