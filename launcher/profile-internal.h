@@ -87,6 +87,15 @@ struct key_def {
 #define N_KEYS 41
 extern const struct key_def profile_keys[N_KEYS];
 
+/* Appends item to the array arr of n items (e.g. p->pci, p->n_pci);
+ * evaluates to 0 or -ENOMEM (arr and n unchanged). */
+#define APPEND_ITEM(arr, n, item)                                              \
+	({                                                                     \
+		__typeof__(arr) _v =                                           \
+		    reallocarray((arr), (n) + 1, sizeof(*(arr)));              \
+		_v ? ((arr) = _v, (arr)[(n)++] = (item), 0) : -ENOMEM;         \
+	})
+
 /* Index of (sec, key) in profile_keys[], or -1. */
 int profile_key_index(enum section sec, const char *key);
 

@@ -251,6 +251,26 @@ int parse_cpus(struct parser *ps, const struct key_def *k, void *base,
 	return 0;
 }
 
+/*
+ * The decimal number at the start of s (at most 7 digits), in [min, max],
+ * into *ret. Returns the number of digits read, 0 when s does not start
+ * with such a number. A longer run of digits leaves a digit after the
+ * ones read, which callers refuse as a bad separator.
+ */
+static size_t leading_number(const char *s, uint64_t min, uint64_t max,
+			     uint64_t *ret)
+{
+	char num[8];
+	size_t n;
+
+	for (n = 0; isdigit((unsigned char)s[n]) && n < sizeof(num) - 1; n++)
+		num[n] = s[n];
+	num[n] = '\0';
+	if (n == 0 || parse_u64(num, min, max, ret) < 0)
+		return 0;
+	return n;
+}
+
 /* topology = <sockets>s<cores>c<threads>t, e.g. 1s4c2t. */
 int parse_topology(struct parser *ps, const struct key_def *k, void *base,
 		   const char *value)
@@ -262,31 +282,16 @@ int parse_topology(struct parser *ps, const struct key_def *k, void *base,
 
 	(void)k;
 	for (size_t i = 0; i < 3; i++) {
-		char num[8];
-		size_t n = 0;
 		uint64_t x;
+		size_t n = leading_number(c, 1, CPUS_MAX, &x);
 
-		while (isdigit((unsigned char)c[n]) && n < sizeof(num) - 1) {
-			num[n] = c[n];
-			n++;
-		}
-		num[n] = '\0';
-		if (n == 0 || c[n] != units[i] ||
-		    parse_u64(num, 1, CPUS_MAX, &x) < 0)
-			return profile_fail(
-			    ps, ps->line, -EINVAL,
-			    "topology: '%.64s' is not SOCKETSsCOREScTHREADSt "
-			    "(e.g. 1s4c2t, each 1-%d)",
-			    value, CPUS_MAX);
+		if (n == 0 || c[n] != units[i])
+			goto bad;
 		v[i] = (unsigned)x;
 		c += n + 1;
 	}
 	if (*c)
-		return profile_fail(
-		    ps, ps->line, -EINVAL,
-		    "topology: '%.64s' is not SOCKETSsCOREScTHREADSt "
-		    "(e.g. 1s4c2t, each 1-%d)",
-		    value, CPUS_MAX);
+		goto bad;
 	if ((uint64_t)v[0] * v[1] * v[2] > CPUS_MAX)
 		return profile_fail(
 		    ps, ps->line, -EINVAL,
@@ -296,6 +301,11 @@ int parse_topology(struct parser *ps, const struct key_def *k, void *base,
 	p->cores = v[1];
 	p->threads = v[2];
 	return 0;
+bad:
+	return profile_fail(ps, ps->line, -EINVAL,
+			    "topology: '%.64s' is not SOCKETSsCOREScTHREADSt "
+			    "(e.g. 1s4c2t, each 1-%d)",
+			    value, CPUS_MAX);
 }
 
 int parse_append(struct parser *ps, const struct key_def *k, void *base,
@@ -376,17 +386,108 @@ static int option_bool(struct parser *ps, const char *key, const char *opt,
 	return 1;
 }
 
+/*
+ * One ",name[=value]" option after the first item of a list value (the
+ * PCI address of a [pci] device, the path of an [input] evdev). A flag
+ * (set == NULL) is "name" or "name=BOOL" and fills the bool at offset flag
+ * in the item; any other option is "name=VALUE", handed to set() with
+ * seen: whether it was given already (set() decides whether it still
+ * checks the value before the "given twice" error). set() returns 0 or
+ * the parser's error.
+ */
+struct item_option {
+	const char *name;
+	size_t flag;
+	int (*set)(struct parser *ps, const struct key_def *k, void *item,
+		   const char *value, bool seen);
+};
+
+#define ITEM_OPTIONS_MAX 3
+
+/*
+ * Parses the options left in rest (the comma-separated list, cut in place
+ * by next_item()) into item. opts ends with a NULL name; usage lists the
+ * options for the "unknown option" message. Returns 0 or the parser's
+ * error; on error the item may own memory the caller frees.
+ */
+static int parse_item_options(struct parser *ps, const struct key_def *k,
+			      char *rest, const struct item_option *opts,
+			      const char *usage, void *item)
+{
+	const char *names[ITEM_OPTIONS_MAX + 1] = {NULL};
+	bool seen[ITEM_OPTIONS_MAX] = {false};
+	size_t n_opts = 0;
+	char *opt;
+
+	while (opts[n_opts].name) {
+		names[n_opts] = opts[n_opts].name;
+		n_opts++;
+	}
+	while ((opt = next_item(&rest))) {
+		size_t which;
+		int r = 0;
+
+		for (which = 0; which < n_opts; which++) {
+			const struct item_option *o = &opts[which];
+			size_t n = strlen(o->name);
+
+			if (!o->set)
+				r = option_bool(
+				    ps, k->key, opt, o->name,
+				    (bool *)((char *)item + o->flag));
+			else if (strncmp(opt, o->name, n) == 0 && opt[n] == '=')
+				r = o->set(ps, k, item, opt + n + 1,
+					   seen[which]) < 0
+					? ps->error
+					: 1;
+			if (r != 0)
+				break;
+		}
+		if (which == n_opts) {
+			char name[32], hint[64];
+			snprintf(name, sizeof(name), "%.*s",
+				 (int)strcspn(opt, "="), opt);
+			profile_suggest(name, names, hint, sizeof(hint));
+			return profile_fail(ps, ps->line, -EINVAL,
+					    "%s: unknown option '%.32s'%s; "
+					    "options are %s",
+					    k->key, opt, hint, usage);
+		}
+		if (r < 0)
+			return r;
+		if (seen[which])
+			return profile_fail(ps, ps->line, -EINVAL,
+					    "%s: option '%s' given twice",
+					    k->key, names[which]);
+		seen[which] = true;
+	}
+	return 0;
+}
+
+static int set_pci_romfile(struct parser *ps, const struct key_def *k,
+			   void *item, const char *value, bool seen)
+{
+	struct pci_item *pci = item;
+
+	if (seen)
+		return 0; /* reported as given twice */
+	return set_path(ps, k, &pci->romfile, value);
+}
+
 /* device = BDF[,x-vga][,multifunction][,romfile=PATH] */
 int parse_pci_device(struct parser *ps, const struct key_def *k, void *base,
 		     const char *value)
 {
-	static const char *const options[] = {"x-vga", "multifunction",
-					      "romfile", NULL};
+	static const struct item_option options[] = {
+	    {"x-vga", offsetof(struct pci_item, x_vga), NULL},
+	    {"multifunction", offsetof(struct pci_item, multifunction), NULL},
+	    {"romfile", 0, set_pci_romfile},
+	    {NULL, 0, NULL},
+	};
 	struct profile *p = base;
 	_cleanup_free_ char *copy = strdup(value);
 	struct pci_item item = {.line = ps->line};
-	bool seen_opt[3] = {false, false, false};
-	char *rest = copy, *bdf, *opt;
+	char *rest = copy, *bdf;
 	int r;
 
 	if (!copy)
@@ -400,66 +501,20 @@ int parse_pci_device(struct parser *ps, const struct key_def *k, void *base,
 		    "[DOMAIN:]BUS:DEVICE.FUNCTION in hex as lspci -D "
 		    "shows it, e.g. 0000:01:00.0",
 		    k->key, bdf);
-	while ((opt = next_item(&rest))) {
-		char hint[64];
-		int which = 0;
-
-		if ((r = option_bool(ps, k->key, opt, "x-vga", &item.x_vga)) !=
-		    0)
-			which = 0;
-		else if ((r = option_bool(ps, k->key, opt, "multifunction",
-					  &item.multifunction)) != 0)
-			which = 1;
-		else if (startswith(opt, "romfile=")) {
-			which = 2;
-			if (seen_opt[2])
-				r = 1; /* reported as given twice below */
-			else
-				r = set_path(ps, k, &item.romfile,
-					     opt + strlen("romfile=")) < 0
-					? ps->error
-					: 1;
-		} else {
-			char name[32];
-			snprintf(name, sizeof(name), "%.*s",
-				 (int)strcspn(opt, "="), opt);
-			profile_suggest(name, options, hint, sizeof(hint));
-			free(item.romfile);
-			return profile_fail(
-			    ps, ps->line, -EINVAL,
-			    "%s: unknown option '%.32s'%s; options are "
-			    "x-vga, multifunction and romfile=PATH",
-			    k->key, opt, hint);
-		}
-		if (r < 0) {
-			free(item.romfile);
-			return r;
-		}
-		if (seen_opt[which]) {
-			free(item.romfile);
-			return profile_fail(ps, ps->line, -EINVAL,
-					    "%s: option '%s' given twice",
-					    k->key, options[which]);
-		}
-		seen_opt[which] = true;
-	}
-	for (size_t i = 0; i < p->n_pci; i++)
-		if (strcmp(p->pci[i].bdf, item.bdf) == 0) {
-			free(item.romfile);
-			return profile_fail(
+	r = parse_item_options(ps, k, rest, options,
+			       "x-vga, multifunction and romfile=PATH", &item);
+	for (size_t i = 0; r == 0 && i < p->n_pci; i++)
+		if (strcmp(p->pci[i].bdf, item.bdf) == 0)
+			r = profile_fail(
 			    ps, ps->line, -EINVAL,
 			    "%s: %s is already listed at line %u; each "
 			    "PCI device is passed through once",
 			    k->key, item.bdf, p->pci[i].line);
-		}
-	struct pci_item *v = reallocarray(p->pci, p->n_pci + 1, sizeof(*v));
-	if (!v) {
+	if (r == 0 && APPEND_ITEM(p->pci, p->n_pci, item) < 0)
+		r = profile_oom(ps);
+	if (r < 0)
 		free(item.romfile);
-		return profile_oom(ps);
-	}
-	p->pci = v;
-	p->pci[p->n_pci++] = item;
-	return 0;
+	return r;
 }
 
 /* port = BUS-PORT[.PORT]... as the kernel names USB devices in sysfs. */
@@ -469,34 +524,18 @@ int parse_usb_port(struct parser *ps, const struct key_def *k, void *base,
 	struct profile *p = base;
 	struct usb_item item = {.line = ps->line};
 	const char *c = value;
-	size_t depth = 0, used = 0;
+	size_t depth = 0, used = 0, n;
 	uint64_t x;
-	char num[8];
-	size_t n;
 
-#define BAD_PORT                                                               \
-	profile_fail(                                                          \
-	    ps, ps->line, -EINVAL,                                             \
-	    "%s: '%.64s' is not a USB port; write BUS-PORT[.PORT]... as in "   \
-	    "/sys/bus/usb/devices (e.g. 1-4.2): bus 1-%d, ports 1-%d, at "     \
-	    "most %d levels",                                                  \
-	    k->key, value, USB_MAX_BUS, USB_MAX_PORT, USB_MAX_DEPTH)
-
-	for (n = 0; isdigit((unsigned char)c[n]) && n < sizeof(num) - 1; n++)
-		num[n] = c[n];
-	num[n] = '\0';
-	if (n == 0 || c[n] != '-' || parse_u64(num, 1, USB_MAX_BUS, &x) < 0)
-		return BAD_PORT;
+	n = leading_number(c, 1, USB_MAX_BUS, &x);
+	if (n == 0 || c[n] != '-')
+		goto bad;
 	item.hostbus = (unsigned)x;
 	c += n + 1;
 	for (;;) {
-		for (n = 0; isdigit((unsigned char)c[n]) && n < sizeof(num) - 1;
-		     n++)
-			num[n] = c[n];
-		num[n] = '\0';
-		if (n == 0 || parse_u64(num, 1, USB_MAX_PORT, &x) < 0 ||
-		    ++depth > USB_MAX_DEPTH)
-			return BAD_PORT;
+		n = leading_number(c, 1, USB_MAX_PORT, &x);
+		if (n == 0 || ++depth > USB_MAX_DEPTH)
+			goto bad;
 		used += (size_t)snprintf(item.hostport + used,
 					 sizeof(item.hostport) - used, "%s%u",
 					 depth > 1 ? "." : "", (unsigned)x);
@@ -504,10 +543,9 @@ int parse_usb_port(struct parser *ps, const struct key_def *k, void *base,
 		if (*c == '\0')
 			break;
 		if (*c != '.')
-			return BAD_PORT;
+			goto bad;
 		c++;
 	}
-#undef BAD_PORT
 	for (size_t i = 0; i < p->n_usb; i++)
 		if (!p->usb[i].by_id && p->usb[i].hostbus == item.hostbus &&
 		    strcmp(p->usb[i].hostport, item.hostport) == 0)
@@ -515,12 +553,16 @@ int parse_usb_port(struct parser *ps, const struct key_def *k, void *base,
 			    ps, ps->line, -EINVAL,
 			    "%s: %u-%s is already listed at line %u", k->key,
 			    item.hostbus, item.hostport, p->usb[i].line);
-	struct usb_item *v = reallocarray(p->usb, p->n_usb + 1, sizeof(*v));
-	if (!v)
+	if (APPEND_ITEM(p->usb, p->n_usb, item) < 0)
 		return profile_oom(ps);
-	p->usb = v;
-	p->usb[p->n_usb++] = item;
 	return 0;
+bad:
+	return profile_fail(
+	    ps, ps->line, -EINVAL,
+	    "%s: '%.64s' is not a USB port; write BUS-PORT[.PORT]... as in "
+	    "/sys/bus/usb/devices (e.g. 1-4.2): bus 1-%d, ports 1-%d, at "
+	    "most %d levels",
+	    k->key, value, USB_MAX_BUS, USB_MAX_PORT, USB_MAX_DEPTH);
 }
 
 static int parse_hex16(const char *s, size_t len, uint16_t *ret)
@@ -565,11 +607,8 @@ int parse_usb_device(struct parser *ps, const struct key_def *k, void *base,
 			    "%s: %04x:%04x is already listed at line %u",
 			    k->key, item.vendor_id, item.product_id,
 			    p->usb[i].line);
-	struct usb_item *v = reallocarray(p->usb, p->n_usb + 1, sizeof(*v));
-	if (!v)
+	if (APPEND_ITEM(p->usb, p->n_usb, item) < 0)
 		return profile_oom(ps);
-	p->usb = v;
-	p->usb[p->n_usb++] = item;
 	return 0;
 }
 
@@ -636,17 +675,39 @@ int parse_group(struct parser *ps, const struct key_def *k, void *base,
 	return set_string(ps, field(base, k), value);
 }
 
+static int set_evdev_grab_toggle(struct parser *ps, const struct key_def *k,
+				 void *item, const char *value, bool seen)
+{
+	struct evdev_item *ev = item;
+	char allowed[160];
+
+	if (lookup_enum(grab_toggle_names, value) < 0)
+		return profile_fail(
+		    ps, ps->line, -EINVAL,
+		    "%s: grab-toggle: invalid value "
+		    "'%.32s'; allowed: %s",
+		    k->key, value,
+		    list_values(grab_toggle_names, allowed, sizeof(allowed)));
+	if (seen)
+		return 0; /* reported as given twice */
+	ev->grab_toggle = strdup(value);
+	return ev->grab_toggle ? 0 : profile_oom(ps);
+}
+
 /* evdev = PATH[,grab_all=on|off][,repeat=on|off][,grab-toggle=KEYS] */
 int parse_evdev(struct parser *ps, const struct key_def *k, void *base,
 		const char *value)
 {
-	static const char *const options[] = {"grab_all", "repeat",
-					      "grab-toggle", NULL};
+	static const struct item_option options[] = {
+	    {"grab_all", offsetof(struct evdev_item, grab_all), NULL},
+	    {"repeat", offsetof(struct evdev_item, repeat), NULL},
+	    {"grab-toggle", 0, set_evdev_grab_toggle},
+	    {NULL, 0, NULL},
+	};
 	struct profile *p = base;
 	_cleanup_free_ char *copy = strdup(value);
 	struct evdev_item item = {.line = ps->line};
-	char *rest = copy, *path, *opt, hint[64];
-	bool seen_opt[3] = {false, false, false};
+	char *rest = copy, *path;
 	int r;
 
 	if (!copy)
@@ -654,75 +715,23 @@ int parse_evdev(struct parser *ps, const struct key_def *k, void *base,
 	path = next_item(&rest);
 	if (set_path(ps, k, &item.path, path) < 0)
 		return ps->error;
-	while ((opt = next_item(&rest))) {
-		int which = 0;
-
-		if ((r = option_bool(ps, k->key, opt, "grab_all",
-				     &item.grab_all)) != 0)
-			which = 0;
-		else if ((r = option_bool(ps, k->key, opt, "repeat",
-					  &item.repeat)) != 0)
-			which = 1;
-		else if (startswith(opt, "grab-toggle=")) {
-			char allowed[160];
-			const char *keys = opt + strlen("grab-toggle=");
-			which = 2;
-			r = 1;
-			if (lookup_enum(grab_toggle_names, keys) < 0) {
-				r = profile_fail(
-				    ps, ps->line, -EINVAL,
-				    "%s: grab-toggle: invalid value "
-				    "'%.32s'; allowed: %s",
-				    k->key, keys,
-				    list_values(grab_toggle_names, allowed,
-						sizeof(allowed)));
-			} else if (!seen_opt[2]) {
-				item.grab_toggle = strdup(keys);
-				if (!item.grab_toggle)
-					r = profile_oom(ps);
-			}
-		} else {
-			char name[32];
-			snprintf(name, sizeof(name), "%.*s",
-				 (int)strcspn(opt, "="), opt);
-			profile_suggest(name, options, hint, sizeof(hint));
+	r = parse_item_options(ps, k, rest, options,
+			       "grab_all=on|off, repeat=on|off and "
+			       "grab-toggle=KEYS",
+			       &item);
+	for (size_t i = 0; r == 0 && i < p->n_evdev; i++)
+		if (strcmp(p->evdev[i].path, item.path) == 0)
 			r = profile_fail(
-			    ps, ps->line, -EINVAL,
-			    "%s: unknown option '%.32s'%s; options are "
-			    "grab_all=on|off, repeat=on|off and "
-			    "grab-toggle=KEYS",
-			    k->key, opt, hint);
-		}
-		if (r >= 0 && seen_opt[which])
-			r = profile_fail(ps, ps->line, -EINVAL,
-					 "%s: option '%s' given twice", k->key,
-					 options[which]);
-		if (r < 0) {
-			free(item.path);
-			free(item.grab_toggle);
-			return r;
-		}
-		seen_opt[which] = true;
-	}
-	for (size_t i = 0; i < p->n_evdev; i++)
-		if (strcmp(p->evdev[i].path, item.path) == 0) {
-			free(item.path);
-			free(item.grab_toggle);
-			return profile_fail(
 			    ps, ps->line, -EINVAL,
 			    "%s: %.128s is already listed at line %u", k->key,
 			    p->evdev[i].path, p->evdev[i].line);
-		}
-	struct evdev_item *v =
-	    reallocarray(p->evdev, p->n_evdev + 1, sizeof(*v));
-	if (!v) {
+	if (r == 0 && APPEND_ITEM(p->evdev, p->n_evdev, item) < 0)
+		r = profile_oom(ps);
+	if (r < 0) {
 		free(item.path);
 		free(item.grab_toggle);
-		return profile_oom(ps);
 	}
-	p->evdev = v;
-	p->evdev[p->n_evdev++] = item;
-	return 0;
+	return r;
 }
 
 int parse_audio_server(struct parser *ps, const struct key_def *k, void *base,
