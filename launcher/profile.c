@@ -128,14 +128,15 @@ static const char *section_label(struct parser *ps, char *buf, size_t len)
 	return buf;
 }
 
-/* The line a key of the current [disk NAME] was set on, 0 when unset. */
-static unsigned disk_key_line(struct parser *ps, const char *key)
+/* The line key was set on in section sec (for SEC_DISK: in the current
+ * [disk NAME]), 0 when unset. */
+static unsigned key_line(struct parser *ps, enum section sec, const char *key)
 {
-	for (size_t i = 0; i < N_KEYS; i++)
-		if (profile_keys[i].section == SEC_DISK &&
-		    strcmp(profile_keys[i].key, key) == 0)
-			return ps->disk_seen[i];
-	return 0;
+	int i = profile_key_index(sec, key);
+
+	if (i < 0)
+		return 0;
+	return sec == SEC_DISK ? ps->disk_seen[i] : ps->seen[i];
 }
 
 /* Checks that only make sense once a section is complete. */
@@ -149,9 +150,9 @@ static int end_section(struct parser *ps)
 			    "[disk %s] has no path; add path = "
 			    "/dev/disk/by-id/... or an image file",
 			    d->name);
-		unsigned l_iface = disk_key_line(ps, "interface");
-		unsigned l_media = disk_key_line(ps, "media");
-		unsigned l_ro = disk_key_line(ps, "readonly");
+		unsigned l_iface = key_line(ps, SEC_DISK, "interface");
+		unsigned l_media = key_line(ps, SEC_DISK, "media");
+		unsigned l_ro = key_line(ps, SEC_DISK, "readonly");
 		unsigned later = l_iface > l_media ? l_iface : l_media;
 		/* QEMU 7.2 ide-hd refuses a read-only drive ("Block node is
 		 * read-only"); ide-cd, scsi-hd, virtio-blk and nvme take one.
@@ -271,15 +272,12 @@ static int begin_section(struct parser *ps, const char *header)
 	char *name = strdup(arg);
 	if (!name)
 		return profile_oom(ps);
-	struct disk_item *v =
-	    reallocarray(p->disks, p->n_disks + 1, sizeof(*v));
-	if (!v) {
+	struct disk_item d = {.name = name, .line = ps->line};
+	if (APPEND_ITEM(p->disks, p->n_disks, d) < 0) {
 		free(name);
 		return profile_oom(ps);
 	}
-	p->disks = v;
-	ps->disk = &p->disks[p->n_disks++];
-	*ps->disk = (struct disk_item){.name = name, .line = ps->line};
+	ps->disk = &p->disks[p->n_disks - 1];
 	memset(ps->disk_seen, 0, N_KEYS * sizeof(*ps->disk_seen));
 	return 0;
 }
@@ -447,10 +445,10 @@ static int handler(void *user, const char *section, const char *name,
 		   const char *value)
 {
 	struct parser *ps = user;
-	const struct key_def *k = NULL;
+	const struct key_def *k;
 	char label[96], hint[96];
 	void *base;
-	size_t idx;
+	int idx;
 	unsigned *seen;
 
 	(void)section; /* the reader tracks sections, including empty ones */
@@ -463,19 +461,15 @@ static int handler(void *user, const char *section, const char *name,
 			   "section such as [vm]",
 			   name),
 		       1;
-	for (idx = 0; idx < N_KEYS; idx++)
-		if (profile_keys[idx].section == ps->sec &&
-		    strcmp(profile_keys[idx].key, name) == 0) {
-			k = &profile_keys[idx];
-			break;
-		}
-	if (!k) {
+	idx = profile_key_index(ps->sec, name);
+	if (idx < 0) {
 		suggest_key(ps->sec, name, hint, sizeof(hint));
 		return profile_fail(
 			   ps, ps->line, -EINVAL, "unknown key '%.64s' in %s%s",
 			   name, section_label(ps, label, sizeof(label)), hint),
 		       1;
 	}
+	k = &profile_keys[idx];
 	for (const char *c = value; *c; c++)
 		if ((iscntrl((unsigned char)*c) && *c != '\t'))
 			return profile_fail(ps, ps->line, -EINVAL,
@@ -499,15 +493,6 @@ static int handler(void *user, const char *section, const char *name,
 }
 
 /* ------------------------------------------------------------- checking */
-
-static unsigned key_line(struct parser *ps, enum section sec, const char *key)
-{
-	for (size_t i = 0; i < N_KEYS; i++)
-		if (profile_keys[i].section == sec &&
-		    strcmp(profile_keys[i].key, key) == 0)
-			return ps->seen[i];
-	return 0;
-}
 
 /* Whole-profile rules, once every line is read. */
 static int finish(struct parser *ps)
