@@ -15,13 +15,6 @@
 
 #include "cleanup.h"
 
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-#define _cleanup_closedir_ _cleanup_(closedirp)
-
 enum image_kind image_kind_from_header(const unsigned char *buf, size_t len)
 {
 	static const unsigned char qcow2_magic[4] = { 'Q', 'F', 'I', 0xfb };

@@ -13,13 +13,6 @@
 
 #include "cleanup.h"
 
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-#define _cleanup_closedir_ _cleanup_(closedirp)
-
 int pci_bdf_normalize(const char *in, char ret[static 13])
 {
 	char buf[13];
