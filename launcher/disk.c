@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "sysfs.h"
 
 enum image_kind image_kind_from_header(const unsigned char *buf, size_t len)
 {
@@ -33,19 +34,6 @@ struct blkset {
 	struct blk items[128];
 	size_t n;
 };
-
-static int read_small(int dirfd, const char *name, char *buf, size_t len)
-{
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, len - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
 
 static int parse_devt(const char *s, dev_t *ret)
 {
@@ -97,34 +85,29 @@ static int blkset_collect(int sysfs_fd, dev_t dev, struct blkset *s)
 		char *b2 = strrchr(target, '/');
 		_cleanup_close_ int diskfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		dev_t ddev;
-		if (diskfd >= 0 && read_small(diskfd, "dev", buf, sizeof(buf)) == 0 &&
+		if (diskfd >= 0 && sysfs_read_attr(diskfd, "dev", buf, sizeof(buf)) == 0 &&
 		    parse_devt(buf, &ddev) == 0)
 			blkset_add(s, b2 ? b2 + 1 : target, ddev);
 		return 0;
 	}
 
 	blkset_add(s, self, dev);
-	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	_cleanup_closedir_ DIR *dir = fdopendir(dfd);
-	if (!dir) {
-		int r = -errno;
-		close(dfd);
+	_cleanup_closedir_ DIR *dir = NULL;
+	int r = sysfs_opendir(fd, ".", 0, &dir);
+	if (r < 0)
 		return r;
-	}
 	struct dirent *de;
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;
-		_cleanup_close_ int pfd = openat(dfd, de->d_name,
+		_cleanup_close_ int pfd = openat(dirfd(dir), de->d_name,
 						 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 		if (pfd < 0)
 			continue;
 		if (faccessat(pfd, "partition", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		dev_t pdev;
-		if (read_small(pfd, "dev", buf, sizeof(buf)) < 0 || parse_devt(buf, &pdev) < 0)
+		if (sysfs_read_attr(pfd, "dev", buf, sizeof(buf)) < 0 || parse_devt(buf, &pdev) < 0)
 			continue;
 		blkset_add(s, de->d_name, pdev);
 	}
@@ -204,14 +187,9 @@ static void check_holders(int sysfs_fd, const struct blkset *s, char *buf, size_
 	for (size_t i = 0; i < s->n; i++) {
 		char rel[128];
 		snprintf(rel, sizeof(rel), "class/block/%s/holders", s->items[i].name);
-		int fd = openat(sysfs_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
+		_cleanup_closedir_ DIR *dir = NULL;
+		if (sysfs_opendir(sysfs_fd, rel, 0, &dir) < 0)
 			continue;
-		_cleanup_closedir_ DIR *dir = fdopendir(fd);
-		if (!dir) {
-			close(fd);
-			continue;
-		}
 		struct dirent *de;
 		char holders[256] = "";
 		while ((de = readdir(dir)))

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "sysfs.h"
 
 int pci_bdf_normalize(const char *in, char ret[static 13])
 {
@@ -47,24 +48,10 @@ int pci_bdf_normalize(const char *in, char ret[static 13])
 	return 0;
 }
 
-/* Reads a one-line sysfs attribute (no links followed) into buf. */
-static int read_attr(int dirfd, const char *name, char *buf, size_t len)
-{
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, len - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 static int read_hex_attr(int dirfd, const char *name, uint32_t max, uint32_t *ret)
 {
 	char buf[32], *end;
-	int r = read_attr(dirfd, name, buf, sizeof(buf));
+	int r = sysfs_read_attr(dirfd, name, buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	if (strncmp(buf, "0x", 2) != 0 || !isxdigit((unsigned char)buf[2]))
@@ -127,7 +114,7 @@ static int read_device_at(int devfd, const char *bdf, struct pci_dev_info *ret)
 		d.iommu_group = (int)g;
 	}
 	/* boot_vga exists only for VGA-class devices */
-	if (read_attr(devfd, "boot_vga", buf, sizeof(buf)) == 0)
+	if (sysfs_read_attr(devfd, "boot_vga", buf, sizeof(buf)) == 0)
 		d.boot_vga = strcmp(buf, "1") == 0;
 	*ret = d;
 	return 0;
@@ -164,15 +151,10 @@ int iommu_group_devices(int sysfs_fd, int group, struct pci_dev_info **ret,
 	struct dirent *de;
 
 	snprintf(path, sizeof(path), "kernel/iommu_groups/%d/devices", group);
-	int dfd = openat(sysfs_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (dfd < 0)
-		return -errno;
-	_cleanup_closedir_ DIR *dir = fdopendir(dfd);
-	if (!dir) {
-		int r = -errno;
-		close(dfd);
+	_cleanup_closedir_ DIR *dir = NULL;
+	int r = sysfs_opendir(sysfs_fd, path, O_NOFOLLOW, &dir);
+	if (r < 0)
 		return r;
-	}
 	while ((errno = 0, de = readdir(dir))) {
 		char canon[13];
 		if (de->d_name[0] == '.')
@@ -181,7 +163,7 @@ int iommu_group_devices(int sysfs_fd, int group, struct pci_dev_info **ret,
 		 * skipped rather than put into a path unchecked. */
 		if (pci_bdf_normalize(de->d_name, canon) < 0)
 			continue;
-		_cleanup_close_ int devfd = openat(dfd, de->d_name,
+		_cleanup_close_ int devfd = openat(dirfd(dir), de->d_name,
 						   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (devfd < 0)
 			return -errno;
@@ -192,7 +174,7 @@ int iommu_group_devices(int sysfs_fd, int group, struct pci_dev_info **ret,
 				return -ENOMEM;
 			v = nv;
 		}
-		int r = read_device_at(devfd, canon, &v[n]);
+		r = read_device_at(devfd, canon, &v[n]);
 		if (r < 0)
 			return r;
 		n++;
@@ -218,21 +200,15 @@ int iommu_groups_list(int sysfs_fd, int **ret, size_t *ret_n)
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 
-	int dfd = openat(sysfs_fd, "kernel/iommu_groups",
-			 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (dfd < 0) {
-		if (errno != ENOENT)
-			return -errno;
+	_cleanup_closedir_ DIR *dir = NULL;
+	int r = sysfs_opendir(sysfs_fd, "kernel/iommu_groups", O_NOFOLLOW, &dir);
+	if (r == -ENOENT) {
 		*ret = NULL;
 		*ret_n = 0;
 		return 0;
 	}
-	_cleanup_closedir_ DIR *dir = fdopendir(dfd);
-	if (!dir) {
-		int r = -errno;
-		close(dfd);
+	if (r < 0)
 		return r;
-	}
 	while ((errno = 0, de = readdir(dir))) {
 		uint64_t g;
 		if (parse_u64(de->d_name, 0, INT32_MAX, &g) < 0)
