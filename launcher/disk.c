@@ -114,19 +114,6 @@ static int blkset_collect(int sysfs_fd, dev_t dev, struct blkset *s)
 	return 0;
 }
 
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-	if (used >= len - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
 /* mountinfo(5): "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." */
 static void check_mounts(const char *procfs, const struct blkset *s, char *buf, size_t len)
 {
@@ -146,7 +133,7 @@ static void check_mounts(const char *procfs, const struct blkset *s, char *buf, 
 			continue;
 		for (size_t i = 0; i < s->n; i++)
 			if (s->items[i].dev == d)
-				appendf(buf, len, "%s%s is mounted on %s", buf[0] ? "; " : "",
+				buf_appendf(buf, len, "%s%s is mounted on %s", buf[0] ? "; " : "",
 					s->items[i].name, mnt);
 	}
 }
@@ -177,7 +164,7 @@ static void check_swaps(const char *procfs, const struct blkset *s, char *buf, s
 		for (size_t i = 0; i < s->n; i++)
 			if (strcmp(s->items[i].name, base) == 0 ||
 			    (same_dev && st.st_rdev == s->items[i].dev))
-				appendf(buf, len, "%s%s is in use as swap", buf[0] ? "; " : "",
+				buf_appendf(buf, len, "%s%s is in use as swap", buf[0] ? "; " : "",
 					s->items[i].name);
 	}
 }
@@ -194,10 +181,10 @@ static void check_holders(int sysfs_fd, const struct blkset *s, char *buf, size_
 		char holders[256] = "";
 		while ((de = readdir(dir)))
 			if (de->d_name[0] != '.')
-				appendf(holders, sizeof(holders), "%s%s", holders[0] ? ", " : "",
+				buf_appendf(holders, sizeof(holders), "%s%s", holders[0] ? ", " : "",
 					de->d_name);
 		if (holders[0])
-			appendf(buf, len, "%s%s is held by %s (LVM, dm-crypt or md)",
+			buf_appendf(buf, len, "%s%s is held by %s (LVM, dm-crypt or md)",
 				buf[0] ? "; " : "", s->items[i].name, holders);
 	}
 }

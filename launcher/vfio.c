@@ -391,20 +391,6 @@ int iommu_print_groups(int sysfs_fd, FILE *out)
 
 /* ---------------------------------------------------------- the check */
 
-/* Appends to a growing message: "; " between parts. */
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-	if (used >= len - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
 static void push_unique(struct strv *sv, const char *s)
 {
 	for (size_t i = 0; i < sv->n; i++)
@@ -429,16 +415,16 @@ static int try_open_rw(int devfs_fd, const char *rel)
 static void node_problem(char *msg, size_t msglen, char *fix, size_t fixlen,
 			 const char *devfs, const char *rel, int r)
 {
-	appendf(msg, msglen, "%s%s/%s: %s", msg[0] ? "; " : "", devfs, rel,
+	buf_appendf(msg, msglen, "%s%s/%s: %s", msg[0] ? "; " : "", devfs, rel,
 		r == -EBUSY ? "busy: another process holds the group (is the VM already running?)" :
 			      strerror(-r));
 	if (r == -EACCES || r == -EPERM)
-		appendf(fix, fixlen, "%sthe udev rule gives /dev/vfio/N to group vfio, mode 0660: "
+		buf_appendf(fix, fixlen, "%sthe udev rule gives /dev/vfio/N to group vfio, mode 0660: "
 			"install it (make install; udevadm trigger) and, as root, "
 			"`usermod -aG vfio $USER`, then log in again",
 			fix[0] ? "; " : "");
 	else if (r == -ENOENT)
-		appendf(fix, fixlen, "%sload VFIO: as root, modprobe vfio-pci (vfio-privhelper bind does it)",
+		buf_appendf(fix, fixlen, "%sload VFIO: as root, modprobe vfio-pci (vfio-privhelper bind does it)",
 			fix[0] ? "; " : "");
 }
 
@@ -492,17 +478,17 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 	char bind[1024] = "";
 	bool on_vfio = vfio_driver_is_vfio(d.driver);
 	if (!on_vfio) {
-		appendf(msg, sizeof(msg), "%s (%04x:%04x) is %s%s, not vfio-pci", name,
+		buf_appendf(msg, sizeof(msg), "%s (%04x:%04x) is %s%s, not vfio-pci", name,
 			d.vendor, d.device, d.driver[0] ? "bound to " : "without a driver",
 			d.driver);
-		appendf(bind, sizeof(bind), " %s", canon);
+		buf_appendf(bind, sizeof(bind), " %s", canon);
 	}
 
 	_cleanup_free_ struct pci_dev_info *members = NULL;
 	size_t n_members = 0;
 	r = iommu_group_devices(sysfs_fd, d.iommu_group, &members, &n_members);
 	if (r < 0) {
-		appendf(msg, sizeof(msg), "%sreading IOMMU group %d: %s", msg[0] ? "; " : "",
+		buf_appendf(msg, sizeof(msg), "%sreading IOMMU group %d: %s", msg[0] ? "; " : "",
 			d.iommu_group, strerror(-r));
 	} else {
 		char offenders[1024] = "", others[512] = "";
@@ -512,24 +498,24 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 				continue;
 			char mname[256];
 			pci_name(names, m->vendor, m->device, mname, sizeof(mname));
-			appendf(offenders, sizeof(offenders), "%s%s (%s) is bound to %s",
+			buf_appendf(offenders, sizeof(offenders), "%s%s (%s) is bound to %s",
 				offenders[0] ? ", " : "", m->bdf, mname, m->driver);
-			appendf(others, sizeof(others), " %s", m->bdf);
-			appendf(bind, sizeof(bind), " %s", m->bdf);
+			buf_appendf(others, sizeof(others), " %s", m->bdf);
+			buf_appendf(bind, sizeof(bind), " %s", m->bdf);
 		}
 		if (offenders[0]) {
-			appendf(msg, sizeof(msg), "%sIOMMU group %d is not viable: %s",
+			buf_appendf(msg, sizeof(msg), "%sIOMMU group %d is not viable: %s",
 				msg[0] ? "; " : "", d.iommu_group, offenders);
-			appendf(fix, sizeof(fix),
+			buf_appendf(fix, sizeof(fix),
 				"allowlist%s in /etc/vfio-launch/privhelper.conf (the helper binds "
 				"only whole groups), or move the card to a slot with its own group; ",
 				others);
 		}
 	}
 	if (bind[0])
-		appendf(fix, sizeof(fix), "as root: vfio-privhelper bind%s", bind);
+		buf_appendf(fix, sizeof(fix), "as root: vfio-privhelper bind%s", bind);
 	if (!on_vfio && d.boot_vga)
-		appendf(fix, sizeof(fix),
+		buf_appendf(fix, sizeof(fix),
 			" (%s is the boot VGA device: the helper binds it only when the "
 			"allowlist allows the boot VGA, and the host's console must move to "
 			"another GPU)", canon);
@@ -538,7 +524,7 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 	char node[32];
 	snprintf(node, sizeof(node), "vfio/%d", d.iommu_group);
 	if (devfs_fd < 0) {
-		appendf(msg, sizeof(msg), "%scannot open %s: %s", msg[0] ? "; " : "",
+		buf_appendf(msg, sizeof(msg), "%scannot open %s: %s", msg[0] ? "; " : "",
 			ctx->devfs, strerror(-devfs_fd));
 	} else {
 		if (on_vfio && (r = try_open_rw(devfs_fd, node)) < 0)
