@@ -221,17 +221,6 @@ static char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
-static void push_path(struct strv *sv, const char *s)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], s) == 0)
-			return;
-	if (strv_push(sv, s) < 0) {
-		fputs("vfio-launch: out of memory\n", stderr);
-		abort();
-	}
-}
-
 static void check_one(const struct profile *p, const struct disk_item *d, size_t idx,
 		      struct check_ctx *ctx, struct findings *f)
 {
@@ -266,7 +255,7 @@ static void check_one(const struct profile *p, const struct disk_item *d, size_t
 		return;
 	}
 
-	push_path(ro ? &ctx->ro_paths : &ctx->rw_paths, d->path);
+	check_ctx_add_path(ctx, !ro, d->path);
 
 	/* The user's real rights: open it as QEMU will. */
 	int fd = open(real, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);

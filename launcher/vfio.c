@@ -391,17 +391,6 @@ int iommu_print_groups(int sysfs_fd, FILE *out)
 
 /* ---------------------------------------------------------- the check */
 
-static void push_unique(struct strv *sv, const char *s)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], s) == 0)
-			return;
-	if (strv_push(sv, s) < 0) {
-		fputs("vfio-launch: out of memory\n", stderr);
-		abort();
-	}
-}
-
 /* Opens devfs/rel read-write as QEMU will. Returns 0 or -errno. */
 static int try_open_rw(int devfs_fd, const char *rel)
 {
@@ -536,9 +525,9 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", ctx->devfs, node);
-	push_unique(&ctx->rw_paths, path);
+	check_ctx_add_path(ctx, true, path);
 	snprintf(path, sizeof(path), "%s/vfio/vfio", ctx->devfs);
-	push_unique(&ctx->rw_paths, path);
+	check_ctx_add_path(ctx, true, path);
 
 	if (msg[0]) {
 		finding_fail(f, res, fix[0] ? fix : NULL, "%s", msg);
