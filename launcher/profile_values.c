@@ -402,7 +402,7 @@ struct item_option {
 		   const char *value, bool seen);
 };
 
-#define ITEM_OPTIONS_MAX 3
+#define ITEM_OPTIONS_MAX 3 /* options past this many are never matched */
 
 /*
  * Parses the options left in rest (the comma-separated list, cut in place
@@ -419,7 +419,7 @@ static int parse_item_options(struct parser *ps, const struct key_def *k,
 	size_t n_opts = 0;
 	char *opt;
 
-	while (opts[n_opts].name) {
+	while (n_opts < ITEM_OPTIONS_MAX && opts[n_opts].name) {
 		names[n_opts] = opts[n_opts].name;
 		n_opts++;
 	}
