@@ -221,11 +221,13 @@ uninstall:
 # build/fuzz/corpus; crashes are written to build/fuzz/).
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := tests/fuzz/fuzz_profile.c launcher/profile.c launcher/util.c
+FUZZ_SRCS := tests/fuzz/fuzz_profile.c launcher/profile.c launcher/profile_keys.c \
+	launcher/profile_values.c launcher/util.c
 FUZZ_CFLAGS := -std=gnu17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote launcher
 
-$(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRCS) launcher/profile.h launcher/util.h launcher/cleanup.h
+$(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRCS) launcher/profile.h launcher/profile-internal.h \
+	launcher/util.h launcher/cleanup.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pc_cflags,inih) -o $@ $(FUZZ_SRCS) $(call pc_libs,inih)
 

@@ -47,6 +47,19 @@ void check_ctx_clear(struct check_ctx *ctx)
 	ctx->usb = NULL;
 }
 
+void check_ctx_add_path(struct check_ctx *ctx, bool writable, const char *path)
+{
+	struct strv *sv = writable ? &ctx->rw_paths : &ctx->ro_paths;
+
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], path) == 0)
+			return;
+	if (strv_push(sv, path) < 0) {
+		fputs("vfio-launch: out of memory\n", stderr);
+		abort();
+	}
+}
+
 /* 0 when path is an executable regular file for us, else -errno. */
 static int executable_file(const char *path)
 {

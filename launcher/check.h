@@ -52,6 +52,12 @@ struct check_ctx {
 void check_ctx_init(struct check_ctx *ctx);
 void check_ctx_clear(struct check_ctx *ctx);
 
+/* Adds path to ctx->rw_paths (writable) or ctx->ro_paths, once: a path
+ * already in that list is not added again. Allocation failure aborts the
+ * process, as findings_add() does (a dropped path would fail later, at
+ * Landlock time, with no finding to explain it). */
+void check_ctx_add_path(struct check_ctx *ctx, bool writable, const char *path);
+
 /* Runs every resource check for p. */
 void check_profile(const struct profile *p, struct check_ctx *ctx,
 		   struct findings *f);

@@ -14,13 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-#define _cleanup_closedir_ _cleanup_(closedirp)
+#include "sysfs.h"
 
 enum image_kind image_kind_from_header(const unsigned char *buf, size_t len)
 {
@@ -40,19 +34,6 @@ struct blkset {
 	struct blk items[128];
 	size_t n;
 };
-
-static int read_small(int dirfd, const char *name, char *buf, size_t len)
-{
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, len - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
 
 static int parse_devt(const char *s, dev_t *ret)
 {
@@ -104,51 +85,33 @@ static int blkset_collect(int sysfs_fd, dev_t dev, struct blkset *s)
 		char *b2 = strrchr(target, '/');
 		_cleanup_close_ int diskfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		dev_t ddev;
-		if (diskfd >= 0 && read_small(diskfd, "dev", buf, sizeof(buf)) == 0 &&
+		if (diskfd >= 0 && sysfs_read_attr(diskfd, "dev", buf, sizeof(buf)) == 0 &&
 		    parse_devt(buf, &ddev) == 0)
 			blkset_add(s, b2 ? b2 + 1 : target, ddev);
 		return 0;
 	}
 
 	blkset_add(s, self, dev);
-	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	_cleanup_closedir_ DIR *dir = fdopendir(dfd);
-	if (!dir) {
-		int r = -errno;
-		close(dfd);
+	_cleanup_closedir_ DIR *dir = NULL;
+	int r = sysfs_opendir(fd, ".", 0, &dir);
+	if (r < 0)
 		return r;
-	}
 	struct dirent *de;
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;
-		_cleanup_close_ int pfd = openat(dfd, de->d_name,
+		_cleanup_close_ int pfd = openat(dirfd(dir), de->d_name,
 						 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 		if (pfd < 0)
 			continue;
 		if (faccessat(pfd, "partition", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		dev_t pdev;
-		if (read_small(pfd, "dev", buf, sizeof(buf)) < 0 || parse_devt(buf, &pdev) < 0)
+		if (sysfs_read_attr(pfd, "dev", buf, sizeof(buf)) < 0 || parse_devt(buf, &pdev) < 0)
 			continue;
 		blkset_add(s, de->d_name, pdev);
 	}
 	return 0;
-}
-
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-	if (used >= len - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
 }
 
 /* mountinfo(5): "ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." */
@@ -170,7 +133,7 @@ static void check_mounts(const char *procfs, const struct blkset *s, char *buf, 
 			continue;
 		for (size_t i = 0; i < s->n; i++)
 			if (s->items[i].dev == d)
-				appendf(buf, len, "%s%s is mounted on %s", buf[0] ? "; " : "",
+				buf_appendf(buf, len, "%s%s is mounted on %s", buf[0] ? "; " : "",
 					s->items[i].name, mnt);
 	}
 }
@@ -201,7 +164,7 @@ static void check_swaps(const char *procfs, const struct blkset *s, char *buf, s
 		for (size_t i = 0; i < s->n; i++)
 			if (strcmp(s->items[i].name, base) == 0 ||
 			    (same_dev && st.st_rdev == s->items[i].dev))
-				appendf(buf, len, "%s%s is in use as swap", buf[0] ? "; " : "",
+				buf_appendf(buf, len, "%s%s is in use as swap", buf[0] ? "; " : "",
 					s->items[i].name);
 	}
 }
@@ -211,22 +174,17 @@ static void check_holders(int sysfs_fd, const struct blkset *s, char *buf, size_
 	for (size_t i = 0; i < s->n; i++) {
 		char rel[128];
 		snprintf(rel, sizeof(rel), "class/block/%s/holders", s->items[i].name);
-		int fd = openat(sysfs_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
+		_cleanup_closedir_ DIR *dir = NULL;
+		if (sysfs_opendir(sysfs_fd, rel, 0, &dir) < 0)
 			continue;
-		_cleanup_closedir_ DIR *dir = fdopendir(fd);
-		if (!dir) {
-			close(fd);
-			continue;
-		}
 		struct dirent *de;
 		char holders[256] = "";
 		while ((de = readdir(dir)))
 			if (de->d_name[0] != '.')
-				appendf(holders, sizeof(holders), "%s%s", holders[0] ? ", " : "",
+				buf_appendf(holders, sizeof(holders), "%s%s", holders[0] ? ", " : "",
 					de->d_name);
 		if (holders[0])
-			appendf(buf, len, "%s%s is held by %s (LVM, dm-crypt or md)",
+			buf_appendf(buf, len, "%s%s is held by %s (LVM, dm-crypt or md)",
 				buf[0] ? "; " : "", s->items[i].name, holders);
 	}
 }
@@ -263,17 +221,6 @@ static char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
-static void push_path(struct strv *sv, const char *s)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], s) == 0)
-			return;
-	if (strv_push(sv, s) < 0) {
-		fputs("vfio-launch: out of memory\n", stderr);
-		abort();
-	}
-}
-
 static void check_one(const struct profile *p, const struct disk_item *d, size_t idx,
 		      struct check_ctx *ctx, struct findings *f)
 {
@@ -308,7 +255,7 @@ static void check_one(const struct profile *p, const struct disk_item *d, size_t
 		return;
 	}
 
-	push_path(ro ? &ctx->ro_paths : &ctx->rw_paths, d->path);
+	check_ctx_add_path(ctx, !ro, d->path);
 
 	/* The user's real rights: open it as QEMU will. */
 	int fd = open(real, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);

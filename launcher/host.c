@@ -15,13 +15,6 @@
 #include "cleanup.h"
 #include "vfio.h"
 
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-#define _cleanup_closedir_ _cleanup_(closedirp)
-
 /* Reads root/rel (at most 4 MiB) into a malloc'd NUL-terminated buffer. */
 static int read_text(const char *root, const char *rel, char **ret)
 {

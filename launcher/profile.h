@@ -3,7 +3,7 @@
  * The VM profile: an INI file (parsed with inih) turned into a struct
  * profile. Pure: no host access beyond reading the file itself. The
  * reference for every key is vfio-launch.conf(5); the parser's key table
- * (profile.c) is the single source for both.
+ * (profile_keys.c) is the single source for both.
  *
  * Paths in a profile: "~/" expands to $HOME; a relative path is taken
  * relative to the directory of the profile file. The parser stores them

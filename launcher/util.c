@@ -202,3 +202,14 @@ size_t edit_distance(const char *a, const char *b)
 	}
 	return row[lb];
 }
+
+void buf_appendf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+	if (used >= len - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}

@@ -52,6 +52,14 @@ int strv_pushf(struct strv *sv, const char *fmt, ...)
 /* Frees the strings and the vector, resets *sv to empty. */
 void strv_clear(struct strv *sv);
 
+/*
+ * Appends the formatted text to the NUL-terminated string in buf (len
+ * bytes in all), for messages built in parts; what does not fit is cut
+ * (vsnprintf), and a full buffer is left as it is.
+ */
+void buf_appendf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Levenshtein edit distance between two short ASCII strings. */
 size_t edit_distance(const char *a, const char *b);
 

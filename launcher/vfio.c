@@ -12,13 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-#define _cleanup_closedir_ _cleanup_(closedirp)
+#include "sysfs.h"
 
 int pci_bdf_normalize(const char *in, char ret[static 13])
 {
@@ -54,24 +48,10 @@ int pci_bdf_normalize(const char *in, char ret[static 13])
 	return 0;
 }
 
-/* Reads a one-line sysfs attribute (no links followed) into buf. */
-static int read_attr(int dirfd, const char *name, char *buf, size_t len)
-{
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, len - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 static int read_hex_attr(int dirfd, const char *name, uint32_t max, uint32_t *ret)
 {
 	char buf[32], *end;
-	int r = read_attr(dirfd, name, buf, sizeof(buf));
+	int r = sysfs_read_attr(dirfd, name, buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	if (strncmp(buf, "0x", 2) != 0 || !isxdigit((unsigned char)buf[2]))
@@ -134,7 +114,7 @@ static int read_device_at(int devfd, const char *bdf, struct pci_dev_info *ret)
 		d.iommu_group = (int)g;
 	}
 	/* boot_vga exists only for VGA-class devices */
-	if (read_attr(devfd, "boot_vga", buf, sizeof(buf)) == 0)
+	if (sysfs_read_attr(devfd, "boot_vga", buf, sizeof(buf)) == 0)
 		d.boot_vga = strcmp(buf, "1") == 0;
 	*ret = d;
 	return 0;
@@ -171,15 +151,10 @@ int iommu_group_devices(int sysfs_fd, int group, struct pci_dev_info **ret,
 	struct dirent *de;
 
 	snprintf(path, sizeof(path), "kernel/iommu_groups/%d/devices", group);
-	int dfd = openat(sysfs_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (dfd < 0)
-		return -errno;
-	_cleanup_closedir_ DIR *dir = fdopendir(dfd);
-	if (!dir) {
-		int r = -errno;
-		close(dfd);
+	_cleanup_closedir_ DIR *dir = NULL;
+	int r = sysfs_opendir(sysfs_fd, path, O_NOFOLLOW, &dir);
+	if (r < 0)
 		return r;
-	}
 	while ((errno = 0, de = readdir(dir))) {
 		char canon[13];
 		if (de->d_name[0] == '.')
@@ -188,7 +163,7 @@ int iommu_group_devices(int sysfs_fd, int group, struct pci_dev_info **ret,
 		 * skipped rather than put into a path unchecked. */
 		if (pci_bdf_normalize(de->d_name, canon) < 0)
 			continue;
-		_cleanup_close_ int devfd = openat(dfd, de->d_name,
+		_cleanup_close_ int devfd = openat(dirfd(dir), de->d_name,
 						   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (devfd < 0)
 			return -errno;
@@ -199,7 +174,7 @@ int iommu_group_devices(int sysfs_fd, int group, struct pci_dev_info **ret,
 				return -ENOMEM;
 			v = nv;
 		}
-		int r = read_device_at(devfd, canon, &v[n]);
+		r = read_device_at(devfd, canon, &v[n]);
 		if (r < 0)
 			return r;
 		n++;
@@ -225,21 +200,15 @@ int iommu_groups_list(int sysfs_fd, int **ret, size_t *ret_n)
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 
-	int dfd = openat(sysfs_fd, "kernel/iommu_groups",
-			 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (dfd < 0) {
-		if (errno != ENOENT)
-			return -errno;
+	_cleanup_closedir_ DIR *dir = NULL;
+	int r = sysfs_opendir(sysfs_fd, "kernel/iommu_groups", O_NOFOLLOW, &dir);
+	if (r == -ENOENT) {
 		*ret = NULL;
 		*ret_n = 0;
 		return 0;
 	}
-	_cleanup_closedir_ DIR *dir = fdopendir(dfd);
-	if (!dir) {
-		int r = -errno;
-		close(dfd);
+	if (r < 0)
 		return r;
-	}
 	while ((errno = 0, de = readdir(dir))) {
 		uint64_t g;
 		if (parse_u64(de->d_name, 0, INT32_MAX, &g) < 0)
@@ -422,31 +391,6 @@ int iommu_print_groups(int sysfs_fd, FILE *out)
 
 /* ---------------------------------------------------------- the check */
 
-/* Appends to a growing message: "; " between parts. */
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-	if (used >= len - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
-static void push_unique(struct strv *sv, const char *s)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], s) == 0)
-			return;
-	if (strv_push(sv, s) < 0) {
-		fputs("vfio-launch: out of memory\n", stderr);
-		abort();
-	}
-}
-
 /* Opens devfs/rel read-write as QEMU will. Returns 0 or -errno. */
 static int try_open_rw(int devfs_fd, const char *rel)
 {
@@ -460,16 +404,16 @@ static int try_open_rw(int devfs_fd, const char *rel)
 static void node_problem(char *msg, size_t msglen, char *fix, size_t fixlen,
 			 const char *devfs, const char *rel, int r)
 {
-	appendf(msg, msglen, "%s%s/%s: %s", msg[0] ? "; " : "", devfs, rel,
+	buf_appendf(msg, msglen, "%s%s/%s: %s", msg[0] ? "; " : "", devfs, rel,
 		r == -EBUSY ? "busy: another process holds the group (is the VM already running?)" :
 			      strerror(-r));
 	if (r == -EACCES || r == -EPERM)
-		appendf(fix, fixlen, "%sthe udev rule gives /dev/vfio/N to group vfio, mode 0660: "
+		buf_appendf(fix, fixlen, "%sthe udev rule gives /dev/vfio/N to group vfio, mode 0660: "
 			"install it (make install; udevadm trigger) and, as root, "
 			"`usermod -aG vfio $USER`, then log in again",
 			fix[0] ? "; " : "");
 	else if (r == -ENOENT)
-		appendf(fix, fixlen, "%sload VFIO: as root, modprobe vfio-pci (vfio-privhelper bind does it)",
+		buf_appendf(fix, fixlen, "%sload VFIO: as root, modprobe vfio-pci (vfio-privhelper bind does it)",
 			fix[0] ? "; " : "");
 }
 
@@ -523,17 +467,17 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 	char bind[1024] = "";
 	bool on_vfio = vfio_driver_is_vfio(d.driver);
 	if (!on_vfio) {
-		appendf(msg, sizeof(msg), "%s (%04x:%04x) is %s%s, not vfio-pci", name,
+		buf_appendf(msg, sizeof(msg), "%s (%04x:%04x) is %s%s, not vfio-pci", name,
 			d.vendor, d.device, d.driver[0] ? "bound to " : "without a driver",
 			d.driver);
-		appendf(bind, sizeof(bind), " %s", canon);
+		buf_appendf(bind, sizeof(bind), " %s", canon);
 	}
 
 	_cleanup_free_ struct pci_dev_info *members = NULL;
 	size_t n_members = 0;
 	r = iommu_group_devices(sysfs_fd, d.iommu_group, &members, &n_members);
 	if (r < 0) {
-		appendf(msg, sizeof(msg), "%sreading IOMMU group %d: %s", msg[0] ? "; " : "",
+		buf_appendf(msg, sizeof(msg), "%sreading IOMMU group %d: %s", msg[0] ? "; " : "",
 			d.iommu_group, strerror(-r));
 	} else {
 		char offenders[1024] = "", others[512] = "";
@@ -543,24 +487,24 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 				continue;
 			char mname[256];
 			pci_name(names, m->vendor, m->device, mname, sizeof(mname));
-			appendf(offenders, sizeof(offenders), "%s%s (%s) is bound to %s",
+			buf_appendf(offenders, sizeof(offenders), "%s%s (%s) is bound to %s",
 				offenders[0] ? ", " : "", m->bdf, mname, m->driver);
-			appendf(others, sizeof(others), " %s", m->bdf);
-			appendf(bind, sizeof(bind), " %s", m->bdf);
+			buf_appendf(others, sizeof(others), " %s", m->bdf);
+			buf_appendf(bind, sizeof(bind), " %s", m->bdf);
 		}
 		if (offenders[0]) {
-			appendf(msg, sizeof(msg), "%sIOMMU group %d is not viable: %s",
+			buf_appendf(msg, sizeof(msg), "%sIOMMU group %d is not viable: %s",
 				msg[0] ? "; " : "", d.iommu_group, offenders);
-			appendf(fix, sizeof(fix),
+			buf_appendf(fix, sizeof(fix),
 				"allowlist%s in /etc/vfio-launch/privhelper.conf (the helper binds "
 				"only whole groups), or move the card to a slot with its own group; ",
 				others);
 		}
 	}
 	if (bind[0])
-		appendf(fix, sizeof(fix), "as root: vfio-privhelper bind%s", bind);
+		buf_appendf(fix, sizeof(fix), "as root: vfio-privhelper bind%s", bind);
 	if (!on_vfio && d.boot_vga)
-		appendf(fix, sizeof(fix),
+		buf_appendf(fix, sizeof(fix),
 			" (%s is the boot VGA device: the helper binds it only when the "
 			"allowlist allows the boot VGA, and the host's console must move to "
 			"another GPU)", canon);
@@ -569,7 +513,7 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 	char node[32];
 	snprintf(node, sizeof(node), "vfio/%d", d.iommu_group);
 	if (devfs_fd < 0) {
-		appendf(msg, sizeof(msg), "%scannot open %s: %s", msg[0] ? "; " : "",
+		buf_appendf(msg, sizeof(msg), "%scannot open %s: %s", msg[0] ? "; " : "",
 			ctx->devfs, strerror(-devfs_fd));
 	} else {
 		if (on_vfio && (r = try_open_rw(devfs_fd, node)) < 0)
@@ -581,9 +525,9 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", ctx->devfs, node);
-	push_unique(&ctx->rw_paths, path);
+	check_ctx_add_path(ctx, true, path);
 	snprintf(path, sizeof(path), "%s/vfio/vfio", ctx->devfs);
-	push_unique(&ctx->rw_paths, path);
+	check_ctx_add_path(ctx, true, path);
 
 	if (msg[0]) {
 		finding_fail(f, res, fix[0] ? fix : NULL, "%s", msg);

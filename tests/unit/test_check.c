@@ -328,6 +328,24 @@ START_TEST(test_host_and_env)
 }
 END_TEST
 
+START_TEST(test_add_path)
+{
+	struct check_ctx ctx;
+
+	check_ctx_init(&ctx);
+	check_ctx_add_path(&ctx, true, "/dev/vfio/1");
+	check_ctx_add_path(&ctx, true, "/dev/vfio/vfio");
+	check_ctx_add_path(&ctx, true, "/dev/vfio/1"); /* once */
+	check_ctx_add_path(&ctx, false, "/dev/vfio/1"); /* the other list */
+	ck_assert_uint_eq(ctx.rw_paths.n, 2);
+	ck_assert_str_eq(ctx.rw_paths.v[0], "/dev/vfio/1");
+	ck_assert_str_eq(ctx.rw_paths.v[1], "/dev/vfio/vfio");
+	ck_assert_uint_eq(ctx.ro_paths.n, 1);
+	ck_assert_str_eq(ctx.ro_paths.v[0], "/dev/vfio/1");
+	check_ctx_clear(&ctx);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check");
@@ -341,6 +359,7 @@ int main(void)
 	tcase_add_test(tc, test_accel_real_kvm);
 	tcase_add_test(tc, test_files);
 	tcase_add_test(tc, test_host_and_env);
+	tcase_add_test(tc, test_add_path);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

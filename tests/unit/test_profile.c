@@ -1079,15 +1079,9 @@ START_TEST(test_endless_line)
 }
 END_TEST
 
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-
 static size_t count_conf(const char *dir, char names[][256], size_t max)
 {
-	_cleanup_(closedirp) DIR *d = opendir(dir);
+	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *de;
 	size_t n = 0;
 

@@ -120,6 +120,20 @@ START_TEST(test_lg_size)
 }
 END_TEST
 
+START_TEST(test_buf_appendf)
+{
+	char buf[12] = "";
+
+	buf_appendf(buf, sizeof(buf), "%s%s", buf[0] ? "; " : "", "ab");
+	buf_appendf(buf, sizeof(buf), "%s%s", buf[0] ? "; " : "", "cd");
+	ck_assert_str_eq(buf, "ab; cd");
+	buf_appendf(buf, sizeof(buf), "%s", "efghijkl"); /* cut to fit */
+	ck_assert_str_eq(buf, "ab; cdefghi");
+	buf_appendf(buf, sizeof(buf), "%s", "x"); /* full: unchanged */
+	ck_assert_str_eq(buf, "ab; cdefghi");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("util");
@@ -131,6 +145,7 @@ int main(void)
 	tcase_add_test(tc, test_strv);
 	tcase_add_test(tc, test_edit_distance);
 	tcase_add_test(tc, test_lg_size);
+	tcase_add_test(tc, test_buf_appendf);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the pieces of the profile parser share; not for other modules
+ * (they use profile.h):
+ *  - profile.c         the inih driver: line reader, section and key
+ *                      dispatch, whole-profile checks, errors, load/free;
+ *  - profile_keys.c    the key table (profile_keys[]), the enum value
+ *                      names and profile_print_keys();
+ *  - profile_values.c  the typed value parsers the table points at.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "profile.h"
+
+#define DEFAULT_MACHINE	    "q35"
+#define DEFAULT_OVMF_CODE   "/usr/share/OVMF/OVMF_CODE_4M.fd"
+#define DEFAULT_OVMF_VARS   "/usr/share/OVMF/OVMF_VARS_4M.fd"
+#define DEFAULT_LG_PATH	    "/dev/shm/looking-glass"
+#define DEFAULT_NET_MODEL   "virtio-net-pci"
+#define DEFAULT_QEMU_BINARY "qemu-system-x86_64"
+
+#define NAME_MAX_LEN 64 /* VM and disk names */
+
+enum section {
+	SEC_NONE = -1,
+	SEC_VM,
+	SEC_PCI,
+	SEC_DISK,
+	SEC_AUDIO,
+	SEC_USB,
+	SEC_LG,
+	SEC_INPUT,
+	SEC_NETWORK,
+	SEC_QEMU,
+	_SEC_MAX,
+};
+
+/* "vm", "pci", ... indexed by enum section (profile_keys.c). */
+extern const char *const section_names[_SEC_MAX];
+/* QEMU's GrabToggleKeys, NULL-terminated (profile_keys.c). */
+extern const char *const grab_toggle_names[];
+
+struct key_def;
+
+struct parser {
+	struct profile *p;
+	struct profile_error *err;
+	const char *path; /* as given, for messages */
+	char *dir;	  /* absolute directory of the profile */
+	int error;	  /* first error (negative errno) or 0 */
+
+	FILE *f;
+	char *buf;
+	size_t buf_size;
+	unsigned line; /* current physical line, 1-based */
+
+	enum section sec;
+	unsigned sec_line;
+	struct disk_item *disk; /* current [disk NAME] */
+	unsigned *seen;		/* per key: line it was set on, 0 = unset */
+	unsigned *disk_seen;	/* per key, for the current disk */
+};
+
+/* A value parser: fills the field k->offset of base (struct profile, or
+ * struct disk_item in [disk NAME]) from value. Returns 0, or the parser's
+ * first error (negative errno) after recording it with profile_fail(). */
+typedef int (*key_parser)(struct parser *ps, const struct key_def *k,
+			  void *base, const char *value);
+
+struct key_def {
+	enum section section;
+	const char *key;
+	const char *type; /* documentation: value syntax, no spaces */
+	const char *def;  /* documentation: default, "-" for none */
+	const char *desc; /* one line */
+	bool repeatable;
+	key_parser parse;
+	size_t offset;		   /* in struct profile, or struct disk_item */
+	const char *const *values; /* enum names, for parse_enum */
+};
+
+/* The rows of profile_keys[]; profile_keys.c asserts the count, so a key
+ * added without updating it (or two rows joined) does not build. */
+#define N_KEYS 41
+extern const struct key_def profile_keys[N_KEYS];
+
+/* Appends item to the array arr of n items (e.g. p->pci, p->n_pci);
+ * evaluates to 0 or -ENOMEM (arr and n unchanged). */
+#define APPEND_ITEM(arr, n, item)                                              \
+	({                                                                     \
+		__typeof__(arr) _v =                                           \
+		    reallocarray((arr), (n) + 1, sizeof(*(arr)));              \
+		_v ? ((arr) = _v, (arr)[(n)++] = (item), 0) : -ENOMEM;         \
+	})
+
+/* Index of (sec, key) in profile_keys[], or -1. */
+int profile_key_index(enum section sec, const char *key);
+
+/* Records the first error (later ones are dropped) in ps->err and
+ * ps->error. Returns ps->error: the first error, not necessarily this one. */
+int profile_fail(struct parser *ps, unsigned line, int error, const char *fmt,
+		 ...) __attribute__((format(printf, 4, 5)));
+/* profile_fail() with -ENOMEM, "out of memory", on the current line. */
+int profile_oom(struct parser *ps);
+
+/* Writes " (did you mean 'x'?)" into buf when a candidate (NULL-terminated
+ * list) is within edit distance 2 of word, else "". Returns the distance
+ * or -1. */
+int profile_suggest(const char *word, const char *const *candidates, char *buf,
+		    size_t len);
+
+/* [A-Za-z0-9_.-]{1,max}, not starting with '.' (used as a directory name). */
+bool profile_valid_name(const char *s, size_t max);
+
+/* The value parsers of the key table (profile_values.c). */
+int parse_word(struct parser *ps, const struct key_def *k, void *base,
+	       const char *value);
+int parse_path(struct parser *ps, const struct key_def *k, void *base,
+	       const char *value);
+int parse_boolean(struct parser *ps, const struct key_def *k, void *base,
+		  const char *value);
+int parse_enum(struct parser *ps, const struct key_def *k, void *base,
+	       const char *value);
+int parse_vm_name(struct parser *ps, const struct key_def *k, void *base,
+		  const char *value);
+int parse_memory(struct parser *ps, const struct key_def *k, void *base,
+		 const char *value);
+int parse_cpus(struct parser *ps, const struct key_def *k, void *base,
+	       const char *value);
+int parse_topology(struct parser *ps, const struct key_def *k, void *base,
+		   const char *value);
+int parse_append(struct parser *ps, const struct key_def *k, void *base,
+		 const char *value);
+int parse_pci_device(struct parser *ps, const struct key_def *k, void *base,
+		     const char *value);
+int parse_usb_port(struct parser *ps, const struct key_def *k, void *base,
+		   const char *value);
+int parse_usb_device(struct parser *ps, const struct key_def *k, void *base,
+		     const char *value);
+int parse_lg_resolution(struct parser *ps, const struct key_def *k, void *base,
+			const char *value);
+int parse_lg_size(struct parser *ps, const struct key_def *k, void *base,
+		  const char *value);
+int parse_group(struct parser *ps, const struct key_def *k, void *base,
+		const char *value);
+int parse_evdev(struct parser *ps, const struct key_def *k, void *base,
+		const char *value);
+int parse_audio_server(struct parser *ps, const struct key_def *k, void *base,
+		       const char *value);
+int parse_mac(struct parser *ps, const struct key_def *k, void *base,
+	      const char *value);
+int parse_ifname(struct parser *ps, const struct key_def *k, void *base,
+		 const char *value);
+int parse_qemu_binary(struct parser *ps, const struct key_def *k, void *base,
+		      const char *value);
+int parse_qemu_extra(struct parser *ps, const struct key_def *k, void *base,
+		     const char *value);
