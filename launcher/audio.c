@@ -258,11 +258,10 @@ void audio_check(const struct profile *p, struct check_ctx *ctx,
 	} else {
 		r = audio_probe(path, AUDIO_TIMEOUT_MS, &name);
 		if (r == 0) {
-			if (strv_push(&ctx->rw_paths, path) < 0)
-				abort();
+			check_ctx_add_path(ctx, true, path);
 			cookie = cookie_path();
-			if (cookie && strv_push(&ctx->ro_paths, cookie) < 0)
-				abort();
+			if (cookie)
+				check_ctx_add_path(ctx, false, cookie);
 			finding_pass(f, RESOURCE, "PulseAudio server at %s (from %s) answers: %s",
 				     path, source, name);
 			free(ctx->audio_server);

@@ -121,10 +121,7 @@ void evdev_check(const struct profile *p, struct check_ctx *ctx,
 		/* Landlock rules are taken on the node itself; by-id links
 		 * are resolved so the rule names the device. */
 		real = realpath(it->path, NULL);
-		if (strv_push(&ctx->rw_paths, real ? real : it->path) < 0) {
-			finding_fail(f, res, NULL, "out of memory");
-			continue;
-		}
+		check_ctx_add_path(ctx, true, real ? real : it->path);
 		finding_pass(f, res, "evdev node%s%s, driver version %d.%d.%d, read-write%s%s",
 			     real && strcmp(real, it->path) ? " " : "",
 			     real && strcmp(real, it->path) ? real : "",

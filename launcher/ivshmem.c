@@ -406,10 +406,7 @@ static void check_kvmfr(const struct profile *p, struct check_ctx *ctx,
 		return;
 	}
 	ctx->lg_size = have;
-	if (strv_push(&ctx->rw_paths, path) < 0) {
-		finding_fail(f, RESOURCE, NULL, "out of memory");
-		return;
-	}
+	check_ctx_add_path(ctx, true, path);
 	finding_pass(f, RESOURCE, "%s: kvmfr device of %s, read-write", path, have_s);
 }
 
@@ -444,10 +441,7 @@ static void check_shm(const struct profile *p, struct check_ctx *ctx,
 			fail_with(f, -errno, path, 0);
 			return;
 		}
-		if (strv_push(&ctx->rw_paths, path) < 0) {
-			finding_fail(f, RESOURCE, NULL, "out of memory");
-			return;
-		}
+		check_ctx_add_path(ctx, true, path);
 		ctx->lg_size = size;
 		finding_pass(f, RESOURCE, "%s: will be created, %s, mode %s", path, size_s, mode_s);
 		return;
@@ -459,10 +453,7 @@ static void check_shm(const struct profile *p, struct check_ctx *ctx,
 		fail_with(f, r, path, pid);
 		return;
 	}
-	if (strv_push(&ctx->rw_paths, path) < 0) {
-		finding_fail(f, RESOURCE, NULL, "out of memory");
-		return;
-	}
+	check_ctx_add_path(ctx, true, path);
 	ctx->lg_size = size;
 	if ((uint64_t)st.st_size != size) {
 		format_size((uint64_t)st.st_size, old_s, sizeof(old_s));

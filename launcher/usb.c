@@ -146,8 +146,7 @@ static void check_present(struct udev_device *d, struct check_ctx *ctx,
 			     node, vid, pid, name, port, strerror(r));
 		return;
 	}
-	if (strv_push(&ctx->rw_paths, node) < 0)
-		abort();
+	check_ctx_add_path(ctx, true, node);
 	finding_pass(f, res, "%s:%s %s at port %s, %s read-write", vid, pid, name,
 		     port, node);
 }
@@ -178,9 +177,9 @@ static void check_port(struct udev *udev, const struct usb_item *it,
 	 * plugged in later; under Landlock it needs the bus directory,
 	 * where the new node will appear. */
 	char *dir = NULL;
-	if (asprintf(&dir, "%s/bus/usb/%03u", ctx->devfs, it->hostbus) < 0 ||
-	    strv_push(&ctx->rw_paths, dir) < 0)
+	if (asprintf(&dir, "%s/bus/usb/%03u", ctx->devfs, it->hostbus) < 0)
 		abort();
+	check_ctx_add_path(ctx, true, dir);
 	free(dir);
 	finding_warn(f, res, "plug a device into the port (QEMU attaches it when it appears)",
 		     "nothing is plugged into port %s", sysname);
