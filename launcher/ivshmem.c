@@ -151,8 +151,8 @@ static int open_shm_dir(const char *devfs, int *ret_fd)
 }
 
 /* An existing file may be reused only when it is a regular file of ours
- * that nobody else may open: no access for others, and group access only
- * for the profile's group. */
+ * that nobody else may open: no access for others, group access only for
+ * the profile's group, and no second name (link count 1). */
 static int validate_existing(const struct stat *st, bool has_group, gid_t gid)
 {
 	if (S_ISLNK(st->st_mode))
@@ -161,6 +161,11 @@ static int validate_existing(const struct stat *st, bool has_group, gid_t gid)
 		return -EMEDIUMTYPE;
 	if (st->st_uid != geteuid())
 		return -EPERM;
+	/* Another name for one of our files (a hard link made by another
+	 * user where fs.protected_hardlinks is 0, or by us): fchmod and
+	 * ftruncate below would expose or destroy that file's contents. */
+	if (st->st_nlink != 1)
+		return -EMLINK;
 	if (st->st_mode & 0007)
 		return -EACCES;
 	if ((st->st_mode & 0070) && (!has_group || st->st_gid != gid))
@@ -308,6 +313,10 @@ void ivshmem_strerror(int r, const char *path, pid_t pid, char *msg,
 			snprintf(msg, msg_len, "%s is not a regular file", path);
 			snprintf(fix, fix_len, "remove it, or set [looking-glass] path = to another /dev/shm name");
 		}
+		break;
+	case -EMLINK:
+		snprintf(msg, msg_len, "%s has more than one name (a hard link); refusing to reuse it", path);
+		snprintf(fix, fix_len, "remove it: rm %s (vfio-launch creates the file itself)", path);
 		break;
 	case -EPERM:
 		snprintf(msg, msg_len, "%s is owned by another user", path);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* vfio-launch: subcommand dispatch. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "commands.h"
@@ -71,6 +74,20 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	int c;
+
+	/* Started with 0, 1 or 2 closed (`<&-`): fill them with /dev/null
+	 * before anything is opened, or the next descriptor we open lands
+	 * there: printed output would go into it, and run's sandbox keeps
+	 * 0-2 for QEMU, so a descriptor sitting there (the exec guard's
+	 * socket, closed at execve) would leave QEMU a closed stdin or
+	 * leak into it. */
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			int nfd = open("/dev/null", O_RDWR); /* no CLOEXEC: stdio */
+			if (nfd != fd)
+				return EX_OSERR;
+		}
+	}
 
 	/* Stop at the first non-option: the rest belongs to the subcommand. */
 	while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {

@@ -58,8 +58,11 @@ static int private_dir(struct prepare_state *st, int parent_fd, const char *name
 		return fail_at(st, full, -errno);
 	if (created) {
 		r = record(st, full, true);
-		if (r < 0)
+		if (r < 0) {
+			/* not in the record: rollback would miss it */
+			unlinkat(parent_fd, name, AT_REMOVEDIR);
 			return fail_at(st, full, r);
+		}
 	}
 	fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
@@ -97,8 +100,10 @@ static int mkdir_parents(struct prepare_state *st, const char *path)
 			*s = '\0';
 			if (mkdir(p, 0700) == 0) {
 				int r = record(st, p, true);
-				if (r < 0)
+				if (r < 0) {
+					rmdir(p); /* not in the record */
 					return fail_at(st, p, r);
+				}
 			} else if (errno != EEXIST) {
 				return fail_at(st, p, -errno);
 			}

@@ -314,8 +314,14 @@ static int render_display(const struct profile *p, const struct render_env *env,
 	qmp = qemu_escape(env->paths->qmp_socket);
 	if (!qmp)
 		return -ENOMEM;
+	/* "unix:PATH" names its first value without a key (QemuOpts'
+	 * implied "path"), and an implied value ends at the first '='
+	 * (util/qemu-option.c, get_opt_name_value): a PATH with '='
+	 * (from $XDG_RUNTIME_DIR) would be taken as a key. Then name the
+	 * key; otherwise keep the usual spelling. */
 	TRY(strv_push(sv, "-qmp"));
-	TRY(strv_pushf(sv, "unix:%s,server=on,wait=off", qmp));
+	TRY(strv_pushf(sv, "unix:%s%s,server=on,wait=off",
+		       strchr(qmp, '=') ? "path=" : "", qmp));
 
 	if (p->sandbox != SANDBOX_OFF)
 		/* QEMU's own seccomp filter (-sandbox, QEMU 7.2), on top of

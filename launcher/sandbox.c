@@ -261,7 +261,10 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 		const char *cookie = env_get(envp, "PULSE_COOKIE");
 		const char *xdg_config = env_get(envp, "XDG_CONFIG_HOME");
 
-		r = add_rule(&pol, cookie, LANDLOCK_RO, false, true);
+		/* A relative PULSE_COOKIE is libpulse's to resolve (against
+		 * its config dir, granted below); it is no error here. */
+		if (cookie && cookie[0] == '/')
+			r = add_rule(&pol, cookie, LANDLOCK_RO, false, true);
 		if (r == 0 && xdg_config && xdg_config[0] == '/')
 			r = add_rulef(&pol, LANDLOCK_RO, true, "%s/pulse", xdg_config);
 		if (r == 0 && home && home[0] == '/')

@@ -279,6 +279,36 @@ START_TEST(test_group_readable_without_group_refused)
 }
 END_TEST
 
+/* A second name for one of our files (here a hard link to another 0600
+ * file of ours in /dev/shm; another user can make one where
+ * fs.protected_hardlinks is 0): prepare must not chmod, chown or truncate
+ * the other file's contents through it. */
+START_TEST(test_hard_link_refused)
+{
+	char other[160], msg[512];
+	struct profile p = lg_profile(32 * MiB);
+	struct check_ctx ctx = ctx_new();
+	struct findings f = { 0 };
+	struct ivshmem_prepared prep;
+	pid_t pid = 0;
+
+	snprintf(other, sizeof(other), "%s-secret", path);
+	unlink(other);
+	make_file(other, 0600, 4096);
+	ck_assert_int_eq(link(other, path), 0);
+
+	check_one(&p, &ctx, &f);
+	snprintf(msg, sizeof(msg), "%s has more than one name (a hard link); refusing to reuse it", path);
+	assert_fail(&f, msg, NULL);
+	ck_assert_int_eq(ivshmem_prepare(&p, "/dev", "/proc", 32 * MiB, &prep, &pid), -EMLINK);
+	ck_assert_int_eq(stat_of(other).st_size, 4096); /* not truncated */
+	ck_assert_uint_eq(stat_of(other).st_mode & 07777, 0600);
+	unlink(other);
+	findings_clear(&f);
+	ctx_free(&ctx);
+}
+END_TEST
+
 START_TEST(test_not_regular_refused)
 {
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
@@ -584,6 +614,7 @@ int main(void)
 	tcase_add_test(tc, test_world_readable_refused);
 	tcase_add_test(tc, test_group_readable_without_group_refused);
 	tcase_add_test(tc, test_not_regular_refused);
+	tcase_add_test(tc, test_hard_link_refused);
 	tcase_add_test(tc, test_wrong_size_resized);
 	tcase_add_test(tc, test_wrong_size_mapped_kept);
 	tcase_add_test(tc, test_right_size_mapped_ok);

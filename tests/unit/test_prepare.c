@@ -289,6 +289,29 @@ START_TEST(test_failure_leaves_nothing)
 }
 END_TEST
 
+/* More new directories than the record holds (PREPARE_MAX_MADE): the
+ * one that did not fit must go too, not stay behind its parents. */
+START_TEST(test_record_full_leaves_nothing)
+{
+	struct profile p = uefi_profile();
+	struct vm_paths paths = { 0 };
+	struct prepare_state st;
+	char deep[512];
+	int n;
+
+	n = snprintf(deep, sizeof(deep), "%s/state", tmp);
+	for (int i = 0; i < PREPARE_MAX_MADE + 4; i++)
+		n += snprintf(deep + n, sizeof(deep) - (size_t)n, "/d%d", i);
+	setenv("XDG_STATE_HOME", deep, 1);
+	ck_assert_int_eq(vm_paths_init(&p, &paths), 0);
+	ck_assert_int_eq(prepare_vm(&p, &paths, &st), -ENOBUFS);
+	prepare_state_clear(&st);
+	ck_assert(!exists("state"));
+	ck_assert(!exists("run/vfio-launch"));
+	vm_paths_clear(&paths);
+}
+END_TEST
+
 START_TEST(test_rollback_keeps_vars)
 {
 	struct profile p = uefi_profile();
@@ -334,6 +357,7 @@ int main(void)
 	tcase_add_test(tc, test_lock_refused_while_held);
 	tcase_add_test(tc, test_lock_held_across_exec);
 	tcase_add_test(tc, test_failure_leaves_nothing);
+	tcase_add_test(tc, test_record_full_leaves_nothing);
 	tcase_add_test(tc, test_rollback_keeps_vars);
 	tcase_add_test(tc, test_bios_no_state_dir);
 	suite_add_tcase(s, tc);

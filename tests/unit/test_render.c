@@ -509,6 +509,24 @@ START_TEST(test_needs_paths)
 }
 END_TEST
 
+/* $XDG_RUNTIME_DIR with ',' and '=': the QMP socket path must stay one
+ * value (',' doubled, the "path" key named, since an implied first value
+ * ends at '='), never become other keys of -qmp. */
+START_TEST(test_qmp_path_quoting)
+{
+	struct profile p = base_profile();
+	struct vm_paths paths = fixed_paths;
+	struct render_env env = { .paths = &paths, .accel = ACCEL_TCG };
+	struct strv sv = { 0 };
+
+	paths.qmp_socket = "/r,wait=on/a=b/vfio-launch/t/qmp.sock";
+	ck_assert_int_eq(render_argv(&p, &env, &sv), 0);
+	ck_assert_str_eq(arg_value(&sv, "-qmp", ""),
+			 "unix:path=/r,,wait=on/a=b/vfio-launch/t/qmp.sock,server=on,wait=off");
+	strv_clear(&sv);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("render");
@@ -525,6 +543,7 @@ int main(void)
 	tcase_add_test(tc, test_ivshmem_sizes);
 	tcase_add_test(tc, test_extra_last);
 	tcase_add_test(tc, test_needs_paths);
+	tcase_add_test(tc, test_qmp_path_quoting);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

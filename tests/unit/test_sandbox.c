@@ -227,6 +227,30 @@ START_TEST(test_policy_display_audio_kvm_net)
 }
 END_TEST
 
+/* PULSE_COOKIE from the user's environment is not the profile's: a
+ * relative one (libpulse resolves it against its config dir) must not
+ * make the policy fail, and gets no rule of its own. */
+START_TEST(test_policy_relative_pulse_cookie)
+{
+	static char *const env_rel[] = { "HOME=/home/u", "PULSE_COOKIE=pulse-cookie", NULL };
+	struct profile p;
+	struct disk_item disk;
+	struct check_ctx ctx;
+	struct vm_paths paths;
+	struct sandbox_policy pol = { 0 };
+
+	demo_like(&p, &disk, &ctx, &paths);
+	p.audio_backend = AUDIO_PULSE;
+	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, env_rel, &pol), 0);
+	ck_assert(env_has(&pol, "PULSE_COOKIE=pulse-cookie"));
+	ck_assert_ptr_null(find_rule(&pol, "pulse-cookie"));
+	ck_assert_ptr_nonnull(find_rule(&pol, "/home/u/.config/pulse"));
+	sandbox_policy_clear(&pol);
+	strv_clear(&ctx.rw_paths);
+	strv_clear(&ctx.ro_paths);
+}
+END_TEST
+
 START_TEST(test_policy_relative_path)
 {
 	struct profile p;
@@ -309,6 +333,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(tc, test_policy_demo);
 	tcase_add_test(tc, test_policy_display_audio_kvm_net);
 	tcase_add_test(tc, test_policy_relative_path);
+	tcase_add_test(tc, test_policy_relative_pulse_cookie);
 	tcase_add_test(tc, test_status_caps);
 	tcase_add_test(tc, test_landlock_masks);
 	suite_add_tcase(s, tc);
