@@ -76,7 +76,7 @@ static int cmd_bind(int sysfd, const struct ph_conf *c, bool bind, char **bdfs, 
 	if (bind && (r = load_vfio(sysfd)) < 0)
 		return die(EX_UNAVAILABLE, "cannot load vfio-pci (modprobe vfio-pci): %s", strerror(-r));
 	if ((r = ph_plan_apply(sysfd, &p, 3000, stdout, &w)) < 0)
-		return die(EX_UNAVAILABLE, "%s failed, devices moved back: %s", verb, w.msg);
+		return die(EX_UNAVAILABLE, "%s failed: %s", verb, w.msg);
 	return EX_OK;
 }
 
