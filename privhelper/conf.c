@@ -194,16 +194,24 @@ int ph_conf_parse(FILE *f, const char *fname, struct ph_conf *ret, struct ph_why
 	return r;
 }
 
-/* Opens the allowlist (never through a symlink), checks owner and mode on
- * the descriptor opened (no race with a rename), parses it. Returns 0,
- * -EPERM (unsafe file), -ELOOP (a symlink), -EINVAL or another -errno. */
+/* Opens the allowlist (never through a symlink) from its directory, checks
+ * owner and mode of both on the descriptors opened (no race with a rename):
+ * whoever can write the directory can rename another root-owned file (an old
+ * copy, the example) over the allowlist. Parses it. Returns 0, -EPERM (unsafe
+ * file or directory), -ELOOP (a symlink), -EINVAL or another -errno. */
 int ph_conf_load(struct ph_conf *ret, struct ph_why *w)
 {
-	_ph_cleanup_close_ int fd = open(PH_CONF, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	_ph_cleanup_close_ int dfd = open(PH_CONF_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd = -1;
 	struct stat st;
 	FILE *f;
 	int r;
 
+	if (dfd >= 0 && fstat(dfd, &st) == 0 && (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))))
+		return ph_why_set(w, "%s is owned by uid %u, mode %04o: it must be owned and writable by root "
+				  "only (chown root:root, chmod 0755)", PH_CONF_DIR, (unsigned)st.st_uid,
+				  (unsigned)(st.st_mode & 07777)), -EPERM;
+	if (dfd >= 0)
+		fd = openat(dfd, PH_CONF + sizeof(PH_CONF_DIR), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return r = -errno, ph_why_set(w, "cannot open %s: %s%s", PH_CONF, strerror(-r),
 					      r == -ELOOP ? " (it must not be a symlink)" : ""), r;

@@ -167,6 +167,13 @@ chmod 0644 "$R$C"
 chown 65534 "$R$C"
 hostile "allowlist owned by non-root" "is owned by uid 65534, not root" 77 status
 chown 0 "$R$C"
+# a writable directory lets its writers rename another root-owned file over it
+chmod 0775 "$R/etc/vfio-launch"
+hostile "group-writable allowlist directory" "/etc/vfio-launch is owned by uid 0, mode 0775" 77 bind 0000:01:00.0
+chmod 0755 "$R/etc/vfio-launch"
+chown 65534 "$R/etc/vfio-launch"
+hostile "allowlist directory owned by non-root" "/etc/vfio-launch is owned by uid 65534" 77 status
+chown 0 "$R/etc/vfio-launch"
 mv "$R$C" "$R/etc/vfio-launch/real.conf"
 ln -s real.conf "$R$C"
 hostile "allowlist is a symlink" "it must not be a symlink" 77 bind 0000:01:00.0
