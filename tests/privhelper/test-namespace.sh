@@ -363,6 +363,23 @@ assert_eq nouveau "$(driver_of 0000:0c:00.0)" "0c:00.0 moved back"
 assert_eq snd_hda_intel "$(driver_of 0000:0c:00.1)" "0c:00.1 moved back"
 echo "ok - a failing device: the ones already moved are moved back"
 
+# a signal (Ctrl-C, hang-up, stop) in the middle must not cut the rollback
+: >"$tmp/kernel.log"
+"$PH" bind 0000:0c:00.0 >"$tmp/out" 2>"$tmp/err" &
+phpid=$!
+for _ in $(seq 300); do grep -q "probe 0000:0c:00.1" "$tmp/kernel.log" && break; sleep 0.01; done
+kill -TERM $phpid
+kill -HUP $phpid
+rc=0
+wait $phpid || rc=$?
+settle
+sleep 0.05
+[ "$rc" -eq 69 ] || { cat "$tmp/err"; fail "bind signalled mid-way: exit $rc, expected 69"; }
+assert_contains "$tmp/err" "devices moved back"
+assert_eq nouveau "$(driver_of 0000:0c:00.0)" "0c:00.0 moved back after a signal"
+assert_eq snd_hda_intel "$(driver_of 0000:0c:00.1)" "0c:00.1 moved back after a signal"
+echo "ok - SIGTERM and SIGHUP during bind: still moved back"
+
 printf '[pci 0000:01:00.0]\nid = 10de:1b80\n[pci 0000:01:00.1]\n[pci 0000:0f:00.0]\n' | setconf
 run_ok bind
 expect_log "unbind nouveau 0000:01:00.0" "probe 0000:01:00.0 -> vfio-pci" \
