@@ -403,6 +403,17 @@ for f in /etc/udev/rules.d/* /etc/udev/rules.d/.[!.]*; do
 	[ ! -e "$f" ] || [ "$f" = "$F" ] || fail "stray file $f in rules.d"
 done
 echo "ok - apply-rules writes the rule and triggers change uevents"
+# an NVMe disk by WWN: udev links it as nvme-WWID, not wwn-WWID
+printf '[disk]\ndevice = WWN=eui.0025388b91b0e1a2\n' | setconf
+ln -s ../../nvme1n1 "$R/dev/disk/by-id/nvme-eui.0025388b91b0e1a2"
+: >/sys/class/block/nvme1n1/uevent
+run_ok apply-rules
+assert_contains "$tmp/out" "eui.0025388b91b0e1a2 (nvme1n1): change uevent sent"
+assert_eq change "$(cat /sys/class/block/nvme1n1/uevent)" "nvme1n1 uevent (WWN of an NVMe disk)"
+rm "$R/dev/disk/by-id/nvme-eui.0025388b91b0e1a2"
+restore_conf
+run_ok apply-rules
+echo "ok - apply-rules finds an NVMe disk given by WWN"
 assert_eq precious "$(cat "$R/victim/file")" "victim file"
 run_ok --version
 assert_eq "vfio-privhelper 0.1.0" "$(cat "$tmp/out")" "--version"
