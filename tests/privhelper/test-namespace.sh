@@ -46,6 +46,7 @@ fi
 
 tmp=$2
 R=$tmp/root
+freeloop=$(losetup -f 2>/dev/null) || freeloop= # before the fake /dev hides loop-control
 sh "$TOP_SRCDIR/tests/privhelper/fake-tree.sh" "$R"
 [ -f /etc/ld.so.cache ] && cp /etc/ld.so.cache "$R/etc/"
 mkdir -p "$tmp/bin" "$tmp/native" "$tmp/mnt"
@@ -137,6 +138,27 @@ hostile "boot VGA with DRM driver" "boot VGA device and a DRM driver" 77 bind 00
 hostile "mounted disk behind device" "nvme0n1p1 ($majmin) is mounted" 69 bind 0000:03:00.0
 hostile "swapped-on disk behind device" "nvme1n1p1 (259:4) is mounted or swapped on" 69 bind 0000:05:00.0
 hostile "held disk (NVMe multipath head)" "nvme2n1 is held by dm-0" 69 bind 0000:06:00.0
+# a disk held with no trace in mountinfo or holders/ (another member of a
+# mounted btrfs, ZFS): a free loop device held open O_EXCL stands for it
+p1=$R/sys/devices/pci0000:00/0000:00:1d.0/0000:03:00.0/nvme/nvme0/nvme0n1/nvme0n1p1
+if command -v python3 >/dev/null && loop=$freeloop && [ -n "$loop" ] && mkdir "$R/dev/block" &&
+	mknod "$R/dev/block/7:${loop#/dev/loop}" b 7 "${loop#/dev/loop}"; then
+	python3 -c 'import os, sys, time
+os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL); open(sys.argv[2], "w").close(); time.sleep(60)' \
+		"$R/dev/block/7:${loop#/dev/loop}" "$tmp/held" &
+	holder=$!
+	trap 'kill $holder 2>/dev/null' EXIT
+	for _ in $(seq 300); do [ -e "$tmp/held" ] && break; sleep 0.01; done
+	echo "7:${loop#/dev/loop}" >"$p1/dev"
+	hostile "disk held exclusively, no holders/" "nvme0n1p1 (7:${loop#/dev/loop}) is in use" 69 bind 0000:03:00.0
+	kill $holder
+	wait $holder 2>/dev/null || :
+	trap - EXIT
+	echo "$majmin" >"$p1/dev"
+	rm -r "$R/dev/block" "$tmp/held"
+else
+	echo "note: no python3, free loop device or mknod: the exclusively held disk case cannot run here"
+fi
 hostile "driver_override is a symlink" "0000:08:00.0: driver_override or amdgpu/unbind is a symlink" 69 bind 0000:08:00.0
 hostile "driver's unbind is a symlink" "0000:0d:00.0: driver_override or evil/unbind is a symlink" 69 bind 0000:0d:00.0
 hostile "iommu_group link to a non-number" "unexpected iommu_group link" 69 bind 0000:09:00.0
