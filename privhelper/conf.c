@@ -131,10 +131,14 @@ static int parse_section(char *s, struct ph_conf *c, enum section *sec, struct p
 }
 
 static int parse_key(const char *k, const char *v, struct ph_conf *c, enum section sec,
-		     struct ph_why *w)
+		     unsigned *seen, struct ph_why *w)
 {
 	struct ph_pci *p = sec == SEC_PCI ? &c->pci[c->n_pci - 1] : NULL;
+	unsigned bit = !strcmp(k, "group") ? 1 : !strcmp(k, "id") ? 2 : !strcmp(k, "allow-boot-vga") ? 4 : 0;
 
+	if (*seen & bit) /* the last one winning would be a guess */
+		return ph_why_set(w, "%s is given twice", k), -EINVAL;
+	*seen |= bit;
 	if (sec == SEC_HELPER && !strcmp(k, "group")) {
 		/* a portable name ([a-z_][a-z0-9_-]*), safe in a udev rule */
 		if (strlen(v) >= sizeof(c->group) || !ph_all_of(v, LOWER "0123456789_-") ||
@@ -168,7 +172,7 @@ int ph_conf_parse(FILE *f, const char *fname, struct ph_conf *ret, struct ph_why
 {
 	enum section sec = SEC_NONE;
 	char line[512], *s, *eq;
-	unsigned lineno = 0;
+	unsigned lineno = 0, seen = 0; /* keys given: group (any section), id, allow-boot-vga (this one) */
 	int r = 0;
 
 	*ret = (struct ph_conf){ .group = "vfio" };
@@ -179,12 +183,12 @@ int ph_conf_parse(FILE *f, const char *fname, struct ph_conf *ret, struct ph_why
 		else if (!*(s = strip(line)) || *s == '#' || *s == ';')
 			continue;
 		else if (*s == '[')
-			r = parse_section(s, ret, &sec, w);
+			r = parse_section(s, ret, &sec, w), seen &= 1;
 		else if (!(eq = strchr(s, '=')) || sec == SEC_NONE)
 			r = (ph_why_set(w, eq ? "key outside a section" : "expected 'key = value'"), -EINVAL);
 		else {
 			*eq = '\0';
-			r = parse_key(strip(s), strip(eq + 1), ret, sec, w);
+			r = parse_key(strip(s), strip(eq + 1), ret, sec, &seen, w);
 		}
 	}
 	if (r < 0) {
@@ -194,16 +198,24 @@ int ph_conf_parse(FILE *f, const char *fname, struct ph_conf *ret, struct ph_why
 	return r;
 }
 
-/* Opens the allowlist (never through a symlink), checks owner and mode on
- * the descriptor opened (no race with a rename), parses it. Returns 0,
- * -EPERM (unsafe file), -ELOOP (a symlink), -EINVAL or another -errno. */
+/* Opens the allowlist (never through a symlink) from its directory, checks
+ * owner and mode of both on the descriptors opened (no race with a rename):
+ * whoever can write the directory can rename another root-owned file (an old
+ * copy, the example) over the allowlist. Parses it. Returns 0, -EPERM (unsafe
+ * file or directory), -ELOOP (a symlink), -EINVAL or another -errno. */
 int ph_conf_load(struct ph_conf *ret, struct ph_why *w)
 {
-	_ph_cleanup_close_ int fd = open(PH_CONF, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	_ph_cleanup_close_ int dfd = open(PH_CONF_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd = -1;
 	struct stat st;
 	FILE *f;
 	int r;
 
+	if (dfd >= 0 && fstat(dfd, &st) == 0 && (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))))
+		return ph_why_set(w, "%s is owned by uid %u, mode %04o: it must be owned and writable by root "
+				  "only (chown root:root, chmod 0755)", PH_CONF_DIR, (unsigned)st.st_uid,
+				  (unsigned)(st.st_mode & 07777)), -EPERM;
+	if (dfd >= 0)
+		fd = openat(dfd, PH_CONF + sizeof(PH_CONF_DIR), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return r = -errno, ph_why_set(w, "cannot open %s: %s%s", PH_CONF, strerror(-r),
 					      r == -ELOOP ? " (it must not be a symlink)" : ""), r;

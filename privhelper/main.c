@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <pci/pci.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -51,7 +52,9 @@ static int load_vfio(int sysfd)
 
 static int cmd_bind(int sysfd, const struct ph_conf *c, bool bind, char **bdfs, size_t n)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGPIPE };
 	const char *verb = bind ? "bind" : "unbind";
+	sigset_t set;
 	struct ph_usage u = { 0 };
 	struct ph_why w = { "" };
 	struct ph_plan p;
@@ -75,8 +78,15 @@ static int cmd_bind(int sysfd, const struct ph_conf *c, bool bind, char **bdfs, 
 		return die(exit_code(r), "refusing to %s: %s", verb, w.msg);
 	if (bind && (r = load_vfio(sysfd)) < 0)
 		return die(EX_UNAVAILABLE, "cannot load vfio-pci (modprobe vfio-pci): %s", strerror(-r));
+	/* Ctrl-C, a closed terminal or ssh session, a service stop, a closed
+	 * stdout pipe: none may kill it between writes, leaving devices half
+	 * moved with no rollback. Left blocked: nothing runs after. */
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	if ((r = ph_plan_apply(sysfd, &p, 3000, stdout, &w)) < 0)
-		return die(EX_UNAVAILABLE, "%s failed, devices moved back: %s", verb, w.msg);
+		return die(EX_UNAVAILABLE, "%s failed: %s", verb, w.msg);
 	return EX_OK;
 }
 

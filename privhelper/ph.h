@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 #define PH_VERSION "0.1.0"
-#define PH_CONF "/etc/vfio-launch/privhelper.conf"
+#define PH_CONF_DIR "/etc/vfio-launch"
+#define PH_CONF PH_CONF_DIR "/privhelper.conf"
 #define PH_RULES_DIR "/etc/udev/rules.d"
 #define PH_RULES_FILE "70-vfio-launch-disks.rules"
 #define PH_VFIO "vfio-pci"

@@ -185,11 +185,12 @@ static int move(int sysfd, struct ph_plan *p, size_t i, bool to_vfio, unsigned t
 
 /* Applies the plan, a line per device to report. On failure moves back, in
  * reverse order, every device already (or half) moved; returns the first
- * failure, reason in w. */
+ * failure, reason in w followed by whether moving back worked. */
 int ph_plan_apply(int sysfd, struct ph_plan *p, unsigned timeout_ms, FILE *report,
 		  struct ph_why *w)
 {
-	size_t i;
+	char bad[sizeof(w->msg)] = "";
+	size_t i, moved = 0;
 	int r = 0;
 
 	for (i = 0; i < p->n && r == 0; i++)
@@ -199,9 +200,14 @@ int ph_plan_apply(int sysfd, struct ph_plan *p, unsigned timeout_ms, FILE *repor
 	while (r < 0 && i-- > 0) {
 		struct ph_why back = { "done" };
 
+		if (p->done[i] && ++moved && move(sysfd, p, i, !p->bind, timeout_ms, &back) < 0 && !bad[0])
+			snprintf(bad, sizeof(bad), "%s", back.msg);
 		if (p->done[i])
-			fprintf(report, "%s: moving back: %s\n", p->dev[i].bdf,
-				move(sysfd, p, i, !p->bind, timeout_ms, &back) == 0 ? "done" : back.msg);
+			fprintf(report, "%s: moving back: %s\n", p->dev[i].bdf, back.msg);
 	}
+	/* the caller's one message must not claim a rollback that failed */
+	if (moved)
+		snprintf(w->msg + strlen(w->msg), sizeof(w->msg) - strlen(w->msg), "; %s%s",
+			 bad[0] ? "moving back FAILED, check with vfio-privhelper status: " : "devices moved back", bad);
 	return r;
 }

@@ -32,15 +32,21 @@ int ph_rules_render(const struct ph_conf *c, FILE *out)
 }
 
 /* The kernel name ("nvme0n1p4") a stable id points at now, from the links
- * udev made in /dev/disk; -ENOENT when the disk is not present. */
+ * udev made in /dev/disk; -ENOENT when the disk is not present. A WWN is
+ * wwn-ID, or nvme-ID for NVMe, whose ID_WWN is the wwid attribute
+ * (60-persistent-storage.rules). */
 static int kernel_name(const struct ph_disk *d, char *buf, size_t size)
 {
 	_ph_cleanup_close_ int fd = open(d->kind == PH_DISK_PARTUUID ? "/dev/disk/by-partuuid"
 					 : "/dev/disk/by-id", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	char link[sizeof(d->id) + 8];
+	int r;
 
 	snprintf(link, sizeof(link), "%s%s", d->kind == PH_DISK_WWN ? "wwn-" : "", d->id);
-	return fd < 0 ? -errno : ph_read_link_name(fd, link, buf, size);
+	r = fd < 0 ? -errno : ph_read_link_name(fd, link, buf, size);
+	if (r == -ENOENT && fd >= 0 && d->kind == PH_DISK_WWN)
+		r = snprintf(link, sizeof(link), "nvme-%s", d->id) < 0 ? -EIO : ph_read_link_name(fd, link, buf, size);
+	return r;
 }
 
 /* Replaces the rule file atomically: a temporary file, fsync, rename. */

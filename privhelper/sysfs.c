@@ -286,6 +286,12 @@ static int walk_block(struct walk *k, int dfd, const char *name)
 		if (de)
 			return ph_why_set(k->w, "%s: block device %s is held by %.63s (LVM, dm-crypt or md)",
 					  k->bdf, name, de->d_name), 1;
+		/* held with no holders/ link (another member of a mounted btrfs, ZFS): an O_EXCL open
+		 * of a block device fails EBUSY (open(2)); /dev/block/MAJ:MIN is udev's link to it */
+		snprintf(sub, sizeof(sub), "/dev/block/%u:%u", maj, min);
+		_ph_cleanup_close_ int bfd = open(sub, O_RDONLY | O_EXCL | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (bfd < 0 && errno == EBUSY)
+			return ph_why_set(k->w, "%s: block device %s (%u:%u) is in use (btrfs, ZFS?)", k->bdf, name, maj, min), 1;
 	}
 	if (++k->dirs > 20000 || ++k->depth > 12)
 		return ph_why_set(k->w, "%s: sysfs tree too large to check for disks", k->bdf), -E2BIG;

@@ -67,6 +67,18 @@ echo "ok - every installed file is in the README"
 [ ! -u "$D/usr/local/sbin/vfio-privhelper" ] || fail "helper installed setuid"
 assert_contains "$D/lib/systemd/system/vfio-privhelper.service" "ExecStart=/usr/local/sbin/vfio-privhelper bind"
 grep -q '@SBINDIR@' "$D/lib/systemd/system/vfio-privhelper.service" && fail "unit not filled in"
+# the unit's sandbox: verified by systemd itself (ExecStart pointed at the
+# DESTDIR copy, which must exist), and its exposure below systemd's 7.0
+if command -v systemd-analyze >/dev/null; then
+	sed "s|=/usr/local/sbin/|=$D/usr/local/sbin/|" "$D/lib/systemd/system/vfio-privhelper.service" \
+		>"$tmp/vfio-privhelper.service"
+	systemd-analyze verify --man=no "$tmp/vfio-privhelper.service" || fail "systemd-analyze verify"
+	e=$(systemd-analyze security --offline=yes "$tmp/vfio-privhelper.service" | sed -n 's/.*exposure level.*: \([0-9.]*\) .*/\1/p')
+	[ -n "$e" ] && [ "${e%.*}" -lt 7 ] || fail "unit exposure '$e', expected below 7.0"
+	echo "ok - the unit verifies, exposure $e"
+else
+	echo "note: no systemd-analyze, the unit is not verified"
+fi
 assert_contains "$D/lib/udev/rules.d/70-vfio-launch.rules" 'SUBSYSTEM=="vfio", KERNEL!="noiommu-*", GROUP="vfio", MODE="0660"'
 grep -v '^#' "$D/usr/local/share/vfio-launch/udev-rules/"*.example | grep -q . &&
 	fail "an optional udev rule is active"

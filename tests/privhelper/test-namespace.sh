@@ -46,6 +46,7 @@ fi
 
 tmp=$2
 R=$tmp/root
+freeloop=$(losetup -f 2>/dev/null) || freeloop= # before the fake /dev hides loop-control
 sh "$TOP_SRCDIR/tests/privhelper/fake-tree.sh" "$R"
 [ -f /etc/ld.so.cache ] && cp /etc/ld.so.cache "$R/etc/"
 mkdir -p "$tmp/bin" "$tmp/native" "$tmp/mnt"
@@ -137,6 +138,27 @@ hostile "boot VGA with DRM driver" "boot VGA device and a DRM driver" 77 bind 00
 hostile "mounted disk behind device" "nvme0n1p1 ($majmin) is mounted" 69 bind 0000:03:00.0
 hostile "swapped-on disk behind device" "nvme1n1p1 (259:4) is mounted or swapped on" 69 bind 0000:05:00.0
 hostile "held disk (NVMe multipath head)" "nvme2n1 is held by dm-0" 69 bind 0000:06:00.0
+# a disk held with no trace in mountinfo or holders/ (another member of a
+# mounted btrfs, ZFS): a free loop device held open O_EXCL stands for it
+p1=$R/sys/devices/pci0000:00/0000:00:1d.0/0000:03:00.0/nvme/nvme0/nvme0n1/nvme0n1p1
+if command -v python3 >/dev/null && loop=$freeloop && [ -n "$loop" ] && mkdir "$R/dev/block" &&
+	mknod "$R/dev/block/7:${loop#/dev/loop}" b 7 "${loop#/dev/loop}"; then
+	python3 -c 'import os, sys, time
+os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL); open(sys.argv[2], "w").close(); time.sleep(60)' \
+		"$R/dev/block/7:${loop#/dev/loop}" "$tmp/held" &
+	holder=$!
+	trap 'kill $holder 2>/dev/null' EXIT
+	for _ in $(seq 300); do [ -e "$tmp/held" ] && break; sleep 0.01; done
+	echo "7:${loop#/dev/loop}" >"$p1/dev"
+	hostile "disk held exclusively, no holders/" "nvme0n1p1 (7:${loop#/dev/loop}) is in use" 69 bind 0000:03:00.0
+	kill $holder
+	wait $holder 2>/dev/null || :
+	trap - EXIT
+	echo "$majmin" >"$p1/dev"
+	rm -r "$R/dev/block" "$tmp/held"
+else
+	echo "note: no python3, free loop device or mknod: the exclusively held disk case cannot run here"
+fi
 hostile "driver_override is a symlink" "0000:08:00.0: driver_override or amdgpu/unbind is a symlink" 69 bind 0000:08:00.0
 hostile "driver's unbind is a symlink" "0000:0d:00.0: driver_override or evil/unbind is a symlink" 69 bind 0000:0d:00.0
 hostile "iommu_group link to a non-number" "unexpected iommu_group link" 69 bind 0000:09:00.0
@@ -167,6 +189,13 @@ chmod 0644 "$R$C"
 chown 65534 "$R$C"
 hostile "allowlist owned by non-root" "is owned by uid 65534, not root" 77 status
 chown 0 "$R$C"
+# a writable directory lets its writers rename another root-owned file over it
+chmod 0775 "$R/etc/vfio-launch"
+hostile "group-writable allowlist directory" "/etc/vfio-launch is owned by uid 0, mode 0775" 77 bind 0000:01:00.0
+chmod 0755 "$R/etc/vfio-launch"
+chown 65534 "$R/etc/vfio-launch"
+hostile "allowlist directory owned by non-root" "/etc/vfio-launch is owned by uid 65534" 77 status
+chown 0 "$R/etc/vfio-launch"
 mv "$R$C" "$R/etc/vfio-launch/real.conf"
 ln -s real.conf "$R$C"
 hostile "allowlist is a symlink" "it must not be a symlink" 77 bind 0000:01:00.0
@@ -356,6 +385,23 @@ assert_eq nouveau "$(driver_of 0000:0c:00.0)" "0c:00.0 moved back"
 assert_eq snd_hda_intel "$(driver_of 0000:0c:00.1)" "0c:00.1 moved back"
 echo "ok - a failing device: the ones already moved are moved back"
 
+# a signal (Ctrl-C, hang-up, stop) in the middle must not cut the rollback
+: >"$tmp/kernel.log"
+"$PH" bind 0000:0c:00.0 >"$tmp/out" 2>"$tmp/err" &
+phpid=$!
+for _ in $(seq 300); do grep -q "probe 0000:0c:00.1" "$tmp/kernel.log" && break; sleep 0.01; done
+kill -TERM $phpid
+kill -HUP $phpid
+rc=0
+wait $phpid || rc=$?
+settle
+sleep 0.05
+[ "$rc" -eq 69 ] || { cat "$tmp/err"; fail "bind signalled mid-way: exit $rc, expected 69"; }
+assert_contains "$tmp/err" "devices moved back"
+assert_eq nouveau "$(driver_of 0000:0c:00.0)" "0c:00.0 moved back after a signal"
+assert_eq snd_hda_intel "$(driver_of 0000:0c:00.1)" "0c:00.1 moved back after a signal"
+echo "ok - SIGTERM and SIGHUP during bind: still moved back"
+
 printf '[pci 0000:01:00.0]\nid = 10de:1b80\n[pci 0000:01:00.1]\n[pci 0000:0f:00.0]\n' | setconf
 run_ok bind
 expect_log "unbind nouveau 0000:01:00.0" "probe 0000:01:00.0 -> vfio-pci" \
@@ -379,6 +425,17 @@ for f in /etc/udev/rules.d/* /etc/udev/rules.d/.[!.]*; do
 	[ ! -e "$f" ] || [ "$f" = "$F" ] || fail "stray file $f in rules.d"
 done
 echo "ok - apply-rules writes the rule and triggers change uevents"
+# an NVMe disk by WWN: udev links it as nvme-WWID, not wwn-WWID
+printf '[disk]\ndevice = WWN=eui.0025388b91b0e1a2\n' | setconf
+ln -s ../../nvme1n1 "$R/dev/disk/by-id/nvme-eui.0025388b91b0e1a2"
+: >/sys/class/block/nvme1n1/uevent
+run_ok apply-rules
+assert_contains "$tmp/out" "eui.0025388b91b0e1a2 (nvme1n1): change uevent sent"
+assert_eq change "$(cat /sys/class/block/nvme1n1/uevent)" "nvme1n1 uevent (WWN of an NVMe disk)"
+rm "$R/dev/disk/by-id/nvme-eui.0025388b91b0e1a2"
+restore_conf
+run_ok apply-rules
+echo "ok - apply-rules finds an NVMe disk given by WWN"
 assert_eq precious "$(cat "$R/victim/file")" "victim file"
 run_ok --version
 assert_eq "vfio-privhelper 0.1.0" "$(cat "$tmp/out")" "--version"

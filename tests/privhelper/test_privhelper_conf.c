@@ -99,6 +99,9 @@ static const struct {
 	{ "[pci ../../etc]\n", "is not a PCI address" },
 	{ "[pci]\n", "unknown section [pci]" },
 	{ "[pci 0000:01:00.0]\n[pci 0000:01:00.0]\n", "test.conf:2: 0000:01:00.0 is listed twice" },
+	{ "[pci 0000:01:00.0]\nid = 10de:1b80\nid = 1002:67df\n", "test.conf:3: id is given twice" },
+	{ "[pci 0000:01:00.0]\nallow-boot-vga = no\nallow-boot-vga = yes\n", "test.conf:3: allow-boot-vga is given twice" },
+	{ "[helper]\ngroup = vfio\n[helper]\ngroup = wheel\n", "test.conf:4: group is given twice" },
 	{ "[pci 0000:01:00.0]\nid = 10de\n", "is not vendor:device" },
 	{ "[pci 0000:01:00.0]\nid = 10de:1b8\n", "is not vendor:device" },
 	{ "[pci 0000:01:00.0]\nid = 10DE:1B80\n", "is not vendor:device" },
@@ -119,7 +122,7 @@ START_TEST(test_parse_bad)
 	struct ph_conf c;
 	struct ph_why w = { "" };
 
-	ck_assert_uint_eq(sizeof(bad) / sizeof(bad[0]), 24);
+	ck_assert_uint_eq(sizeof(bad) / sizeof(bad[0]), 27);
 	ck_assert_int_eq(parse(bad[_i].text, &c, &w), -EINVAL);
 	ck_assert_msg(strstr(w.msg, bad[_i].msg), "'%s': got '%s'", bad[_i].text, w.msg);
 	ck_assert_msg(!strncmp(w.msg, "test.conf:", 10), "%s", w.msg);

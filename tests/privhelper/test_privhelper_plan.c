@@ -249,11 +249,36 @@ START_TEST(test_apply_rollback)
 	fclose(rep);
 	ck_assert(strstr(w.msg, "0000:01:00.0: vfio-pci did not take the device"));
 	ck_assert_msg(strstr(out, "0000:01:00.0: moving back: done"), "%s", out);
+	ck_assert_msg(strstr(w.msg, "; devices moved back"), "%s", w.msg);
 	ck_assert(!strstr(out, "0000:01:00.1")); /* never reached */
 	ck_assert_str_eq(fake_read("sys/bus/pci/devices/0000:01:00.0/driver_override"), "");
 	ck_assert_str_eq(fake_read("sys/bus/pci/drivers/nouveau/unbind"), "0000:01:00.0");
 	ck_assert_str_eq(fake_read("sys/bus/pci/drivers_probe"), "0000:01:00.0");
 	ck_assert_str_eq(fake_read("sys/bus/pci/devices/0000:01:00.1/driver_override"), "(null)");
+	free(out);
+}
+END_TEST
+
+/* A rollback that fails must be said in the one message, not only on the
+ * report: 0c:00.0 is on vfio-pci without the override (bound, no unbind),
+ * 0c:00.1 fails; moving 0c:00.0 back fails (nothing detaches vfio-pci). */
+START_TEST(test_apply_rollback_fails)
+{
+	struct ph_plan p;
+	struct ph_why w = { "" };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *rep = open_memstream(&out, &len);
+
+	fake_sh("cd sys/devices/pci0000:00/0000:0c:00.0 && rm driver && "
+		"ln -s ../../../bus/pci/drivers/vfio-pci driver");
+	ck_assert_int_eq(plan(true, "0000:0c:00.0", NULL, &p, &w), 0);
+	ck_assert_int_eq(ph_plan_apply(fake_sysfd, &p, 0, rep, &w), -ETIMEDOUT);
+	fclose(rep);
+	ck_assert_msg(strstr(out, "0000:0c:00.0: moving back: 0000:0c:00.0: vfio-pci still drives it"), "%s", out);
+	ck_assert_msg(strstr(w.msg, "0000:0c:00.1: vfio-pci did not take the device") &&
+		      strstr(w.msg, "moving back FAILED") && strstr(w.msg, "0000:0c:00.0: vfio-pci still drives it") &&
+		      !strstr(w.msg, "devices moved back"), "%s", w.msg);
 	free(out);
 }
 END_TEST
@@ -301,6 +326,7 @@ int main(void)
 	tcase_add_test(rw, test_plan_all_refused);
 	tcase_add_test(rw, test_apply_rollback);
 	tcase_add_test(rw, test_apply_already_bound);
+	tcase_add_test(rw, test_apply_rollback_fails);
 	suite_add_tcase(s, ro);
 	suite_add_tcase(s, rw);
 	fake_build_template();
