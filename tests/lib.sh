@@ -39,3 +39,21 @@ as_user() {
 		XDG_STATE_HOME="$USER_TMP/home/.local/state" LANG=C.UTF-8 \
 		setpriv --reuid="$TEST_UID" --regid="$TEST_GID" --clear-groups -- "$@"
 }
+
+# need_demo: what booting the demo guest through the launcher needs (root
+# to drop to the test uid, QEMU with its PulseAudio backend, PulseAudio,
+# the built launcher and guest); skips or fails with the reason.
+need_demo() {
+	need_root
+	need_tool setpriv
+	need_tool qemu-system-x86_64
+	need_tool pulseaudio
+	need_tool pactl
+	[ -x /bin/busybox ] || skip "needs /bin/busybox (Debian package busybox-static)"
+	qemu-system-x86_64 -audiodev help 2>/dev/null | grep -qx pa ||
+		skip "QEMU has no PulseAudio audiodev (Debian package qemu-system-gui)"
+	[ -x "$VL" ] || fail "$VL is missing: run 'make'"
+	for f in vmlinuz initramfs.cpio.gz; do
+		[ -r "$BUILD_DIR/guest/$f" ] || fail "$BUILD_DIR/guest/$f is missing: 'make tests' builds the guest"
+	done
+}

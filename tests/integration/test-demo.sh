@@ -9,18 +9,7 @@ set -eu
 TOP_SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP_SRCDIR/tests/lib.sh"
 
-need_root
-need_tool setpriv
-need_tool qemu-system-x86_64
-need_tool pulseaudio
-need_tool pactl
-[ -x /bin/busybox ] || skip "needs /bin/busybox (Debian package busybox-static)"
-qemu-system-x86_64 -audiodev help 2>/dev/null | grep -qx pa ||
-	skip "QEMU has no PulseAudio audiodev (Debian package qemu-system-gui)"
-[ -x "$VL" ] || fail "$VL is missing: run 'make'"
-for f in vmlinuz initramfs.cpio.gz; do
-	[ -r "$BUILD_DIR/guest/$f" ] || fail "$BUILD_DIR/guest/$f is missing: 'make tests' builds the guest"
-done
+need_demo
 
 out=$(mktemp /tmp/vl-test-demo.XXXXXX)
 # Its own ivshmem file (run-demo.sh substitutes it in a copy of
