@@ -223,10 +223,13 @@ static char *cookie_path(void)
 	return path;
 }
 
+/* The fixes; a FAIL adds ", or required = no ..." (a WARN already is). */
 static const char fix_no_server[] =
 	"start a server for your user (systemctl --user start pulseaudio.socket, "
-	"or pipewire-pulse.socket), or set [audio] server = unix:PATH, "
-	"or required = no to start without audio";
+	"or pipewire-pulse.socket), or set [audio] server = unix:PATH";
+static const char fix_not_unix[] =
+	"set [audio] server = unix:PATH to a local server's socket "
+	"(e.g. $XDG_RUNTIME_DIR/pulse/native)";
 
 void audio_check(const struct profile *p, struct check_ctx *ctx,
 		 struct findings *f)
@@ -247,8 +250,7 @@ void audio_check(const struct profile *p, struct check_ctx *ctx,
 			 "the PulseAudio server named by %s (%s) is not a unix socket; "
 			 "QEMU is only given a local socket",
 			 source, strcmp(source, "server =") == 0 ? p->audio_server : getenv("PULSE_SERVER"));
-		fix = "set [audio] server = unix:PATH to a local server's socket "
-		      "(e.g. $XDG_RUNTIME_DIR/pulse/native), or required = no";
+		fix = fix_not_unix;
 	} else if (r == -ENOENT) {
 		snprintf(msg, sizeof(msg),
 			 "no PulseAudio server: neither server =, $PULSE_SERVER nor $XDG_RUNTIME_DIR is set");
@@ -277,6 +279,12 @@ void audio_check(const struct profile *p, struct check_ctx *ctx,
 		ctx->audio_disabled = true;
 		finding_warn(f, RESOURCE, fix, "%s; the VM starts without audio (required = no)", msg);
 		return;
+	}
+	char fix_fail[512];
+	if (fix) {
+		snprintf(fix_fail, sizeof(fix_fail), "%s, or required = no%s", fix,
+			 fix == fix_no_server ? " to start without audio" : "");
+		fix = fix_fail;
 	}
 	finding_fail(f, RESOURCE, fix, "%s", msg);
 }
