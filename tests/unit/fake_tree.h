@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,8 +63,30 @@ static int fake_rm_one(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
+/*
+ * For a test that must run as an unprivileged user: when root, become
+ * uid/gid 65534 with no supplementary groups, keeping 0 as the saved
+ * set-user-ID only so that fake_cleanup() can take root back to remove
+ * the tree. The effective capabilities are gone (capabilities(7): euid
+ * 0 -> nonzero clears the effective set), so every access check in the
+ * test is the unprivileged user's. No-op when not root.
+ */
+static inline void fake_drop_to_nobody(void)
+{
+	if (geteuid() != 0)
+		return;
+	ck_assert_int_eq(setgroups(0, NULL), 0);
+	ck_assert_int_eq(setresgid(65534, 65534, 0), 0);
+	ck_assert_int_eq(setresuid(65534, 65534, 0), 0);
+}
+
 static inline void fake_cleanup(struct fake_tree *t)
 {
+	uid_t r, e, saved;
+
+	/* after fake_drop_to_nobody(): root again, to remove root's files */
+	if (geteuid() != 0 && getresuid(&r, &e, &saved) == 0 && saved == 0)
+		(void)!seteuid(0);
 	nftw(t->root, fake_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 

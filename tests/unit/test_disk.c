@@ -6,7 +6,6 @@
  */
 #include <check.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,15 +67,6 @@ static const char *image(const char *name, const void *hdr, size_t len, mode_t m
 
 static const unsigned char qcow2_hdr[8] = { 'Q', 'F', 'I', 0xfb, 0, 0, 0, 3 };
 static const unsigned char raw_hdr[8] = { 0xeb, 0x63, 0x90, 0, 0, 0, 0, 0 };
-
-static void drop_to_nobody(void)
-{
-	if (geteuid() != 0)
-		return;
-	ck_assert_int_eq(setgroups(0, NULL), 0);
-	ck_assert_int_eq(setgid(65534), 0);
-	ck_assert_int_eq(setuid(65534), 0);
-}
 
 START_TEST(test_header_kind)
 {
@@ -203,7 +193,7 @@ START_TEST(test_read_only_file)
 	const char *path = image("iso.img", raw_hdr, 8, 0444);
 	char saved[256], want[1024];
 	snprintf(saved, sizeof(saved), "%s", path);
-	drop_to_nobody();
+	fake_drop_to_nobody();
 	ck_assert_int_ne(geteuid(), 0);
 	if (getuid() != 65534) /* not root: own file, take the write bit off */
 		ck_assert_int_eq(chmod(saved, 0444), 0);
@@ -246,7 +236,7 @@ START_TEST(test_own_file_no_write)
 	snprintf(saved, sizeof(saved), "%s", path);
 	if (geteuid() == 0)
 		ck_assert_int_eq(chown(saved, 65534, 65534), 0);
-	drop_to_nobody();
+	fake_drop_to_nobody();
 	struct profile p = profile_disk("own", saved, DISK_FORMAT_RAW, false);
 	struct check_ctx ctx = ctx_for();
 	struct findings f = { 0 };
@@ -269,7 +259,7 @@ START_TEST(test_unreadable_cdrom)
 	snprintf(saved, sizeof(saved), "%s", path);
 	if (geteuid() != 0)
 		ck_assert_int_eq(chmod(saved, 0200), 0);
-	drop_to_nobody();
+	fake_drop_to_nobody();
 	struct profile p = profile_disk("cd", saved, DISK_FORMAT_RAW, false);
 	disks[0].media = DISK_MEDIA_CDROM;
 	struct check_ctx ctx = ctx_for();
@@ -408,7 +398,7 @@ START_TEST(test_block_device_in_use)
 	findings_clear(&f);
 
 	/* and the user without rights on it: the helper's udev rule is the fix */
-	drop_to_nobody();
+	fake_drop_to_nobody();
 	disk_check(&p, &ctx, &f);
 	ck_assert_uint_eq(f.n_fail, 1);
 	snprintf(want, sizeof(want), "%s: cannot open read-write: Permission denied", node);
