@@ -292,5 +292,6 @@ $(BUILD)/tests/bench-seccomp: tests/bench/seccomp.c $(BUILD)/liblauncher.a
 	$(CC) $(LAUNCHER_CFLAGS) -Ilauncher $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 .PHONY: bench-seccomp
+BENCH_ROUNDS ?= 101
 bench-seccomp: $(BUILD)/tests/bench-seccomp
-	$(BUILD)/tests/bench-seccomp
+	$(BUILD)/tests/bench-seccomp $(BENCH_ROUNDS)
