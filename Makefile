@@ -275,10 +275,11 @@ bench: all $(GUEST) $(BENCH_BINS)
 
 # ----------------------------------------------------------------- sandbox
 # The sandbox probe (run in QEMU's place by tests/sandbox/test-probe.sh),
-# a driver that applies the box without the run pipeline, and the
-# seccomp benchmark (make bench-seccomp).
+# a driver that applies the box without the run pipeline, a wrapper that
+# hides Landlock (tests/sandbox/test-no-landlock.sh), and the seccomp
+# benchmark (make bench-seccomp).
 SANDBOX_TEST_BINS := $(BUILD)/tests/sandbox-probe $(BUILD)/tests/sandbox-boxrun \
-	$(BUILD)/tests/bench-seccomp
+	$(BUILD)/tests/sandbox-nolandlock $(BUILD)/tests/bench-seccomp
 tests: $(SANDBOX_TEST_BINS)
 $(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c
 	@mkdir -p $(@D)
@@ -287,6 +288,9 @@ $(BUILD)/tests/sandbox-boxrun: tests/sandbox/boxrun.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
 	$(CC) $(LAUNCHER_CFLAGS) -Ilauncher $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
+$(BUILD)/tests/sandbox-nolandlock: tests/sandbox/nolandlock.c tests/sandbox/no_landlock.h
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(LAUNCHER_LIBS)
 $(BUILD)/tests/bench-seccomp: tests/bench/seccomp.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
 	$(CC) $(LAUNCHER_CFLAGS) -Ilauncher $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \

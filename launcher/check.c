@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 #include "evdev.h"
 #include "host.h"
 #include "ivshmem.h"
+#include "landlock.h"
 #include "memlock.h"
 #include "usb.h"
 #include "vfio.h"
@@ -207,6 +209,39 @@ static void kernel_check(const struct profile *p, struct check_ctx *ctx,
 	}
 }
 
+/* What `run` will confine QEMU with (sandbox.c): FAIL where run would
+ * refuse to start (sandbox = strict without Landlock), WARN where QEMU
+ * would be less confined than the README's "Security model" says. */
+static void sandbox_check(const struct profile *p, struct findings *f)
+{
+	char fix[PATH_MAX + 256];
+	int abi;
+
+	if (p->sandbox == SANDBOX_OFF) {
+		snprintf(fix, sizeof(fix), "remove sandbox = off from %s", p->file);
+		finding_warn(f, "sandbox", fix,
+			     "sandbox = off: QEMU would run without the box (no seccomp, no "
+			     "Landlock, no -sandbox); for debugging only");
+		return;
+	}
+	abi = landlock_abi_version();
+	if (abi > 0)
+		finding_pass(f, "sandbox", "seccomp, Landlock ABI %d, no capabilities, "
+			     "no_new_privs%s", abi,
+			     p->sandbox == SANDBOX_STRICT ? " (sandbox = strict)" : "");
+	else if (p->sandbox == SANDBOX_STRICT) {
+		snprintf(fix, sizeof(fix), "%s; or set sandbox = on in %s",
+			 landlock_missing_fix(abi), p->file);
+		finding_fail(f, "sandbox", fix,
+			     "the kernel offers no Landlock and sandbox = strict: run would "
+			     "not start QEMU");
+	}
+	else
+		finding_warn(f, "sandbox", landlock_missing_fix(abi),
+			     "the kernel offers no Landlock: QEMU would not be confined to "
+			     "the profile's files (seccomp and the rest of the box apply)");
+}
+
 void check_profile(const struct profile *p, struct check_ctx *ctx, struct findings *f)
 {
 	/* ---- baseline (issue 2) ---- */
@@ -214,6 +249,7 @@ void check_profile(const struct profile *p, struct check_ctx *ctx, struct findin
 	accel_check(p, ctx, f);
 	firmware_check(p, ctx, f);
 	kernel_check(p, ctx, f);
+	sandbox_check(p, f);
 	/* QEMU creates its QMP socket in the runtime dir. */
 	if (ctx->paths && ctx->paths->runtime_dir)
 		(void)strv_push(&ctx->rw_paths, ctx->paths->runtime_dir);

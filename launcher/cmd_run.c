@@ -441,8 +441,8 @@ static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx
 	if (r < 0) {
 		if (r == -EOPNOTSUPP)
 			log_error("the kernel offers no Landlock and %s says sandbox = strict: "
-				  "not starting QEMU (boot with lsm=...,landlock, or use sandbox = on)",
-				  p->file);
+				  "not starting QEMU (%s; or use sandbox = on)", p->file,
+				  landlock_missing_fix(res.landlock_err));
 		else
 			log_error("cannot confine QEMU (%s%s%s): %s; not starting it",
 				  res.failed_step ? res.failed_step : "?",
@@ -452,10 +452,8 @@ static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx
 		return r == -EOPNOTSUPP ? EX_UNAVAILABLE : EX_OSERR;
 	}
 	*ret_confined = true;
-	if (p->sandbox != SANDBOX_OFF && res.landlock_abi == 0)
-		log_warn("the kernel offers no Landlock: QEMU is not confined to the files "
-			 "of the profile (seccomp and the rest of the box apply); "
-			 "sandbox = strict refuses to start in this case");
+	/* No Landlock (res.landlock_abi 0): the check's sandbox line has
+	 * already WARNed, with the fix. */
 	/* pol stays allocated: environ points into it until execve. */
 
 	/* Whatever QEMU creates (its QMP socket, a memory-backend-file

@@ -13,6 +13,7 @@
 
 #include "accel.h"
 #include "cleanup.h"
+#include "landlock.h"
 #include "vfio.h"
 
 /* Reads root/rel (at most 4 MiB) into a malloc'd NUL-terminated buffer. */
@@ -344,6 +345,19 @@ static void check_kvm(struct check_ctx *ctx, struct findings *f)
 			     r == -EPROTO ? "unexpected KVM API version" : strerror(-r));
 }
 
+/* Landlock (what confines QEMU to the profile's files, sandbox.c). */
+static void check_landlock(struct findings *f)
+{
+	int abi = landlock_abi_version();
+
+	if (abi > 0)
+		finding_pass(f, "landlock", "ABI %d: QEMU is confined to the profile's files", abi);
+	else
+		finding_warn(f, "landlock", landlock_missing_fix(abi),
+			     "not available (%s): QEMU would not be confined to the profile's "
+			     "files; profiles with sandbox = strict cannot run", strerror(-abi));
+}
+
 void check_host(struct check_ctx *ctx, struct findings *f)
 {
 	struct cpu_facts cpu = { .vendor = CPU_OTHER };
@@ -353,6 +367,7 @@ void check_host(struct check_ctx *ctx, struct findings *f)
 	check_interrupt_remapping(ctx, f);
 	check_vfio_modules(ctx, f);
 	check_hugepage_pools(ctx, f);
+	check_landlock(f);
 }
 
 /* /proc/meminfo "Hugepagesize:       2048 kB" */

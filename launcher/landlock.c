@@ -69,6 +69,20 @@ int landlock_abi_version(void)
 	return (int)r;
 }
 
+const char *landlock_missing_fix(int err)
+{
+	switch (err) {
+	case -ENOSYS:
+		return "this kernel is built without Landlock: boot a kernel with "
+		       "CONFIG_SECURITY_LANDLOCK=y (Linux >= 5.13)";
+	case -EOPNOTSUPP:
+		return "Landlock is built in but not enabled: add landlock to the lsm= kernel "
+		       "parameter (the running list is in /sys/kernel/security/lsm), then reboot";
+	default:
+		return "the Landlock ABI probe failed (landlock_create_ruleset); see landlock(7)";
+	}
+}
+
 uint64_t landlock_handled_fs(int abi)
 {
 	uint64_t a = 0;

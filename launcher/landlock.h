@@ -47,6 +47,11 @@ struct landlock_policy {
  * (built in but disabled at boot), -ENOSYS (not built in). */
 int landlock_abi_version(void);
 
+/* The fix to print for a kernel without Landlock, from
+ * landlock_abi_version()'s error err (-ENOSYS, -EOPNOTSUPP, or another
+ * -errno). A static string. Source: landlock(7), "Kernel support". */
+const char *landlock_missing_fix(int err);
+
 /* The filesystem access rights ABI abi knows: the ruleset handles all of
  * them, so anything no rule grants is denied. Pure. */
 uint64_t landlock_handled_fs(int abi);

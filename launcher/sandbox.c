@@ -486,6 +486,7 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 	 *    program (built, not loaded). */
 	abi = landlock_abi_version();
 	if (abi < 0) {
+		ret->landlock_err = abi;
 		if (pol->mode == SANDBOX_STRICT) {
 			ret->failed_step = "landlock (sandbox = strict)";
 			return -EOPNOTSUPP;

@@ -79,6 +79,7 @@ int sandbox_parse_status_caps(const char *status, uint64_t ret[4]);
 /* What sandbox_apply did, for the command layer to log. */
 struct sandbox_result {
 	int landlock_abi;        /* 0: Landlock unavailable (WARN); else ABI */
+	int landlock_err;        /* landlock_abi 0: landlock_abi_version()'s -errno */
 	const char *failed_step; /* on error: "close fds", "landlock", ... */
 	const char *failed_path; /* on a Landlock path error: the path */
 };

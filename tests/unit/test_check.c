@@ -12,8 +12,10 @@
 #include "accel.h"
 #include "check.h"
 #include "cleanup.h"
+#include "landlock.h"
 #include "paths.h"
 #include "profile.h"
+#include "../sandbox/no_landlock.h"
 
 static char tmp[64];
 static char path_buf[8][256];
@@ -328,6 +330,88 @@ START_TEST(test_host_and_env)
 }
 END_TEST
 
+/* The sandbox line: what run will confine QEMU with. */
+static const struct finding *sandbox_line(enum sandbox_mode mode, struct findings *f)
+{
+	struct profile p = tcg_profile();
+	struct check_ctx ctx;
+
+	p.sandbox = mode;
+	check_ctx_init(&ctx);
+	ctx.devfs = at(7, "dev");
+	check_profile(&p, &ctx, f);
+	check_ctx_clear(&ctx);
+	ck_assert_ptr_nonnull(findings_find(f, "sandbox"));
+	return findings_find(f, "sandbox");
+}
+
+START_TEST(test_sandbox_landlock)
+{
+	struct findings f = { 0 };
+	int abi = landlock_abi_version();
+	char want[128];
+
+	if (abi <= 0) { /* this kernel: the no-Landlock tests below cover it */
+		fprintf(stderr, "note: no Landlock here (%s), PASS case not run\n", strerror(-abi));
+		return;
+	}
+	const struct finding *s = sandbox_line(SANDBOX_ON, &f);
+	ck_assert_int_eq(s->level, FINDING_PASS);
+	snprintf(want, sizeof(want), "seccomp, Landlock ABI %d, no capabilities, no_new_privs", abi);
+	ck_assert_str_eq(s->message, want);
+	findings_clear(&f);
+	s = sandbox_line(SANDBOX_STRICT, &f);
+	ck_assert_int_eq(s->level, FINDING_PASS);
+	ck_assert_str_eq(s->message, strcat(want, " (sandbox = strict)"));
+	findings_clear(&f);
+}
+END_TEST
+
+/* Without Landlock (a filter answers its syscalls with ENOSYS, or
+ * EOPNOTSUPP: not built in, or not enabled at boot): WARN, FAIL under
+ * strict, each with the fix for that kernel. */
+START_TEST(test_sandbox_no_landlock)
+{
+	static const int errs[] = { ENOSYS, EOPNOTSUPP };
+	struct findings f = { 0 };
+	const struct finding *s;
+	char want[512];
+
+	ck_assert_int_eq(fake_no_landlock(errs[_i]), 0);
+	ck_assert_int_eq(landlock_abi_version(), -errs[_i]);
+	s = sandbox_line(SANDBOX_ON, &f);
+	ck_assert_int_eq(s->level, FINDING_WARN);
+	ck_assert_str_eq(s->message, "the kernel offers no Landlock: QEMU would not be confined "
+				     "to the profile's files (seccomp and the rest of the box apply)");
+	ck_assert_str_eq(s->fix, landlock_missing_fix(-errs[_i]));
+	ck_assert_ptr_nonnull(strstr(s->fix, errs[_i] == ENOSYS ? "CONFIG_SECURITY_LANDLOCK=y"
+								 : "lsm= kernel parameter"));
+	ck_assert_uint_eq(f.n_fail, 0);
+	findings_clear(&f);
+	s = sandbox_line(SANDBOX_STRICT, &f);
+	ck_assert_int_eq(s->level, FINDING_FAIL);
+	ck_assert_str_eq(s->message, "the kernel offers no Landlock and sandbox = strict: run "
+				     "would not start QEMU");
+	snprintf(want, sizeof(want), "%s; or set sandbox = on in /p/t.conf",
+		 landlock_missing_fix(-errs[_i]));
+	ck_assert_str_eq(s->fix, want);
+	findings_clear(&f);
+}
+END_TEST
+
+START_TEST(test_sandbox_off)
+{
+	struct findings f = { 0 };
+	const struct finding *s = sandbox_line(SANDBOX_OFF, &f);
+
+	ck_assert_int_eq(s->level, FINDING_WARN);
+	ck_assert_str_eq(s->message, "sandbox = off: QEMU would run without the box (no seccomp, "
+				     "no Landlock, no -sandbox); for debugging only");
+	ck_assert_str_eq(s->fix, "remove sandbox = off from /p/t.conf");
+	findings_clear(&f);
+}
+END_TEST
+
 START_TEST(test_add_path)
 {
 	struct check_ctx ctx;
@@ -360,6 +444,9 @@ int main(void)
 	tcase_add_test(tc, test_files);
 	tcase_add_test(tc, test_host_and_env);
 	tcase_add_test(tc, test_add_path);
+	tcase_add_test(tc, test_sandbox_landlock);
+	tcase_add_loop_test(tc, test_sandbox_no_landlock, 0, 2);
+	tcase_add_test(tc, test_sandbox_off);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

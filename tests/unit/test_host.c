@@ -13,6 +13,8 @@
 #include "cleanup.h"
 #include "fake_tree.h"
 #include "host.h"
+#include "landlock.h"
+#include "../sandbox/no_landlock.h"
 
 static struct fake_tree T;
 
@@ -111,10 +113,11 @@ START_TEST(test_host_good)
 	char want[512];
 
 	check_host(&ctx, &f);
-	ck_assert_uint_eq(f.n, 6);
+	ck_assert_uint_eq(f.n, 7);
 	ck_assert_uint_eq(f.n_fail, 0);
-	/* the fake /dev/kvm is a plain file: KVM_GET_API_VERSION fails */
-	ck_assert_uint_eq(f.n_warn, 1);
+	/* the fake /dev/kvm is a plain file: KVM_GET_API_VERSION fails;
+	 * Landlock is the running kernel's (test_host_no_landlock) */
+	ck_assert_uint_eq(f.n_warn, landlock_abi_version() > 0 ? 1 : 2);
 	const struct finding *kvm = find(&f, "kvm");
 	ck_assert_int_eq(kvm->level, FINDING_WARN);
 	snprintf(want, sizeof(want), "%s/kvm is not usable: Inappropriate ioctl for device; "
@@ -128,6 +131,51 @@ START_TEST(test_host_good)
 	const char *hp = find(&f, "hugepages")->message;
 	ck_assert_ptr_nonnull(strstr(hp, "2048kB: 8192 reserved, 8192 free"));
 	ck_assert_ptr_nonnull(strstr(hp, "1048576kB: 0 reserved, 0 free"));
+	findings_clear(&f);
+}
+END_TEST
+
+/* The landlock line: PASS with the ABI, or WARN with the fix for a
+ * kernel without it (not built in: ENOSYS; not enabled: EOPNOTSUPP). */
+START_TEST(test_host_landlock)
+{
+	struct check_ctx ctx = ctx_for();
+	struct findings f = { 0 };
+	int abi = landlock_abi_version();
+	char want[128];
+
+	if (abi <= 0) {
+		fprintf(stderr, "note: no Landlock here (%s), PASS case not run\n", strerror(-abi));
+		return;
+	}
+	check_host(&ctx, &f);
+	ck_assert_int_eq(find(&f, "landlock")->level, FINDING_PASS);
+	snprintf(want, sizeof(want), "ABI %d: QEMU is confined to the profile's files", abi);
+	ck_assert_str_eq(find(&f, "landlock")->message, want);
+	findings_clear(&f);
+}
+END_TEST
+
+START_TEST(test_host_no_landlock)
+{
+	static const int errs[] = { ENOSYS, EOPNOTSUPP };
+	struct check_ctx ctx = ctx_for();
+	struct findings f = { 0 };
+	const struct finding *l;
+	char want[256];
+
+	ck_assert_int_eq(fake_no_landlock(errs[_i]), 0);
+	check_host(&ctx, &f);
+	l = find(&f, "landlock");
+	ck_assert_int_eq(l->level, FINDING_WARN);
+	snprintf(want, sizeof(want), "not available (%s): QEMU would not be confined to the "
+		 "profile's files; profiles with sandbox = strict cannot run", strerror(errs[_i]));
+	ck_assert_str_eq(l->message, want);
+	ck_assert_str_eq(l->fix, errs[_i] == ENOSYS
+		? "this kernel is built without Landlock: boot a kernel with "
+		  "CONFIG_SECURITY_LANDLOCK=y (Linux >= 5.13)"
+		: "Landlock is built in but not enabled: add landlock to the lsm= kernel "
+		  "parameter (the running list is in /sys/kernel/security/lsm), then reboot");
 	findings_clear(&f);
 }
 END_TEST
@@ -369,6 +417,8 @@ int main(void)
 	tcase_add_test(tc, test_cpu_facts);
 	tcase_add_test(tc, test_interrupts_parse);
 	tcase_add_test(tc, test_host_good);
+	tcase_add_test(tc, test_host_landlock);
+	tcase_add_loop_test(tc, test_host_no_landlock, 0, 2);
 	tcase_add_test(tc, test_no_virtualization);
 	tcase_add_test(tc, test_iommu_off_in_kernel);
 	tcase_add_test(tc, test_iommu_off_in_firmware);
