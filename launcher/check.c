@@ -225,21 +225,21 @@ static void sandbox_check(const struct profile *p, struct findings *f)
 		return;
 	}
 	abi = landlock_abi_version();
-	if (abi > 0)
+	if (abi > 0) {
 		finding_pass(f, "sandbox", "seccomp, Landlock ABI %d, no capabilities, "
 			     "no_new_privs%s", abi,
 			     p->sandbox == SANDBOX_STRICT ? " (sandbox = strict)" : "");
-	else if (p->sandbox == SANDBOX_STRICT) {
+	} else if (p->sandbox == SANDBOX_STRICT) {
 		snprintf(fix, sizeof(fix), "%s; or set sandbox = on in %s",
 			 landlock_missing_fix(abi), p->file);
 		finding_fail(f, "sandbox", fix,
 			     "the kernel offers no Landlock and sandbox = strict: run would "
 			     "not start QEMU");
-	}
-	else
+	} else {
 		finding_warn(f, "sandbox", landlock_missing_fix(abi),
 			     "the kernel offers no Landlock: QEMU would not be confined to "
 			     "the profile's files (seccomp and the rest of the box apply)");
+	}
 }
 
 void check_profile(const struct profile *p, struct check_ctx *ctx, struct findings *f)
