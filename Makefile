@@ -51,10 +51,15 @@ pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
 
 # ---------------------------------------------------------------- launcher
-LAUNCHER_SRCS := $(wildcard launcher/*.c)
+# launcher/ by stage (DESIGN.md, "The launcher's tree"); headers are found
+# by name from every stage's directory.
+LAUNCHER_DIRS := launcher launcher/cmd launcher/profile launcher/resources \
+	launcher/box launcher/supervisor launcher/util
+LAUNCHER_INC := $(addprefix -iquote ,$(LAUNCHER_DIRS))
+LAUNCHER_SRCS := $(wildcard $(addsuffix /*.c,$(LAUNCHER_DIRS)))
 LAUNCHER_OBJS := $(LAUNCHER_SRCS:%.c=$(BUILD)/obj/%.o)
 LAUNCHER_LIB_OBJS := $(filter-out $(BUILD)/obj/launcher/main.o,$(LAUNCHER_OBJS))
-LAUNCHER_CFLAGS = $(BASE_CFLAGS) $(call pc_cflags,$(LAUNCHER_PKGS))
+LAUNCHER_CFLAGS = $(BASE_CFLAGS) $(LAUNCHER_INC) $(call pc_cflags,$(LAUNCHER_PKGS))
 LAUNCHER_LIBS = $(call pc_libs,$(LAUNCHER_PKGS))
 
 # ------------------------------------------------------------------ helper
@@ -71,7 +76,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_TEST_SRCS := $(wildcard tests/privhelper/test_*.c)
 HELPER_TEST_BINS := $(HELPER_TEST_SRCS:tests/privhelper/%.c=$(BUILD)/tests/%)
-TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -iquote launcher -DTOP_SRCDIR=\"$(CURDIR)\"
+TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) $(LAUNCHER_INC) -DTOP_SRCDIR=\"$(CURDIR)\"
 TEST_LIBS = $(call pc_libs,$(TEST_PKGS))
 # The helper's suites see only privhelper/ (no -Ilauncher: the helper stands
 # alone, and launcher/check.h would shadow Check's <check.h>).
@@ -221,13 +226,13 @@ uninstall:
 # build/fuzz/corpus; crashes are written to build/fuzz/).
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := tests/fuzz/fuzz_profile.c launcher/profile.c launcher/profile_keys.c \
-	launcher/profile_values.c launcher/util.c
+FUZZ_SRCS := tests/fuzz/fuzz_profile.c launcher/profile/profile.c launcher/profile/profile_keys.c \
+	launcher/profile/profile_values.c launcher/util/util.c
 FUZZ_CFLAGS := -std=gnu17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote launcher
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(LAUNCHER_INC)
 
-$(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRCS) launcher/profile.h launcher/profile-internal.h \
-	launcher/util.h launcher/cleanup.h
+$(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRCS) launcher/profile/profile.h launcher/profile/profile-internal.h \
+	launcher/util/util.h launcher/util/cleanup.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pc_cflags,inih) -o $@ $(FUZZ_SRCS) $(call pc_libs,inih)
 
@@ -286,14 +291,14 @@ $(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
 $(BUILD)/tests/sandbox-boxrun: tests/sandbox/boxrun.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) -Ilauncher $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 $(BUILD)/tests/sandbox-nolandlock: tests/sandbox/nolandlock.c tests/sandbox/no_landlock.h
 	@mkdir -p $(@D)
 	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(LAUNCHER_LIBS)
 $(BUILD)/tests/bench-seccomp: tests/bench/seccomp.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) -Ilauncher $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 .PHONY: bench-seccomp
 BENCH_ROUNDS ?= 101

@@ -3,7 +3,7 @@
 # A run whose execve fails after the launcher confined itself (a "QEMU"
 # that passes every check and the exec preflight but that the kernel
 # refuses: not ELF, no "#!", so ENOEXEC) still leaves nothing behind: the
-# exec guard (launcher/exec_guard.c), forked before confinement, removes
+# exec guard (launcher/box/exec_guard.c), forked before confinement, removes
 # the ivshmem file and the runtime dir that Landlock forbids the launcher
 # itself to remove.
 . "$(dirname "$0")/../lib.sh"
