@@ -11,9 +11,9 @@
  * debian/changelog) */
 #include "version.h"
 
-int cmd_run(int argc, char **argv);     /* cmd_run.c: run [--dry-run] */
-int cmd_check(int argc, char **argv);   /* cmd_run.c: check [PROFILE|--host] */
-int cmd_cmdline(int argc, char **argv); /* cmd_run.c: cmdline PROFILE */
+int cmd_run(int argc, char **argv);     /* cmd/run.c: run [--dry-run] */
+int cmd_check(int argc, char **argv);   /* cmd/check.c: check [PROFILE|--host] */
+int cmd_cmdline(int argc, char **argv); /* cmd/cmdline.c: cmdline PROFILE */
 int cmd_list(int argc, char **argv);    /* cmd_list.c */
 int cmd_iommu(int argc, char **argv);   /* cmd_iommu.c */
 int cmd_usb(int argc, char **argv);     /* cmd_usb.c */
