@@ -18,7 +18,9 @@
 
 enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 enum firmware { FIRMWARE_BIOS, FIRMWARE_UEFI };
-enum sandbox_mode { SANDBOX_ON, SANDBOX_STRICT, SANDBOX_OFF };
+/* In sandbox_names order (profile_keys.c). REDUCED: the box without
+ * namespaces, for hosts that refuse unprivileged user namespaces. */
+enum sandbox_mode { SANDBOX_ON, SANDBOX_STRICT, SANDBOX_REDUCED, SANDBOX_OFF };
 enum display { DISPLAY_NONE, DISPLAY_GTK, DISPLAY_SDL };
 enum disk_interface { DISK_VIRTIO, DISK_SATA, DISK_NVME, DISK_SCSI };
 enum disk_format { DISK_FORMAT_RAW, DISK_FORMAT_QCOW2 };

@@ -98,7 +98,7 @@ static const struct error_case error_cases[] = {
     {"[vm]\nfirmware = efi\n", 2, "invalid value 'efi'", "bios or uefi"},
     {"[vm]\ndisplay = vnc\n", 2, "invalid value 'vnc'", "none, gtk or sdl"},
     {"[vm]\nsandbox = maybe\n", 2, "invalid value 'maybe'",
-     "on, strict or off"},
+     "on, strict, reduced or off"},
     {"[vm]\nhide-hypervisor = sure\n", 2,
      "hide-hypervisor: 'sure' is not a boolean", "yes or no"},
     {"[vm]\nhugepages = 2\n", 2, "hugepages: '2' is not a boolean", NULL},
