@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "cleanup.h"
+#include "grants.h"
 #include "paths.h"
 #include "profile.h"
 #include "render.h"
@@ -77,8 +78,22 @@ static int firmware_argv(const struct profile *p, const struct render_env *env,
 	return 0;
 }
 
+/* CODE, kernel, initrd as checked (read-only); the VM's own VARS copy,
+ * read-write, as the prepare stage made it. */
+static int firmware_grants(const struct profile *p, const struct check_ctx *ctx,
+			   const struct vm_paths *paths, const struct grants *checked,
+			   struct grants *ret)
+{
+	(void)ctx;
+	TRY(resource_grants_copy(ret, checked));
+	if (p->firmware == FIRMWARE_UEFI && paths)
+		TRY(resource_grants_prepared(ret, paths->ovmf_vars, false));
+	return 0;
+}
+
 const struct resource resource_firmware = {
 	.name = "firmware",
 	.check = firmware_check,
+	.grants = firmware_grants,
 	.argv = firmware_argv,
 };

@@ -412,20 +412,62 @@ START_TEST(test_sandbox_off)
 }
 END_TEST
 
-START_TEST(test_add_path)
+/* What a check keeps is a descriptor of the object itself, once per path
+ * with the wider access, listed under the running resource. */
+START_TEST(test_keep)
 {
 	struct check_ctx ctx;
+	struct stat st, kst;
+	const struct grant *g;
 
+	touch(at(1, "disk.img"), 0644);
+	touch(at(2, "other.img"), 0644);
+	ck_assert_int_eq(stat(at(1, "disk.img"), &st), 0);
 	check_ctx_init(&ctx);
-	check_ctx_add_path(&ctx, true, "/dev/vfio/1");
-	check_ctx_add_path(&ctx, true, "/dev/vfio/vfio");
-	check_ctx_add_path(&ctx, true, "/dev/vfio/1"); /* once */
-	check_ctx_add_path(&ctx, false, "/dev/vfio/1"); /* the other list */
-	ck_assert_uint_eq(ctx.rw_paths.n, 2);
-	ck_assert_str_eq(ctx.rw_paths.v[0], "/dev/vfio/1");
-	ck_assert_str_eq(ctx.rw_paths.v[1], "/dev/vfio/vfio");
-	ck_assert_uint_eq(ctx.ro_paths.n, 1);
-	ck_assert_str_eq(ctx.ro_paths.v[0], "/dev/vfio/1");
+	ctx.current = 3;
+	ck_assert_int_eq(check_ctx_keep_path(&ctx, at(1, "disk.img"), &st, GRANT_RO, false, false), 0);
+	ck_assert_int_eq(check_ctx_keep_path(&ctx, at(1, "disk.img"), NULL, GRANT_RW, false, false), 0);
+	ck_assert_uint_eq(ctx.kept[3].n, 1);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 1);
+	g = check_ctx_kept(&ctx, at(1, "disk.img"));
+	ck_assert_ptr_nonnull(g);
+	ck_assert_int_eq(g->access, GRANT_RW);
+	ck_assert_int_ge(g->fd, 0);
+	ck_assert_int_eq(fstat(g->fd, &kst), 0);
+	ck_assert(kst.st_ino == st.st_ino && kst.st_dev == st.st_dev);
+	/* another object than the one examined: refused */
+	ck_assert_int_eq(check_ctx_keep_path(&ctx, at(2, "other.img"), &st, GRANT_RW, false, false),
+			 -ESTALE);
+	/* a symlink is not followed unless asked */
+	ck_assert_int_eq(symlink(at(1, "disk.img"), at(3, "link.img")), 0);
+	ck_assert_int_eq(check_ctx_keep_path(&ctx, at(3, "link.img"), NULL, GRANT_RO, false, false),
+			 -ELOOP);
+	ck_assert_ptr_null(check_ctx_kept(&ctx, at(3, "link.img")));
+	ck_assert_int_eq(check_ctx_keep_path(&ctx, at(3, "link.img"), &st, GRANT_RO, false, true), 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 2);
+	check_ctx_clear(&ctx);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
+}
+END_TEST
+
+/* check_file refuses a link (outside /usr/share) and keeps the file. */
+START_TEST(test_file_link)
+{
+	struct check_ctx ctx;
+	struct findings f = { 0 };
+
+	touch(at(1, "vmlinuz"), 0644);
+	ck_assert_int_eq(symlink(at(1, "vmlinuz"), at(2, "vmlinuz.link")), 0);
+	check_ctx_init(&ctx);
+	check_file(&ctx, &f, "kernel", at(2, "vmlinuz.link"), "fix it", true);
+	ck_assert_int_eq(f.items[0].level, FINDING_FAIL);
+	ck_assert_ptr_nonnull(strstr(f.items[0].message, "a symbolic link"));
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
+	check_file(&ctx, &f, "kernel", at(1, "vmlinuz"), "fix it", true);
+	ck_assert_int_eq(f.items[1].level, FINDING_PASS);
+	ck_assert_ptr_nonnull(check_ctx_kept(&ctx, at(1, "vmlinuz")));
+	ck_assert_int_eq(check_ctx_kept(&ctx, at(1, "vmlinuz"))->access, GRANT_RO);
+	findings_clear(&f);
 	check_ctx_clear(&ctx);
 }
 END_TEST
@@ -443,7 +485,8 @@ int main(void)
 	tcase_add_test(tc, test_accel_real_kvm);
 	tcase_add_test(tc, test_files);
 	tcase_add_test(tc, test_host_and_env);
-	tcase_add_test(tc, test_add_path);
+	tcase_add_test(tc, test_keep);
+	tcase_add_test(tc, test_file_link);
 	tcase_add_test(tc, test_sandbox_landlock);
 	tcase_add_loop_test(tc, test_sandbox_no_landlock, 0, 2);
 	tcase_add_test(tc, test_sandbox_off);

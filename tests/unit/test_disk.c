@@ -178,8 +178,10 @@ START_TEST(test_directory)
 
 	disk_check(&p, &ctx, &f);
 	ck_assert_uint_eq(f.n_fail, 1);
-	snprintf(want, sizeof(want), "%s is neither a block device nor a regular file", T.root);
+	snprintf(want, sizeof(want), "%s is a directory; a disk is a block device or an image file",
+		 T.root);
 	ck_assert_str_eq(f.items[0].message, want);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0); /* nothing for the box */
 	ck_assert_str_eq(f.items[0].fix,
 			 "point path = at /p/vm.conf:7 to a block device or an image file");
 	findings_clear(&f);
@@ -278,8 +280,9 @@ START_TEST(test_unreadable_cdrom)
 }
 END_TEST
 
-/* A stable-name link is followed for the check and kept for QEMU. */
-START_TEST(test_link_kept)
+/* A link outside /dev/disk/ is refused: the box would grant what it
+ * points to at check time, and it may point elsewhere later. */
+START_TEST(test_link_refused)
 {
 	const char *path = image("target.img", raw_hdr, 8, 0644);
 	char target[256], link[256], want[512];
@@ -290,10 +293,13 @@ START_TEST(test_link_kept)
 	struct check_ctx ctx = ctx_for();
 	struct findings f = { 0 };
 	disk_check(&p, &ctx, &f);
-	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
-	snprintf(want, sizeof(want), "image %s (raw, read-write)", link);
+	ck_assert_int_eq(f.items[0].level, FINDING_FAIL);
+	snprintf(want, sizeof(want), "%s: a symbolic link (QEMU is given only what the check "
+		 "looked at, and a link may point elsewhere later)", link);
 	ck_assert_str_eq(f.items[0].message, want);
-	ck_assert_str_eq(ctx.rw_paths.v[0], link);
+	ck_assert_str_eq(f.items[0].fix,
+			 "name the image itself at /p/vm.conf:7, not a symbolic link to it");
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
 	ctx_free(&ctx);
 	findings_clear(&f);
 }
@@ -436,7 +442,7 @@ int main(void)
 	tcase_add_test(tc, test_read_only_file);
 	tcase_add_test(tc, test_own_file_no_write);
 	tcase_add_test(tc, test_unreadable_cdrom);
-	tcase_add_test(tc, test_link_kept);
+	tcase_add_test(tc, test_link_refused);
 	tcase_add_test(tc, test_busy_whole_disk);
 	tcase_add_test(tc, test_busy_partition);
 	tcase_add_test(tc, test_busy_free_and_unknown);
