@@ -407,6 +407,7 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	/* User-mode networking (slirp) connects anywhere on the guest's
 	 * behalf: only then are TCP connect/bind left unhandled. */
 	pol.landlock_handle_net = p->net_mode != NET_USER;
+	pol.seccomp.allow_inet = p->net_mode == NET_USER;
 	/* X11 uses abstract unix sockets (@/tmp/.X11-unix/X0) and GTK may
 	 * signal; without a display both are scoped to the box. */
 	pol.landlock_scope = !display;
