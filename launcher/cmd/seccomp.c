@@ -72,8 +72,7 @@ int cmd_seccomp(int argc, char **argv)
 		}
 		r = profile_load(path, &p, &err);
 		if (r == -EINVAL) {
-			log_error("%s:%u: %s", err.file[0] ? err.file : path, err.line,
-				  err.message);
+			log_profile_error(path, &err);
 			return EX_CONFIG;
 		}
 		if (r < 0) {
