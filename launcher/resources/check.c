@@ -34,27 +34,16 @@ void check_ctx_clear(struct check_ctx *ctx)
 	free(ctx->qemu_path);
 	free(ctx->audio_server);
 	free(ctx->usb);
-	strv_clear(&ctx->rw_paths);
-	strv_clear(&ctx->ro_paths);
-	for (size_t i = 0; i < RESOURCES_MAX; i++)
-		grants_clear(&ctx->kept[i]);
+	check_ctx_clear_kept(ctx);
 	ctx->qemu_path = NULL;
 	ctx->audio_server = NULL;
 	ctx->usb = NULL;
 }
 
-/* The path as a string too, for the box until it takes grants. */
-static void add_path(struct check_ctx *ctx, bool writable, const char *path)
+void check_ctx_clear_kept(struct check_ctx *ctx)
 {
-	struct strv *sv = writable ? &ctx->rw_paths : &ctx->ro_paths;
-
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], path) == 0)
-			return;
-	if (strv_push(sv, path) < 0) {
-		fputs("vfio-launch: out of memory\n", stderr);
-		abort();
-	}
+	for (size_t i = 0; i < RESOURCES_MAX; i++)
+		grants_clear(&ctx->kept[i]);
 }
 
 int check_open_path(const char *path, bool follow, struct stat *ret_st)
@@ -86,8 +75,6 @@ int check_ctx_keep(struct check_ctx *ctx, const char *path, int fd,
 		fputs("vfio-launch: out of memory\n", stderr);
 		abort();
 	}
-	if (r == 0)
-		add_path(ctx, access == GRANT_RW, path);
 	return r;
 }
 
@@ -218,9 +205,6 @@ void check_profile(const struct profile *p, struct check_ctx *ctx, struct findin
 	ctx->current = 0;
 	/* The box itself, which is no resource. */
 	sandbox_check(p, f);
-	/* QEMU creates its QMP socket in the runtime dir. */
-	if (ctx->paths && ctx->paths->runtime_dir)
-		(void)strv_push(&ctx->rw_paths, ctx->paths->runtime_dir);
 }
 
 void check_ctx_render_env(const struct check_ctx *ctx, const struct vm_paths *paths,

@@ -50,10 +50,6 @@ struct check_ctx {
 	 * by resolving a checked path again. */
 	struct grants kept[RESOURCES_MAX];
 	size_t current;
-	/* The same paths as strings, read-write and read-only, for the box
-	 * until it takes grants (sandbox_policy_build). */
-	struct strv rw_paths;
-	struct strv ro_paths;
 };
 
 /* Sets the defaults (/sys, /dev, /proc, ACCEL_AUTO). */
@@ -88,6 +84,10 @@ int check_ctx_keep(struct check_ctx *ctx, const char *path, int fd,
  */
 int check_ctx_keep_path(struct check_ctx *ctx, const char *path, const struct stat *st,
 			enum grant_access access, bool dev, bool follow);
+
+/* Closes and forgets what the checks kept (check_ctx_clear does it
+ * too, with the rest). */
+void check_ctx_clear_kept(struct check_ctx *ctx);
 
 /* The object kept for path by any resource's check, or NULL. Tests. */
 const struct grant *check_ctx_kept(const struct check_ctx *ctx, const char *path);

@@ -23,11 +23,9 @@ static void uefi_check(const struct profile *p, struct check_ctx *ctx,
 	check_file(ctx, f, "firmware", p->ovmf_code ? p->ovmf_code : "(unset)",
 		   "install OVMF (sudo apt-get install ovmf) or set [vm] ovmf-code =", true);
 	/* The template is read by the launcher (prepare copies it), not by
-	 * QEMU; QEMU gets the per-VM copy read-write. */
+	 * QEMU; QEMU gets the per-VM copy read-write (firmware_grants). */
 	check_file(ctx, f, "firmware vars", p->ovmf_vars ? p->ovmf_vars : "(unset)",
 		   "install OVMF (sudo apt-get install ovmf) or set [vm] ovmf-vars =", false);
-	if (ctx->paths && ctx->paths->ovmf_vars)
-		(void)strv_push(&ctx->rw_paths, ctx->paths->ovmf_vars);
 }
 
 static void kernel_check(const struct profile *p, struct check_ctx *ctx,

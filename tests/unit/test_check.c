@@ -54,12 +54,11 @@ static void teardown(void)
 		fprintf(stderr, "cannot remove %s\n", tmp);
 }
 
-static bool strv_has(const struct strv *sv, const char *s)
+static bool kept_as(const struct check_ctx *ctx, const char *path, enum grant_access a)
 {
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], s) == 0)
-			return true;
-	return false;
+	const struct grant *g = check_ctx_kept(ctx, path);
+
+	return g && g->access == a && g->fd >= 0;
 }
 
 static struct profile tcg_profile(void)
@@ -82,7 +81,7 @@ START_TEST(test_qemu_in_path)
 	ck_assert_ptr_nonnull(q);
 	ck_assert_int_eq(q->level, FINDING_PASS);
 	ck_assert_str_eq(ctx.qemu_path, at(0, "bin/qemu-test"));
-	ck_assert(strv_has(&ctx.ro_paths, at(0, "bin/qemu-test")));
+	ck_assert_int_eq(check_ctx_kept(&ctx, at(0, "bin/qemu-test"))->access, GRANT_RX);
 	ck_assert_uint_eq(f.n_fail, 0);
 	findings_clear(&f);
 	check_ctx_clear(&ctx);
@@ -141,7 +140,7 @@ START_TEST(test_accel_tcg)
 	accel_check(&p, &ctx, &f);
 	ck_assert_int_eq(ctx.accel, ACCEL_TCG);
 	ck_assert_int_eq(findings_find(&f, "accel")->level, FINDING_PASS);
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
 	findings_clear(&f);
 	check_ctx_clear(&ctx);
 }
@@ -176,7 +175,7 @@ START_TEST(test_accel_no_kvm_node)
 	ck_assert_int_eq(a->level, FINDING_FAIL);
 	ck_assert_ptr_nonnull(strstr(a->message, "accel = kvm but"));
 	ck_assert_uint_eq(f.n_fail, 1);
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
 	findings_clear(&f);
 	check_ctx_clear(&ctx);
 }
@@ -222,7 +221,7 @@ START_TEST(test_accel_real_kvm)
 	accel_check(&p, &ctx, &f);
 	ck_assert_int_eq(ctx.accel, ACCEL_KVM);
 	ck_assert_int_eq(findings_find(&f, "accel")->level, FINDING_PASS);
-	ck_assert(strv_has(&ctx.rw_paths, "/dev/kvm"));
+	ck_assert(kept_as(&ctx, "/dev/kvm", GRANT_RW));
 	findings_clear(&f);
 	check_ctx_clear(&ctx);
 }
@@ -273,12 +272,14 @@ START_TEST(test_files)
 			n_file_fail++;
 	ck_assert_uint_eq(n_file_fail, 3);
 	/* what QEMU reads, and what it writes */
-	ck_assert(strv_has(&ctx.ro_paths, p.ovmf_code));
-	ck_assert(strv_has(&ctx.ro_paths, p.kernel));
-	ck_assert(!strv_has(&ctx.ro_paths, p.initrd));
-	ck_assert(!strv_has(&ctx.ro_paths, p.ovmf_vars)); /* the launcher copies it */
-	ck_assert(strv_has(&ctx.rw_paths, "/s/vfio-launch/t/OVMF_VARS.fd"));
-	ck_assert(strv_has(&ctx.rw_paths, "/r/vfio-launch/t"));
+	ck_assert(kept_as(&ctx, p.ovmf_code, GRANT_RO));
+	ck_assert(kept_as(&ctx, p.kernel, GRANT_RO));
+	ck_assert_ptr_null(check_ctx_kept(&ctx, p.initrd));
+	ck_assert_ptr_null(check_ctx_kept(&ctx, p.ovmf_vars)); /* the launcher copies it */
+	/* the VARS copy and the runtime dir are made by prepare: granted
+	 * from what it made (resources_grants), not kept by the check */
+	ck_assert_ptr_null(check_ctx_kept(&ctx, "/s/vfio-launch/t/OVMF_VARS.fd"));
+	ck_assert_ptr_null(check_ctx_kept(&ctx, "/r/vfio-launch/t"));
 	findings_clear(&f);
 
 	/* a directory is not a kernel */

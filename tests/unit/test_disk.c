@@ -47,8 +47,7 @@ static struct check_ctx ctx_for(void)
 
 static void ctx_free(struct check_ctx *c)
 {
-	strv_clear(&c->rw_paths);
-	strv_clear(&c->ro_paths);
+	check_ctx_clear_kept(c);
 }
 
 /* An image file under the fake root, with the given first bytes. */
@@ -91,9 +90,8 @@ START_TEST(test_raw_image_rw)
 	ck_assert_int_eq(it->level, FINDING_PASS);
 	snprintf(want, sizeof(want), "image %s (raw, read-write)", path);
 	ck_assert_str_eq(it->message, want);
-	ck_assert_uint_eq(ctx.rw_paths.n, 1);
-	ck_assert_str_eq(ctx.rw_paths.v[0], path);
-	ck_assert_uint_eq(ctx.ro_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 1);
+	ck_assert_int_eq(check_ctx_kept(&ctx, path)->access, GRANT_RW);
 	ctx_free(&ctx);
 	findings_clear(&f);
 }
@@ -164,7 +162,7 @@ START_TEST(test_missing)
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	ck_assert_str_eq(f.items[0].message, want);
 	ck_assert_str_eq(f.items[0].fix, "correct path = at /p/vm.conf:7");
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
 	findings_clear(&f);
 }
 END_TEST
@@ -223,8 +221,8 @@ START_TEST(test_read_only_file)
 	ck_assert_uint_eq(f.n_fail, 0);
 	snprintf(want, sizeof(want), "image %s (raw, read-only)", saved);
 	ck_assert_str_eq(f.items[0].message, want);
-	ck_assert_uint_eq(ctx.ro_paths.n, 1);
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 1);
+	ck_assert_int_eq(check_ctx_kept(&ctx, saved)->access, GRANT_RO);
 	ctx_free(&ctx);
 	findings_clear(&f);
 }
