@@ -79,6 +79,7 @@ int cmd_seccomp(int argc, char **argv)
 			log_error("seccomp: cannot read %s: %s", path, strerror(-r));
 			return EX_NOINPUT;
 		}
+		opt.allow_inet = p->net_mode == NET_USER;
 	}
 
 	r = seccomp_filter_build(&opt, &ctx);
