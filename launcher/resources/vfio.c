@@ -9,8 +9,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "cleanup.h"
 #include "pci_host.h"
 #include "sysfs.h"
@@ -477,6 +479,24 @@ static int try_open_rw(int devfs_fd, const char *rel)
 	return 0;
 }
 
+/* Keeps devfs/rel (O_PATH: holding it does not open the group) for the
+ * box. Nothing when it is missing, a link or a directory (the test
+ * suite's fake trees hold regular files, the host character devices). */
+static void keep_node(struct check_ctx *ctx, int devfs_fd, const char *rel)
+{
+	_cleanup_close_ int fd = -1;
+	char path[4096];
+	struct stat st;
+
+	if (devfs_fd < 0)
+		return;
+	fd = openat(devfs_fd, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))
+		return;
+	snprintf(path, sizeof(path), "%s/%s", ctx->devfs, rel);
+	(void)check_ctx_keep(ctx, path, fd, GRANT_RW, true);
+}
+
 static void node_problem(char *msg, size_t msglen, char *fix, size_t fixlen,
 			 const char *devfs, const char *rel, int r)
 {
@@ -637,11 +657,8 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 				     "vfio/vfio", r);
 	}
 
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", ctx->devfs, node);
-	check_ctx_add_path(ctx, true, path);
-	snprintf(path, sizeof(path), "%s/vfio/vfio", ctx->devfs);
-	check_ctx_add_path(ctx, true, path);
+	keep_node(ctx, devfs_fd, node);
+	keep_node(ctx, devfs_fd, "vfio/vfio");
 
 	if (msg[0]) {
 		finding_fail(f, res, fix[0] ? fix : NULL, "%s", msg);

@@ -146,8 +146,9 @@ const char *pci_class_name(struct pci_access *names, uint32_t class, char *buf, 
  * (iommu_group_judge, the listing's) is ready,
  * and devfs/vfio/N and devfs/vfio/vfio open read-write (the test is a real
  * open(O_RDWR), as QEMU does; EBUSY means another process holds the
- * group). FAILs name the vfio-privhelper command that fixes them. Appends
- * the two device nodes to ctx->rw_paths.
+ * group). FAILs name the vfio-privhelper command that fixes them. Keeps
+ * the two device nodes that exist (check_ctx_keep: O_PATH, read-write,
+ * device ioctls).
  */
 void vfio_check(const struct profile *p, struct check_ctx *ctx,
 		struct findings *f);

@@ -187,12 +187,13 @@ START_TEST(test_check_viable)
 	ck_assert_str_eq(b->message + strlen(b->message) - strlen("usable"), "usable");
 	ck_assert_ptr_nonnull(strstr(b->message, "10de:10f0: vfio-pci"));
 	/* each node once */
-	ck_assert_uint_eq(ctx.rw_paths.n, 2);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 2);
 	snprintf(want, sizeof(want), "%s/vfio/17", T.dev);
-	ck_assert_str_eq(ctx.rw_paths.v[0], want);
+	ck_assert_ptr_nonnull(check_ctx_kept(&ctx, want));
+	ck_assert(check_ctx_kept(&ctx, want)->dev);
 	snprintf(want, sizeof(want), "%s/vfio/vfio", T.dev);
-	ck_assert_str_eq(ctx.rw_paths.v[1], want);
-	strv_clear(&ctx.rw_paths);
+	ck_assert_ptr_nonnull(check_ctx_kept(&ctx, want));
+	check_ctx_clear_kept(&ctx);
 	findings_clear(&f);
 }
 END_TEST
@@ -220,7 +221,7 @@ START_TEST(test_check_host_driver)
 			 "allowlist 0000:03:00.1 in /etc/vfio-launch/privhelper.conf (the helper "
 			 "binds only whole groups), or move the card to a slot with its own "
 			 "group; as root: vfio-privhelper bind 0000:03:00.0 0000:03:00.1");
-	strv_clear(&ctx.rw_paths);
+	check_ctx_clear_kept(&ctx);
 	findings_clear(&f);
 }
 END_TEST
@@ -244,7 +245,7 @@ START_TEST(test_check_boot_vga)
 			 "as root: vfio-privhelper bind 0000:01:00.0 (0000:01:00.0 is the boot "
 			 "VGA device: the helper binds it only when the allowlist allows the "
 			 "boot VGA, and the host's console must move to another GPU)");
-	strv_clear(&ctx.rw_paths);
+	check_ctx_clear_kept(&ctx);
 	findings_clear(&f);
 }
 END_TEST
@@ -267,7 +268,7 @@ START_TEST(test_check_variant_driver)
 	snprintf(want, sizeof(want),
 		 "15b3:101e: mlx5_vfio_pci, IOMMU group 40 ready, %s/vfio/40 usable", T.dev);
 	ck_assert_str_eq(f.items[0].message, want);
-	strv_clear(&ctx.rw_paths);
+	check_ctx_clear_kept(&ctx);
 	findings_clear(&f);
 }
 END_TEST
@@ -294,13 +295,13 @@ START_TEST(test_check_bridge_in_group)
 			 "without a driver");
 	ck_assert_ptr_nonnull(strstr(f.items[0].fix, "as root: vfio-privhelper bind 0000:05:00.1"));
 	findings_clear(&f);
-	strv_clear(&ctx.rw_paths);
+	check_ctx_clear_kept(&ctx);
 
 	fake_pci(&T, "0000:05:00.1", 0x1002, 0xaaf0, 0x040300, "vfio-pci", 20);
 	vfio_check(&p, &ctx, &f);
 	ck_assert_uint_eq(f.n_fail, 0);
 	ck_assert_ptr_nonnull(strstr(f.items[0].message, "IOMMU group 20 ready"));
-	strv_clear(&ctx.rw_paths);
+	check_ctx_clear_kept(&ctx);
 	findings_clear(&f);
 }
 END_TEST
@@ -327,7 +328,7 @@ START_TEST(test_check_xeon_pch_group)
 			 "keep this group on the host: pass a device whose group holds no "
 			 "host-critical function (`vfio-launch iommu` shows the verdicts), or move "
 			 "the card to a slot with its own group");
-	strv_clear(&ctx.rw_paths);
+	check_ctx_clear_kept(&ctx);
 	findings_clear(&f);
 }
 END_TEST
@@ -350,7 +351,7 @@ START_TEST(test_check_missing_device)
 	ck_assert_str_eq(f.items[0].fix,
 			 "find the address with `vfio-launch iommu` (or lspci -D) and correct "
 			 "[pci] device = at /home/u/.config/vfio-launch/win.conf:10");
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
 	findings_clear(&f);
 }
 END_TEST
@@ -394,7 +395,7 @@ START_TEST(test_check_node_missing)
 	ck_assert_str_eq(f.items[0].fix,
 			 "load VFIO: as root, modprobe vfio-pci (vfio-privhelper bind does it); "
 			 "load VFIO: as root, modprobe vfio-pci (vfio-privhelper bind does it)");
-	strv_clear(&ctx.rw_paths);
+	check_ctx_clear_kept(&ctx);
 	findings_clear(&f);
 }
 END_TEST
@@ -427,7 +428,7 @@ START_TEST(test_check_node_permission)
 			 "the udev rule gives /dev/vfio/N to group vfio, mode 0660: install it "
 			 "(make install; udevadm trigger) and, as root, `usermod -aG vfio $USER`, "
 			 "then log in again");
-	strv_clear(&ctx.rw_paths);
+	check_ctx_clear_kept(&ctx);
 	findings_clear(&f);
 }
 END_TEST
@@ -630,7 +631,7 @@ START_TEST(test_topology_agrees)
 				ck_assert_msg(!strcmp(got, want), "%s %s: check binds '%s', expert '%s'",
 					      name, d.bdf, got, want);
 			}
-			strv_clear(&ctx.rw_paths);
+			check_ctx_clear_kept(&ctx);
 			findings_clear(&fs);
 		}
 	}
