@@ -47,7 +47,7 @@ rewrite() {
 		;;
 	pa,id=snd0*) echo "none,id=snd0" ;;
 	tap,id=net0,*) echo "user,id=net0" ;;
-	memory-backend-file,id=ivshmem,*) echo "$1" | sed "s|mem-path=[^,]*|mem-path=$T/ivshmem|" ;;
+	memory-backend-file,id=ivshmem,*) echo "$1" | sed "s|mem-path=[^,]*|mem-path=$T/ivshmem-$name|" ;; # sizes differ
 	gtk | sdl) echo none ;;
 	std) echo std ;;
 	*) echo "$1" ;;
