@@ -97,6 +97,7 @@ topology() {
 				}
 			done
 			pcidev "$a" "" "${b%:*}" "${b#*:}" "$c" "$d" "$g"
+			case $e in vfs=*) echo "${e#vfs=}" >"$(devdir "$a")/sriov_numvfs" ;; esac
 			case $c in 0300*) [ "$e" = bootvga ] && echo 1 || echo 0 ;; esac >"$(devdir "$a")/boot_vga"
 			[ -s "$(devdir "$a")/boot_vga" ] || rm "$(devdir "$a")/boot_vga"
 			[ "$d" != vfio-pci ] || : >"$R/dev/vfio/$g"
