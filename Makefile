@@ -20,7 +20,7 @@ DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
 	libpci-dev libpulse-dev libinih-dev scdoc
 DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
-DEPS_TEST := check umockdev libumockdev-dev clang socat
+DEPS_TEST := check umockdev libumockdev-dev clang socat sox
 # make install: udev.pc (udevdir) is in 'udev', systemd.pc in 'systemd' on
 # Debian 12 (later releases move systemd.pc to systemd-dev).
 DEPS_INSTALL := udev systemd
@@ -277,6 +277,19 @@ bench: all $(GUEST) $(BENCH_BINS)
 	sh tests/bench/launch.sh
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ------------------------------------------------------------ audio proxy
+# A stand-alone host for the PulseAudio proxy, and a client sending
+# KILL_CLIENT (pactl has no command for it), for tests/audio/test-pulse-proxy.sh.
+tests: $(BUILD)/tests/pulse-proxy-driver $(BUILD)/tests/pulse-kill-client
+$(BUILD)/tests/pulse-kill-client: tests/audio/pulse-kill-client.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(call pc_cflags,libpulse) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+		$(call pc_libs,libpulse)
+$(BUILD)/tests/pulse-proxy-driver: tests/audio/pulse-proxy-driver.c $(BUILD)/liblauncher.a
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 
 # ----------------------------------------------------------------- sandbox
 # The sandbox probe (run in QEMU's place by tests/sandbox/test-probe.sh),
