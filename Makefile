@@ -5,7 +5,7 @@
 #   make check    install what is missing, build, run every test
 #   make          build build/vfio-launch and build/vfio-privhelper
 #   make check SANITIZE=1   the same tests under ASan/UBSan
-#   make fuzz     libFuzzer target for the profile parser (clang)
+#   make fuzz     libFuzzer targets: the profile parser, the PulseAudio proxy (clang)
 
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
@@ -236,13 +236,31 @@ $(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRCS) launcher/profile/profile.h launcher/pro
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pc_cflags,inih) -o $@ $(FUZZ_SRCS) $(call pc_libs,inih)
 
-fuzz: $(BUILD)/fuzz/fuzz_profile
+# The PulseAudio proxy's target (tests/fuzz/fuzz_pulse.c) runs the same
+# way over conversations (build/fuzz/pulse-corpus), seeded from
+# tests/fuzz/pulse-seeds/. `make fuzz-profile` or `make fuzz-pulse`: one.
+FUZZ_PULSE_SRCS := tests/fuzz/fuzz_pulse.c launcher/supervisor/pulse_proto.c \
+	launcher/supervisor/pulse_proxy.c
+.PHONY: fuzz-profile fuzz-pulse
+fuzz: fuzz-profile fuzz-pulse
+
+$(BUILD)/fuzz/fuzz_pulse: $(FUZZ_PULSE_SRCS) launcher/supervisor/pulse_proto.h \
+	launcher/supervisor/pulse_proxy.h launcher/util/cleanup.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_PULSE_SRCS)
+
+fuzz-profile: $(BUILD)/fuzz/fuzz_profile
 	rm -rf $(BUILD)/fuzz/seeds && mkdir -p $(BUILD)/fuzz/seeds $(BUILD)/fuzz/corpus
 	cp profiles/*.conf $(BUILD)/fuzz/seeds/
 	for f in $$(find tests/data/profiles -name '*.conf'); do \
 		cp "$$f" "$(BUILD)/fuzz/seeds/$$(echo "$$f" | tr / _)"; done
 	cd $(BUILD)/fuzz && ./fuzz_profile -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-dict=$(CURDIR)/tests/fuzz/profile.dict -print_final_stats=1 corpus seeds
+
+fuzz-pulse: $(BUILD)/fuzz/fuzz_pulse
+	mkdir -p $(BUILD)/fuzz/pulse-corpus
+	cd $(BUILD)/fuzz && ./fuzz_pulse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-print_final_stats=1 pulse-corpus $(CURDIR)/tests/fuzz/pulse-seeds
 
 clean:
 	rm -rf $(BUILD)
