@@ -237,30 +237,52 @@ static void check_one(const struct profile *p, const struct disk_item *d, size_t
 		snprintf(res, sizeof(res), "disk %zu", idx);
 	where = xasprintf("%s:%u", p->file, d->line);
 
-	/* realpath() resolves /dev/disk/by-* links for the checks; the
-	 * profile's stable name is what QEMU is given. */
-	_cleanup_free_ char *real = realpath(d->path, NULL);
-	if (!real || stat(real, &st) < 0) {
-		int e = errno;
-		fix = xasprintf("correct path = at %s%s", where,
-			 e == ENOENT && startswith(d->path, "/dev/disk/") ?
-				 " (ls -l /dev/disk/by-id/ lists the stable names)" :
-				 "");
-		finding_fail(f, res, fix, "%s: %s", d->path, strerror(e));
+	/* The object the checks look at and the box grants: O_NOFOLLOW,
+	 * so a link cannot send the grant elsewhere later; only udev's
+	 * stable names under /dev/disk/ (by-id, by-uuid, ...) are followed,
+	 * once, and must then be block devices. The profile's name is what
+	 * QEMU is given; realpath() names the device in messages. */
+	bool by_link = startswith(d->path, "/dev/disk/");
+	_cleanup_close_ int opath = check_open_path(d->path, by_link, &st);
+	if (opath < 0) {
+		int e = -opath;
+		if (e == ELOOP)
+			fix = xasprintf("name the image itself at %s, not a symbolic link to it",
+					where);
+		else
+			fix = xasprintf("correct path = at %s%s", where,
+					e == ENOENT && by_link ?
+						" (ls -l /dev/disk/by-id/ lists the stable names)" :
+						"");
+		finding_fail(f, res, fix, "%s: %s", d->path,
+			     e == ELOOP ? "a symbolic link (QEMU is given only what the check "
+					  "looked at, and a link may point elsewhere later)"
+					: strerror(e));
 		return;
 	}
+	_cleanup_free_ char *real = realpath(d->path, NULL);
+	if (!real)
+		real = xasprintf("%s", d->path);
 	bool blk = S_ISBLK(st.st_mode);
-	if (!blk && !S_ISREG(st.st_mode)) {
+	if (S_ISDIR(st.st_mode)) {
+		fix = xasprintf("point path = at %s to a block device or an image file", where);
+		finding_fail(f, res, fix, "%s is a directory; a disk is a block device or an "
+			     "image file", d->path);
+		return;
+	}
+	if (!blk && (by_link || !S_ISREG(st.st_mode))) {
 		fix = xasprintf("point path = at %s to a block device or an image file", where);
 		finding_fail(f, res, fix, "%s is neither a block device nor a regular file",
 			     d->path);
 		return;
 	}
 
-	check_ctx_add_path(ctx, !ro, d->path);
+	(void)check_ctx_keep(ctx, d->path, opath, ro ? GRANT_RO : GRANT_RW, blk);
 
-	/* The user's real rights: open it as QEMU will. */
-	int fd = open(real, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* The user's real rights: open it as QEMU will (the same object:
+	 * compared below). */
+	int fd = open(d->path, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+				       (by_link ? 0 : O_NOFOLLOW));
 	if (fd < 0) {
 		int e = errno;
 		if (blk)
@@ -281,6 +303,13 @@ static void check_one(const struct profile *p, const struct disk_item *d, size_t
 					where);
 		finding_fail(f, res, fix, "%s: cannot open %s: %s", d->path,
 			     ro ? "read-only" : "read-write", strerror(e));
+		return;
+	}
+	struct stat st2;
+	if (fstat(fd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino) {
+		close(fd);
+		fix = xasprintf("run the check again once nothing renames or replaces %s", d->path);
+		finding_fail(f, res, fix, "%s changed while it was checked", d->path);
 		return;
 	}
 
