@@ -24,7 +24,7 @@ WERROR ?= 0
 # Debian 12 packages, by what needs them. 'make deps' installs the missing
 # ones (apt-get as root, through sudo otherwise).
 DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
-	libpci-dev libpulse-dev libinih-dev scdoc
+	libpci-dev libpulse-dev libinih-dev libslirp-dev scdoc
 DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
 DEPS_TEST := check umockdev libumockdev-dev clang socat sox
@@ -70,6 +70,8 @@ BASE_LDFLAGS := $(LDFLAGS) $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
 
 LAUNCHER_PKGS := libcap-ng libseccomp libudev libpci libpulse inih
 HELPER_PKGS := libpci
+# vfio-slirp (netslirp/): user-mode networking outside QEMU.
+SLIRP_PKGS := slirp
 TEST_PKGS := check
 
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
@@ -111,7 +113,7 @@ HELPER_TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -DTOP_SRCDIR=\"$(CURDIR)\"
 MAN_SRCS := $(wildcard launcher/*.scd privhelper/*.scd)
 MAN_PAGES := $(patsubst %.scd,$(BUILD)/man/%,$(notdir $(MAN_SRCS)))
 
-PROGRAMS := $(BUILD)/vfio-launch
+PROGRAMS := $(BUILD)/vfio-launch $(BUILD)/vfio-slirp
 ifneq ($(HELPER_SRCS),)
 PROGRAMS += $(BUILD)/vfio-privhelper
 endif
@@ -150,6 +152,10 @@ $(BUILD)/vfio-launch: $(BUILD)/obj/launcher/main.o $(BUILD)/liblauncher.a
 
 $(BUILD)/vfio-privhelper: $(BUILD)/obj/privhelper/main.o $(BUILD)/libprivhelper.a
 	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
+
+$(BUILD)/vfio-slirp: netslirp/main.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(call pc_cflags,$(SLIRP_PKGS)) $(BASE_LDFLAGS) -o $@ $< $(call pc_libs,$(SLIRP_PKGS))
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
@@ -329,7 +335,7 @@ clean:
 # /init reports the guest's PCI devices and writes a pattern into ivshmem.
 # The integration test (tests/integration/test-demo.sh) boots it too.
 GUEST := $(BUILD)/guest/vmlinuz $(BUILD)/guest/initramfs.cpio.gz
-BENCH_BINS := $(BUILD)/bench/qmp-ready
+BENCH_BINS := $(BUILD)/bench/qmp-ready $(BUILD)/tests/net/pair
 .PHONY: guest bench
 
 guest: $(GUEST)
@@ -337,6 +343,10 @@ $(BUILD)/guest/vmlinuz: | tests/guest/mkguest.sh
 	sh tests/guest/mkguest.sh $(@D) kernel
 $(BUILD)/guest/initramfs.cpio.gz: tests/guest/init tests/guest/mkguest.sh
 	sh tests/guest/mkguest.sh $(@D) initramfs
+
+$(BUILD)/tests/net/%: tests/net/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -o $@ $<
 
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)

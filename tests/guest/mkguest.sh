@@ -4,6 +4,11 @@
 #   vmlinuz          the host's own kernel when readable, else Debian's
 #                    kernel package, downloaded (not installed) and unpacked
 #   initramfs.cpio.gz  busybox-static + tests/guest/init (cpio newc, gzip)
+#                    + the kernel's virtio-net modules (modules/, below)
+#   modules/         the modules the network test needs that Debian builds
+#                    as modules (virtio_pci, virtio_net, ...), uncompressed,
+#                    from the same kernel package or the host's /lib/modules;
+#                    modules/order lists them in load order
 # Usage: mkguest.sh OUTDIR [kernel|initramfs]   (default: both)
 set -eu
 out=${1:?usage: mkguest.sh OUTDIR [kernel|initramfs]}
@@ -30,6 +35,7 @@ kernel() {
 		echo "guest kernel: the host's $host"
 		cp "$host" "$out/vmlinuz.tmp"
 		mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+		modules_from host
 		return 0
 	fi
 	tmp=$(mktemp -d "$out/kernel.XXXXXX")
@@ -51,6 +57,55 @@ kernel() {
 	set -- "$tmp"/boot/vmlinuz-*
 	[ -f "$1" ] || { echo "mkguest: no boot/vmlinuz-* in $deb" >&2; exit 1; }
 	mv "$1" "$out/vmlinuz"
+	modules_from "$deb"
+	rm -rf "$tmp"
+	trap - EXIT
+}
+
+# Load order (modinfo depends): virtio_ring before virtio, the PCI
+# transport's helpers before virtio_pci, failover before virtio_net.
+MODULES="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev
+drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci net/core/failover
+drivers/net/net_failover drivers/net/virtio_net"
+
+# Fills $out/modules from the kernel package $1, or from /lib/modules of
+# the running kernel when $1 is "host". A module built in (absent) or
+# compressed (busybox insmod reads plain .ko only) is left out.
+modules_from() {
+	rm -rf "$out/modules" && mkdir -p "$out/modules"
+	: > "$out/modules/order"
+	if [ "$1" = host ]; then
+		src_dir=/lib/modules/$(uname -r)/kernel
+	else
+		src_dir=$(mktemp -d "$out/mods.XXXXXX")
+		pats=
+		for m in $MODULES; do pats="$pats ./lib/modules/*/kernel/$m.ko"; done
+		# Not every module exists in every kernel: no error for those.
+		dpkg-deb --fsys-tarfile "$1" | tar -x -C "$src_dir" --wildcards $pats 2>/dev/null || true
+		src_dir=$(echo "$src_dir"/lib/modules/*/kernel)
+	fi
+	for m in $MODULES; do
+		[ -f "$src_dir/$m.ko" ] || continue
+		cp "$src_dir/$m.ko" "$out/modules/"
+		echo "${m##*/}" >> "$out/modules/order"
+	done
+	[ "$1" = host ] || rm -rf "${src_dir%/lib/modules/*}"
+}
+
+# modules/ for a kernel built before it existed: the host's, or the
+# kernel package downloaded once more.
+modules() {
+	if [ -r "/boot/vmlinuz-$(uname -r)" ] && cmp -s "/boot/vmlinuz-$(uname -r)" "$out/vmlinuz"; then
+		modules_from host
+		return
+	fi
+	tmp=$(mktemp -d "$out/kernel.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	if download "$tmp"; then
+		modules_from "$(ls "$tmp"/*.deb)"
+	else
+		echo "mkguest: no kernel package for the modules; the guest has no network" >&2
+	fi
 	rm -rf "$tmp"
 	trap - EXIT
 }
@@ -73,6 +128,11 @@ initramfs() {
 		[ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
 	done
 	cp "$src/init" "$root/init"
+	[ -f "$out/modules/order" ] || modules
+	if [ -f "$out/modules/order" ]; then
+		mkdir -p "$root/lib/modules"
+		cp "$out"/modules/* "$root/lib/modules/"
+	fi
 	chmod 0755 "$root/init"
 	# The console before devtmpfs is mounted, so the kernel can open it
 	# for init's stdio.
