@@ -235,7 +235,7 @@ INSTALL_LIMITS := $(wildcard limits/*/*.conf)
 INSTALL_PROFILES := $(filter-out profiles/demo.conf,$(wildcard profiles/*.conf))
 INSTALL_DOCS := README.md LICENSE
 # every file install lays down but the man pages, for uninstall
-INSTALLED = $(BINDIR)/vfio-launch $(SBINDIR)/vfio-privhelper \
+INSTALLED = $(BINDIR)/vfio-launch $(PREFIX)/libexec/vfio-launch/vfio-slirp $(SBINDIR)/vfio-privhelper \
 	$(SYSTEMDUNITDIR)/vfio-privhelper.service \
 	$(addprefix $(UDEVRULESDIR)/,$(notdir $(INSTALL_RULES))) \
 	$(addprefix $(DOCDIR)/,$(INSTALL_DOCS)) \
@@ -244,6 +244,7 @@ INSTALLED = $(BINDIR)/vfio-launch $(SBINDIR)/vfio-privhelper \
 
 install: all
 	install -D -m 0755 $(BUILD)/vfio-launch $(DESTDIR)$(BINDIR)/vfio-launch
+	install -D -m 0755 $(BUILD)/vfio-slirp $(DESTDIR)$(PREFIX)/libexec/vfio-launch/vfio-slirp
 	install -D -m 0755 $(BUILD)/vfio-privhelper $(DESTDIR)$(SBINDIR)/vfio-privhelper
 	install -d -m 0755 $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' privhelper/vfio-privhelper.service \
@@ -335,7 +336,7 @@ clean:
 # /init reports the guest's PCI devices and writes a pattern into ivshmem.
 # The integration test (tests/integration/test-demo.sh) boots it too.
 GUEST := $(BUILD)/guest/vmlinuz $(BUILD)/guest/initramfs.cpio.gz
-BENCH_BINS := $(BUILD)/bench/qmp-ready $(BUILD)/tests/net/pair
+BENCH_BINS := $(BUILD)/bench/qmp-ready $(BUILD)/tests/net/pair $(BUILD)/tests/net/sockprobe
 .PHONY: guest bench
 
 guest: $(GUEST)

@@ -368,11 +368,11 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	/* The namespaced box for on and strict; reduced (no user
 	 * namespaces on this host) and off run without. */
 	pol.namespaces = p->sandbox == SANDBOX_ON || p->sandbox == SANDBOX_STRICT;
-	pol.netns = p->net_mode != NET_USER && p->net_mode != NET_TAP;
-	/* User-mode networking (slirp) connects anywhere on the guest's
-	 * behalf: only then are TCP connect/bind left unhandled. */
-	pol.landlock_handle_net = p->net_mode != NET_USER;
-	pol.seccomp.allow_inet = p->net_mode == NET_USER;
+	/* mode = user is vfio-slirp's (its own box, below): QEMU keeps an
+	 * empty network namespace, no TCP, no socket but AF_UNIX. */
+	pol.netns = p->net_mode != NET_TAP;
+	pol.landlock_handle_net = true;
+	pol.seccomp.allow_inet = false;
 	/* X11 uses abstract unix sockets (@/tmp/.X11-unix/X0) and GTK may
 	 * signal; without a display both are scoped to the box. */
 	pol.landlock_scope = !display;
@@ -382,6 +382,35 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 fail:
 	sandbox_policy_clear(&pol);
 	return r;
+}
+
+int sandbox_policy_build_slirp(const struct profile *p, const char *binary,
+			       struct sandbox_policy *ret)
+{
+	struct sandbox_policy pol = { .mode = p->sandbox };
+	int r = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(system_grants) && r == 0; i++)
+		r = grants_add_system(&pol.grants, system_grants[i].path,
+				      system_grants[i].access, false,
+				      system_grants[i].optional);
+	/* libslirp answers the guest's DNS by asking the host's resolver
+	 * (slirp's get_dns_addr reads /etc/resolv.conf). */
+	if (r == 0)
+		r = grants_add_system(&pol.grants, "/etc/resolv.conf", GRANT_RO, false, true);
+	if (r == 0)
+		r = grants_add_system(&pol.grants, binary, GRANT_RX, false, false);
+	if (r < 0) {
+		sandbox_policy_clear(&pol);
+		return r;
+	}
+	pol.namespaces = p->sandbox == SANDBOX_ON || p->sandbox == SANDBOX_STRICT;
+	pol.netns = false;              /* the host's network: its purpose */
+	pol.landlock_handle_net = false; /* connects anywhere for the guest */
+	pol.seccomp.allow_inet = true;
+	pol.landlock_scope = true;
+	*ret = pol;
+	return 0;
 }
 
 void sandbox_policy_clear(struct sandbox_policy *pol)

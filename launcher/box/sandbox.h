@@ -78,6 +78,18 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 			 struct sandbox_policy *ret);
 void sandbox_policy_clear(struct sandbox_policy *pol);
 
+/*
+ * The box of vfio-slirp ([network] mode = user, resources/network.c): the
+ * system paths (libraries), /etc/resolv.conf and binary, nothing of the
+ * user's; the host's network namespace, AF_INET/AF_INET6 sockets and
+ * unhandled Landlock TCP (it connects and listens for the guest); the
+ * same seccomp filter and namespaces as QEMU's otherwise (p->sandbox).
+ * Returns 0 with *ret filled (sandbox_policy_clear), -ENOMEM, or the
+ * -errno of a missing binary.
+ */
+int sandbox_policy_build_slirp(const struct profile *p, const char *binary,
+			       struct sandbox_policy *ret);
+
 /* true when the environment variable NAME (no '=') may reach QEMU;
  * display says whether the profile enables a display, audio whether it
  * has PulseAudio. Pure; exposed for the unit test. */

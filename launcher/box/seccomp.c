@@ -187,7 +187,7 @@ const struct seccomp_rule_spec seccomp_rules[] = {
 	 * audit, uevents), AF_PACKET, AF_VSOCK (the host's other VMs and
 	 * vsock services), AF_BLUETOOTH, AF_ALG, ... and IPv4/IPv6 (UDP
 	 * works without any Landlock TCP rule). AF_INET/AF_INET6 stay only
-	 * for [network] mode = user (slirp in QEMU). The kernel takes the
+	 * for vfio-slirp's box (sandbox_policy_build_slirp), never QEMU's. The kernel takes the
 	 * family as an int (net/socket.c, __sys_socket), but the whole
 	 * register is compared: a value with high bits set is refused
 	 * (fail closed). EAFNOSUPPORT: what a kernel without the family

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -39,7 +40,9 @@
 #include "prepare.h"
 #include "profile.h"
 #include "render.h"
+#include "resource.h"
 #include "sandbox.h"
+#include "box.h"
 
 extern char **environ;
 
@@ -124,12 +127,99 @@ static int exec_preflight(const char *path)
 	return 0;
 }
 
+/* Moves *fd to a number above RENDER_NET_FD when it sits there. 0 or
+ * -errno. */
+static int move_off_net_fd(int *fd)
+{
+	int n;
+
+	if (*fd != RENDER_NET_FD)
+		return 0;
+	n = fcntl(*fd, F_DUPFD_CLOEXEC, RENDER_NET_FD + 1);
+	if (n < 0)
+		return -errno;
+	close(*fd);
+	*fd = n;
+	return 0;
+}
+
+/*
+ * [network] mode = user: starts vfio-slirp (the network resource's
+ * helper) in its own box (sandbox_policy_build_slirp), connected to QEMU
+ * by an AF_UNIX socketpair whose QEMU end is moved to RENDER_NET_FD,
+ * where the rendered `-netdev stream,addr.type=fd` expects it. *ret_fd:
+ * RENDER_NET_FD, or -1 without mode = user. Until the supervisor starts
+ * helpers, vfio-slirp is this process's child and so becomes QEMU's after
+ * the exec (a zombie once it ends, reaped when QEMU exits); it ends by
+ * itself at EOF, when QEMU exits. Returns 0 or an exit code, after
+ * logging.
+ */
+static int start_net_helper(const struct profile *p, const struct check_ctx *ctx,
+			    struct prepare_state *st, int *guard_fd, int *ret_fd)
+{
+	_cleanup_(strv_clear) struct strv argv = { 0 };
+	struct sandbox_policy pol;
+	struct sandbox_result res;
+	struct box_child child;
+	struct box_spec spec = { .stdio = { -1, -1, STDERR_FILENO } };
+	int sv[2], r;
+
+	*ret_fd = -1;
+	r = resource_network.helpers(p, ctx, &argv);
+	if (r < 0 || argv.n == 0) {
+		if (r < 0)
+			log_error("cannot build vfio-slirp's command line: %s", strerror(-r));
+		return r < 0 ? EX_OSERR : 0;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		log_error("cannot make vfio-slirp's socket: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	r = strv_pushf(&argv, "%d", sv[1]);
+	if (r == 0)
+		r = sandbox_policy_build_slirp(p, argv.v[0], &pol);
+	if (r < 0) {
+		log_error("cannot build vfio-slirp's box: %s", strerror(-r));
+		close(sv[0]);
+		close(sv[1]);
+		return EX_OSERR;
+	}
+	spec.policy = &pol;
+	spec.fds = &sv[1];
+	spec.n_fds = 1;
+	r = box_spawn(&spec, argv.v, &child, &res);
+	sandbox_policy_clear(&pol);
+	close(sv[1]);
+	if (r < 0) {
+		log_error("cannot start %s in its box (%s%s%s): %s", argv.v[0],
+			  res.failed_step ? res.failed_step : "?", res.failed_path ? ": " : "",
+			  res.failed_path ? res.failed_path : "", strerror(-r));
+		close(sv[0]);
+		return EX_OSERR;
+	}
+	close(child.pidfd);
+	r = move_off_net_fd(&st->lock_fd);
+	if (r == 0)
+		r = move_off_net_fd(guard_fd);
+	if (r == 0 && sv[0] != RENDER_NET_FD && dup3(sv[0], RENDER_NET_FD, O_CLOEXEC) < 0)
+		r = -errno;
+	if (sv[0] != RENDER_NET_FD)
+		close(sv[0]);
+	if (r < 0) {
+		log_error("cannot hand QEMU its network socket: %s", strerror(-r));
+		return EX_OSERR;
+	}
+	*ret_fd = RENDER_NET_FD;
+	return 0;
+}
+
 /*
  * The last step: confine this process and become QEMU. Only returns on
  * failure, with an exit code, after logging.
  */
 static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx,
-			    struct prepare_state *st, int guard_fd, char **argv, bool *ret_confined)
+			    struct prepare_state *st, int guard_fd, int net_fd, char **argv,
+			    bool *ret_confined)
 {
 	struct sandbox_policy pol;
 	struct sandbox_result res;
@@ -167,8 +257,13 @@ static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx
 			 p->file);
 	/* Kept through step 1 of the box: the lock (QEMU's), and the exec
 	 * guard's socket, which must close exactly at execve. */
-	int keep[2] = { st->lock_fd, guard_fd };
-	r = sandbox_apply(&pol, keep, guard_fd >= 0 ? 2 : 1, &res);
+	int keep[3] = { st->lock_fd };
+	size_t n_keep = 1;
+	if (guard_fd >= 0)
+		keep[n_keep++] = guard_fd;
+	if (net_fd >= 0)
+		keep[n_keep++] = net_fd; /* mode = user: vfio-slirp's socket */
+	r = sandbox_apply(&pol, keep, n_keep, &res);
 	if (r == 0 && guard_fd >= 0 && fcntl(guard_fd, F_SETFD, FD_CLOEXEC) < 0)
 		r = -errno;
 	if (r < 0) {
@@ -371,7 +466,10 @@ int cmd_run(int argc, char **argv)
 	if (exec_guard_start(run_undo, &undo, &guard_fd) < 0)
 		guard_fd = -1; /* no guard: undo here, as far as the box allows */
 	bool confined = false;
-	ret = confine_and_exec(p, &ctx, &st, guard_fd, out.v, &confined);
+	int net_fd = -1;
+	ret = start_net_helper(p, &ctx, &st, &guard_fd, &net_fd);
+	if (ret == 0)
+		ret = confine_and_exec(p, &ctx, &st, guard_fd, net_fd, out.v, &confined);
 	if (guard_fd < 0 || exec_guard_undo(guard_fd) < 0)
 		run_undo(&undo);
 	else

@@ -79,7 +79,8 @@ int cmd_seccomp(int argc, char **argv)
 			log_error("seccomp: cannot read %s: %s", path, strerror(-r));
 			return EX_NOINPUT;
 		}
-		opt.allow_inet = p->net_mode == NET_USER;
+		/* Every profile's QEMU gets the same filter: mode = user's
+		 * host sockets are vfio-slirp's (resources/network.c). */
 	}
 
 	r = seccomp_filter_build(&opt, &ctx);

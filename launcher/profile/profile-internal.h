@@ -89,7 +89,7 @@ struct key_def {
 
 /* The rows of profile_keys[]; profile_keys.c asserts the count, so a key
  * added without updating it (or two rows joined) does not build. */
-#define N_KEYS 42
+#define N_KEYS 43
 extern const struct key_def profile_keys[N_KEYS];
 
 /* Appends item to the array arr of n items (e.g. p->pci, p->n_pci);
@@ -159,6 +159,8 @@ int parse_audio_server(struct parser *ps, const struct key_def *k, void *base,
 		       const char *value);
 int parse_mac(struct parser *ps, const struct key_def *k, void *base,
 	      const char *value);
+int parse_forward(struct parser *ps, const struct key_def *k, void *base,
+		  const char *value);
 int parse_ifname(struct parser *ps, const struct key_def *k, void *base,
 		 const char *value);
 int parse_qemu_binary(struct parser *ps, const struct key_def *k, void *base,

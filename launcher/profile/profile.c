@@ -632,6 +632,9 @@ static int finish(struct parser *ps)
 	if (p->net_mode != NET_TAP && p->net_tap)
 		return profile_fail(ps, l, -EINVAL,
 				    "tap is only used with mode = tap");
+	if (p->net_mode != NET_USER && p->n_net_fwd)
+		return profile_fail(ps, p->net_fwd[0].line, -EINVAL,
+				    "forward is only used with mode = user");
 	return 0;
 }
 
@@ -696,6 +699,7 @@ void profile_free(struct profile *p)
 		free(p->evdev[i].grab_toggle);
 	}
 	free(p->evdev);
+	free(p->net_fwd);
 	free(p->net_model);
 	free(p->net_mac);
 	free(p->net_tap);

@@ -55,6 +55,16 @@ struct disk_item {
 };
 
 /* [usb] port = BUS-PORT[.PORT...] (sysfs name), device = VVVV:PPPP */
+/* [network] forward = tcp|udp:[ADDR:]HOSTPORT:GUESTPORT: a host port
+ * (bound on ADDR, default 127.0.0.1) mapped to the guest's port. */
+struct net_forward {
+	bool udp;
+	char addr[16];      /* dotted IPv4, NUL-terminated */
+	unsigned host_port; /* 1-65535 */
+	unsigned guest_port;
+	unsigned line;
+};
+
 struct usb_item {
 	bool by_id;          /* true: vendor:product, resolved at run time */
 	unsigned hostbus;    /* by port: bus number (1-255) */
@@ -132,6 +142,8 @@ struct profile {
 	char *net_model;        /* default virtio-net-pci */
 	char *net_mac;          /* NULL = QEMU's default */
 	char *net_tap;          /* tap ifname for mode = tap */
+	struct net_forward *net_fwd; /* forward = lines, mode = user only */
+	size_t n_net_fwd;
 
 	/* [qemu] */
 	char *qemu_binary;      /* default "qemu-system-x86_64" (found in PATH) */

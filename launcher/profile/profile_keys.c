@@ -172,12 +172,18 @@ const struct key_def profile_keys[] = {
      true, parse_evdev, 0, NULL},
     /* [network] */
     {SEC_NETWORK, "mode", "none|user|tap", "none",
-     "no network, user-mode NAT (slirp), or an existing tap interface", false,
+     "no network, user-mode NAT (vfio-slirp, outside QEMU), or an existing tap "
+     "interface",
+     false,
      parse_enum, VM(net_mode), net_mode_names},
     {SEC_NETWORK, "model", "DEVICE", DEFAULT_NET_MODEL,
      "guest network device model", false, parse_word, VM(net_model), NULL},
     {SEC_NETWORK, "mac", "MAC", "-", "guest MAC address (default: QEMU's)",
      false, parse_mac, VM(net_mac), NULL},
+    {SEC_NETWORK, "forward", "tcp|udp:[ADDR:]HOSTPORT:GUESTPORT", "-",
+     "mode = user: a host port (on ADDR, default 127.0.0.1) forwarded to the "
+     "guest's port",
+     true, parse_forward, 0, NULL},
     {SEC_NETWORK, "tap", "IFNAME", "-",
      "tap interface for mode = tap (created beforehand by the admin)", false,
      parse_ifname, VM(net_tap), NULL},

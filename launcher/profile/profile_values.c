@@ -7,6 +7,8 @@
  * arguments. Each fills one field and reports a bad value with
  * profile_fail() on the current line; none touches the host.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -773,6 +775,54 @@ int parse_mac(struct parser *ps, const struct key_def *k, void *base,
 		    "octet must be even (e.g. 52:54:00:...)",
 		    value);
 	return set_string(ps, field(base, k), value);
+}
+
+/* forward = tcp|udp:[ADDR:]HOSTPORT:GUESTPORT; ADDR an IPv4 address
+ * (inet_pton), default 127.0.0.1: the host side stays local unless the
+ * profile says otherwise. */
+int parse_forward(struct parser *ps, const struct key_def *k, void *base,
+		  const char *value)
+{
+	struct profile *p = base;
+	struct net_forward fw = {.line = ps->line};
+	char proto[4], a[3][64];
+	struct in_addr in;
+	unsigned long port[2];
+	char *end;
+	int n = sscanf(value, "%3[a-z]:%63[^:]:%63[^:]:%63s", proto, a[0], a[1], a[2]);
+	int i = n == 4 ? 1 : 0;
+
+	if ((n != 3 && n != 4) || (strcmp(proto, "tcp") && strcmp(proto, "udp")))
+		goto bad;
+	if (n == 4 && inet_pton(AF_INET, a[0], &in) != 1)
+		goto bad;
+	/* inet_ntop: the canonical form, which always fits. */
+	if (n == 3)
+		in.s_addr = htonl(INADDR_LOOPBACK);
+	inet_ntop(AF_INET, &in, fw.addr, sizeof(fw.addr));
+	for (int j = 0; j < 2; j++) {
+		errno = 0;
+		port[j] = strtoul(a[i + j], &end, 10);
+		if (errno || *end || end == a[i + j] || port[j] < 1 || port[j] > 65535)
+			goto bad;
+	}
+	fw.udp = proto[0] == 'u';
+	fw.host_port = (unsigned)port[0];
+	fw.guest_port = (unsigned)port[1];
+	for (size_t j = 0; j < p->n_net_fwd; j++)
+		if (p->net_fwd[j].udp == fw.udp && p->net_fwd[j].host_port == fw.host_port)
+			return profile_fail(ps, ps->line, -EINVAL,
+					    "%s: %s host port %u is already forwarded at line %u",
+					    k->key, proto, fw.host_port, p->net_fwd[j].line);
+	if (APPEND_ITEM(p->net_fwd, p->n_net_fwd, fw) < 0)
+		return profile_oom(ps);
+	return 0;
+bad:
+	return profile_fail(ps, ps->line, -EINVAL,
+			    "%s: '%.64s' is not a forward; write tcp:HOSTPORT:GUESTPORT, "
+			    "udp:HOSTPORT:GUESTPORT or tcp:ADDR:HOSTPORT:GUESTPORT "
+			    "(ADDR an IPv4 address, ports 1-65535)",
+			    k->key, value);
 }
 
 /* An interface name: 1-15 bytes (IFNAMSIZ - 1), no '/', ':' or spaces. */

@@ -20,6 +20,10 @@ struct usb_resolved {
 	char hostport[32];
 };
 
+/* The descriptor number QEMU gets its end of the vfio-slirp socketpair
+ * at ([network] mode = user; run.c moves it there). */
+#define RENDER_NET_FD 10
+
 struct render_env {
 	const char *qemu_path;       /* argv[0]; NULL: the profile's binary */
 	const struct vm_paths *paths; /* QMP socket, OVMF VARS copy */

@@ -47,6 +47,9 @@ rewrite() {
 		;;
 	pa,id=snd0*) echo "none,id=snd0" ;;
 	tap,id=net0,*) echo "user,id=net0" ;;
+	# mode = user: the launcher hands QEMU a socket at fd 10; here the
+	# same stream netdev listens on a unix socket instead.
+	stream,id=net0,addr.type=fd,*) echo "stream,id=net0,server=on,addr.type=unix,addr.path=$T/net-$name.sock" ;;
 	memory-backend-file,id=ivshmem,*) echo "$1" | sed "s|mem-path=[^,]*|mem-path=$T/ivshmem-$name|" ;; # sizes differ
 	gtk | sdl) echo none ;;
 	std) echo std ;;

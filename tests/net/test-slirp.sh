@@ -27,13 +27,21 @@ cp "$BUILD_DIR/guest/vmlinuz" "$BUILD_DIR/guest/initramfs.cpio.gz" "$SLIRP" "$PA
 chmod -R a+rX "$w"
 chown "$TEST_UID" "$w"
 pids=
+# A background process as the test uid, its pid in pids: env execs
+# setpriv, which execs the command, so $! is the command itself (a shell
+# function in the background would be a subshell, and killing it would
+# leave the command running).
+bg_user() {
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$USER_TMP/home" \
+		setpriv --reuid="$TEST_UID" --regid="$TEST_GID" --clear-groups -- "$@" &
+	pids="$pids $!"
+}
 trap 'for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$USER_TMP"' EXIT
 
 # Two ports from this test's pid, so that parallel runs differ.
 host_port=$((20000 + $$ % 20000)) fwd_port=$((40000 + $$ % 20000))
 marker="host-marker-$$"
-as_user socat -T 60 TCP-LISTEN:$host_port,bind=127.0.0.1,reuseaddr SYSTEM:"echo $marker" &
-pids="$pids $!"
+bg_user socat -T 60 TCP-LISTEN:$host_port,bind=127.0.0.1,reuseaddr SYSTEM:"echo $marker"
 
 console=$w/console
 as_user "$w/pair" "$w/vfio-slirp" --fd '{fd}' --forward "tcp:127.0.0.1:$fwd_port:8080" -- \
@@ -68,8 +76,7 @@ esac
 grep -q "^DEMO-GUEST-RESULT: ok" "$console" || fail "the guest did not report ok"
 
 # A host port in use: vfio-slirp refuses to start (status 71, EX_OSERR).
-as_user socat -T 60 TCP-LISTEN:$((fwd_port + 1)),bind=127.0.0.1,reuseaddr,fork SYSTEM:true &
-pids="$pids $!"
+bg_user socat -T 60 TCP-LISTEN:$((fwd_port + 1)),bind=127.0.0.1,reuseaddr,fork SYSTEM:true
 i=0
 until as_user socat -T 1 /dev/null TCP:127.0.0.1:$((fwd_port + 1)) 2>/dev/null; do
 	[ $i -lt 100 ] || fail "socat did not listen on $((fwd_port + 1))"

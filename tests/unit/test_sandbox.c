@@ -288,9 +288,9 @@ START_TEST(test_policy_display_audio_kvm_net)
 	ck_assert(!env_has(&pol, "SSH_AUTH_SOCK=/run/user/1000/ssh"));
 	ck_assert_uint_eq(pol.env.n, 7);
 	ck_assert(!pol.landlock_scope);     /* X11 needs abstract sockets */
-	ck_assert(!pol.landlock_handle_net); /* slirp connects anywhere */
+	ck_assert(pol.landlock_handle_net); /* mode = user: vfio-slirp connects, not QEMU */
 	ck_assert(pol.namespaces);
-	ck_assert(!pol.netns);               /* slirp needs the host's network */
+	ck_assert(pol.netns);                /* an empty one: vfio-slirp holds the host network */
 	ck_assert_uint_eq(pol.memlock_bytes, 17ULL << 30);
 	ck_assert_ptr_nonnull(find_rule(&pol, "/dev/kvm"));
 	ck_assert(find_rule(&pol, "/dev/kvm")->dev);
