@@ -71,6 +71,10 @@ struct evdev_item {
 	unsigned line;
 };
 
+/* [vm] stop-timeout: default and bound, in seconds. */
+#define STOP_TIMEOUT_DEFAULT 60
+#define STOP_TIMEOUT_MAX 86400
+
 struct profile {
 	char *file; /* absolute path of the profile, for messages */
 
@@ -88,6 +92,7 @@ struct profile {
 	bool hugepages;        /* back RAM with /dev/hugepages; default no */
 	enum display display;  /* default none */
 	enum sandbox_mode sandbox; /* default on */
+	unsigned stop_timeout; /* seconds, 1..STOP_TIMEOUT_MAX; default 60 */
 	char *kernel, *initrd, *append; /* direct kernel boot, NULL when unset */
 	unsigned line_memory;  /* lines of keys other modules point at */
 

@@ -89,6 +89,10 @@ const struct key_def profile_keys[] = {
      "QEMU's confinement: on (a missing Landlock is a warning), strict (it is "
      "a failure), off (debugging only)",
      false, parse_enum, VM(sandbox), sandbox_names},
+    {SEC_VM, "stop-timeout", "SECONDS", "60",
+     "seconds between the ACPI power-down (Ctrl-C in run) and ending QEMU with "
+     "quit, then SIGKILL",
+     false, parse_stop_timeout, 0, NULL},
     {SEC_VM, "kernel", "PATH", "-",
      "direct kernel boot: the kernel image (-kernel)", false, parse_path,
      VM(kernel), NULL},
