@@ -251,9 +251,10 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 		r = add_rule(&pol, p->ovmf_code, LANDLOCK_RO, false, false);
 	if (r == 0 && paths)
 		r = add_rule(&pol, paths->ovmf_vars, LANDLOCK_RW, false, false);
-	/* The runtime dir: QMP socket (created and removed by QEMU). */
-	if (r == 0 && paths)
-		r = add_rule(&pol, paths->runtime_dir, LANDLOCK_RW, false, false);
+	/* Not the runtime dir: the supervisor makes QEMU's sockets and
+	 * hands them in, and the VM's lock file there must stay out of
+	 * QEMU's reach (a QEMU that could replace it would let a second run
+	 * of the VM start). */
 
 	/* libpulse's cookie (read-only: it may try to write a new one and
 	 * copes with the refusal). */
