@@ -1,33 +1,43 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# A run whose execve fails after the launcher confined itself (a "QEMU"
-# that passes every check and the exec preflight but that the kernel
-# refuses: not ELF, no "#!", so ENOEXEC) still leaves nothing behind: the
-# exec guard (launcher/box/exec_guard.c), forked before confinement, removes
-# the ivshmem file and the runtime dir that Landlock forbids the launcher
-# itself to remove.
+# A run whose QEMU cannot start leaves nothing behind and says why, as the
+# unprivileged test uid:
+#  1. a "QEMU" the kernel refuses to execute (not ELF, no "#!": ENOEXEC):
+#     box_spawn reports the failed execve; run exits non-zero;
+#  2. a "QEMU" that fails at once (prints an error, exits 1): its stderr
+#     reaches the user through the supervisor and run exits with its status.
+# Both times the ivshmem file and the runtime dir the run made are gone.
 . "$(dirname "$0")/../lib.sh"
 [ -x "$VL" ] || skip "build/vfio-launch is not built"
 user_setup
-shm=$(mktemp -u /dev/shm/vl-test-guard.XXXXXX)
+shm=$(mktemp -u /dev/shm/vl-test-fail.XXXXXX)
 trap 'rm -f "$shm"; rm -rf "$USER_TMP"' EXIT
 
 printf '\177NOT-AN-ELF\n' >"$USER_TMP/not-elf"
-chmod 0755 "$USER_TMP/not-elf"
-conf="$USER_TMP/home/guard.conf"
-printf '%s\n' "[vm]" "name = guard" "memory = 64M" "accel = tcg" "" \
-	"[qemu]" "binary = $USER_TMP/not-elf" "" \
-	"[looking-glass]" "path = $shm" "size = 2M" >"$conf"
-chown -R "$TEST_UID:$TEST_GID" "$USER_TMP/home"
+printf '%s\n' '#!/bin/sh' 'echo "qemu-system-x86_64: -bogus: invalid option (test)" >&2' 'exit 1' \
+	>"$USER_TMP/fails"
+chmod 0755 "$USER_TMP/not-elf" "$USER_TMP/fails"
 
-rc=0
-as_user "$VL" run "$conf" >"$USER_TMP/out" 2>&1 || rc=$?
-cat "$USER_TMP/out"
+one() { # BINARY: runs a VM with that binary; leaves $USER_TMP/out and $rc
+	conf="$USER_TMP/home/fail.conf"
+	printf '%s\n' "[vm]" "name = fail" "memory = 64M" "accel = tcg" "" \
+		"[qemu]" "binary = $1" "" \
+		"[looking-glass]" "path = $shm" "size = 2M" >"$conf"
+	chown -R "$TEST_UID:$TEST_GID" "$USER_TMP/home"
+	rc=0
+	as_user ${STRACE:-} "$VL" run "$conf" >"$USER_TMP/out" 2>&1 </dev/null || rc=$?
+	cat "$USER_TMP/out"
+	[ ! -e "$shm" ] || fail "the failed run ($1) left $shm behind"
+	[ ! -e "$USER_TMP/run/vfio-launch/fail" ] || fail "the failed run ($1) left its runtime dir behind"
+	[ ! -e "$USER_TMP/run/vfio-launch" ] || fail "the failed run ($1) left $USER_TMP/run/vfio-launch behind"
+}
+
+one "$USER_TMP/not-elf"
 [ "$rc" -ne 0 ] || fail "run of a non-executable QEMU exited 0"
 assert_contains "$USER_TMP/out" "cannot execute $USER_TMP/not-elf: Exec format error"
-[ ! -e "$shm" ] || fail "the failed run left $shm behind"
-[ ! -e "$USER_TMP/run/vfio-launch/guard" ] || fail "the failed run left its runtime dir behind"
-# Nothing of the watcher is left running.
-sleep 0.2
-if pgrep -u "$TEST_UID" -f "$VL run $conf" >/dev/null; then fail "a watcher survived"; fi
-echo "exec failed after confinement; the guard removed the ivshmem file and the runtime dir"
+
+one "$USER_TMP/fails"
+[ "$rc" -eq 1 ] || fail "run of a QEMU that exits 1 at once exited $rc, not 1"
+assert_contains "$USER_TMP/out" "-bogus: invalid option (test)"
+assert_contains "$USER_TMP/out" "QEMU exited with status 1"
+echo "exec failure and a QEMU failing at once: non-zero exit, reason shown, nothing left behind"
