@@ -5,13 +5,20 @@
 #   make check    install what is missing, build, run every test
 #   make          build build/vfio-launch and build/vfio-privhelper
 #   make check SANITIZE=1   the same tests under ASan/UBSan
+#   make check-unit   only the unit suites (no network, no root): dh_auto_test
+#   make deb      the Debian package (debian/, dpkg-buildpackage) in build/deb/
 #   make fuzz     libFuzzer target for the profile parser (clang)
+#
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line are
+# honoured (dpkg-buildflags' for a package build); the Makefile appends its
+# own. WERROR=1 (CI) turns warnings into errors; the default is 0 so that a
+# newer compiler's new warning does not break a user's or a packager's build.
 
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
 BUILD := build
 SANITIZE ?= 0
-WERROR ?= 1
+WERROR ?= 0
 
 # ---------------------------------------------------------------- packages
 # Debian 12 packages, by what needs them. 'make deps' installs the missing
@@ -34,14 +41,32 @@ WARNINGS += -Werror
 endif
 HARDEN_CFLAGS := -fstack-protector-strong -fPIE
 HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
+# The caller's CFLAGS come first (optimisation and debug level are theirs
+# to choose; -O2 -g when none are given), the project's own flags after.
+CFLAGS ?= -O2 -g
 ifeq ($(SANITIZE),1)
 OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 SAN_LDFLAGS := -fsanitize=address,undefined
-else
-OPT := -O2 -g -D_FORTIFY_SOURCE=3
+else ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),)
+# Only when the caller has not chosen a level: dpkg-buildflags passes
+# -D_FORTIFY_SOURCE=2 in CPPFLAGS, and a second -D with another value is a
+# "redefined" warning (an error under -Werror).
+OPT := -D_FORTIFY_SOURCE=3
 endif
-BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) -MMD -MP
-BASE_LDFLAGS := $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
+# The version: `git describe` in a git tree with a tag, else the upstream
+# part of debian/changelog's first entry (plus +g<commit> in a git tree).
+# debian/rules passes VERSION= from the changelog.
+CHANGELOG_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null | sed 's/^[0-9]*://; s/-[^-]*$$//')
+ifndef VERSION
+ifneq ($(wildcard .git),)
+VERSION := $(patsubst v%,%,$(shell git describe --tags --dirty --match 'v[0-9]*' 2>/dev/null))
+VERSION := $(or $(VERSION),$(CHANGELOG_VERSION)+g$(shell git rev-parse --short HEAD 2>/dev/null))
+endif
+VERSION := $(or $(VERSION),$(CHANGELOG_VERSION),unknown)
+endif
+BASE_CFLAGS := $(CPPFLAGS) $(CFLAGS) -std=gnu17 -D_GNU_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) \
+	-iquote $(BUILD)/gen -MMD -MP
+BASE_LDFLAGS := $(LDFLAGS) $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
 
 LAUNCHER_PKGS := libcap-ng libseccomp libudev libpci libpulse inih json-c libsystemd
 HELPER_PKGS := libpci
@@ -91,16 +116,26 @@ ifneq ($(HELPER_SRCS),)
 PROGRAMS += $(BUILD)/vfio-privhelper
 endif
 
-.PHONY: all deps check test demo fuzz man clean tests install uninstall
+.PHONY: all deps check test demo fuzz man clean tests install uninstall FORCE
 all: $(PROGRAMS) man
+
+# version.h holds VFIO_LAUNCH_VERSION; rewritten only when the version
+# changes, so that a new commit does not rebuild everything (the objects
+# that include it depend on it through -MMD).
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#pragma once\n#define VFIO_LAUNCH_VERSION "%s"\n' '$(VERSION)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+FORCE:
+$(LAUNCHER_OBJS) $(HELPER_OBJS): | $(BUILD)/gen/version.h
 
 $(BUILD)/obj/launcher/%.o: launcher/%.c
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(LAUNCHER_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/privhelper/%.o: privhelper/%.c
 	@mkdir -p $(@D)
-	$(CC) $(HELPER_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(HELPER_CFLAGS) -c $< -o $@
 
 $(BUILD)/liblauncher.a: $(LAUNCHER_LIB_OBJS)
 	@mkdir -p $(@D)
@@ -111,19 +146,19 @@ $(BUILD)/libprivhelper.a: $(HELPER_LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/vfio-launch: $(BUILD)/obj/launcher/main.o $(BUILD)/liblauncher.a
-	$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LAUNCHER_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(LAUNCHER_LIBS)
 
 $(BUILD)/vfio-privhelper: $(BUILD)/obj/privhelper/main.o $(BUILD)/libprivhelper.a
-	$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HELPER_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(LAUNCHER_CFLAGS) $(TEST_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS) $(TEST_LIBS)
 
 $(BUILD)/tests/test_privhelper_%: tests/privhelper/test_privhelper_%.c $(BUILD)/libprivhelper.a
 	@mkdir -p $(@D)
-	$(CC) $(HELPER_CFLAGS) -iquote privhelper $(HELPER_TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(HELPER_CFLAGS) -iquote privhelper $(HELPER_TEST_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/libprivhelper.a $(HELPER_LIBS) $(TEST_LIBS)
 
 # test_usb runs against a umockdev testbed (libumockdev + its preload).
@@ -160,21 +195,29 @@ check: deps
 test: all tests
 	tests/run.sh
 
+# The unit suites only: no network (no guest kernel download), no root, no
+# QEMU; what dh_auto_test runs in a package build.
+.PHONY: check-unit
+check-unit: $(UNIT_BINS) $(HELPER_TEST_BINS)
+	tests/run.sh --unit
+
 # ---------------------------------------------------------------- install
-# make install [PREFIX=/usr/local] [DESTDIR=] [SYSCONFDIR=/etc]
-#              [UDEVRULESDIR=] [SYSTEMDUNITDIR=]
-# Copies files only: no daemon reload, no groupadd, no enabling, no limits
-# in force (the limits files are templates until the admin puts the figure
-# in; see README "Admin set-up"), no allowlist (only its .example, inert:
-# the helper reads the fixed path /etc/vfio-launch/privhelper.conf). The udev and systemd directories come from
-# udev.pc and systemd.pc, with Debian's paths when pkg-config has none.
+# make install [PREFIX=/usr/local] [DESTDIR=] [UDEVRULESDIR=] [SYSTEMDUNITDIR=]
+# Copies files only: no daemon reload, no groupadd, no enabling, nothing in
+# /etc. The allowlist, the limits templates (a placeholder figure until the
+# admin puts theirs in; README "Admin set-up"), the optional udev rules and
+# the example profiles are examples under DOCDIR/examples, inert there (the
+# helper reads only /etc/vfio-launch/privhelper.conf). profiles/demo.conf is
+# not installed: it boots the guest built in this tree. The udev and systemd
+# directories come from udev.pc and systemd.pc, with Debian 12's paths when
+# pkg-config has none. The Debian package (debian/rules) runs this too.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
-PKGDATADIR ?= $(DATADIR)/vfio-launch
-SYSCONFDIR ?= /etc
+DOCDIR ?= $(DATADIR)/doc/vfio-launch
+EXAMPLESDIR ?= $(DOCDIR)/examples
 UDEVRULESDIR ?= $(or $(shell $(PKG_CONFIG) --variable=udevdir udev 2>/dev/null),/lib/udev)/rules.d
 SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
 
@@ -183,31 +226,30 @@ INSTALL_RULE_EXAMPLES := $(wildcard udev-rules/*.example)
 # limits/DIR/vfio-launch.conf: templates for /etc/security/limits.d,
 # /etc/systemd/system/user@.service.d and /etc/systemd/user.conf.d
 INSTALL_LIMITS := $(wildcard limits/*/*.conf)
-INSTALL_PROFILES := $(wildcard profiles/*.conf)
+INSTALL_PROFILES := $(filter-out profiles/demo.conf,$(wildcard profiles/*.conf))
+INSTALL_DOCS := README.md LICENSE
 # every file install lays down but the man pages, for uninstall
 INSTALLED = $(BINDIR)/vfio-launch $(SBINDIR)/vfio-privhelper \
 	$(SYSTEMDUNITDIR)/vfio-privhelper.service \
-	$(SYSCONFDIR)/vfio-launch/privhelper.conf.example \
 	$(addprefix $(UDEVRULESDIR)/,$(notdir $(INSTALL_RULES))) \
-	$(addprefix $(PKGDATADIR)/udev-rules/,$(notdir $(INSTALL_RULE_EXAMPLES))) \
-	$(addprefix $(PKGDATADIR)/,$(INSTALL_LIMITS)) \
-	$(addprefix $(PKGDATADIR)/profiles/,$(notdir $(INSTALL_PROFILES)))
+	$(addprefix $(DOCDIR)/,$(INSTALL_DOCS)) \
+	$(EXAMPLESDIR)/privhelper.conf.example \
+	$(addprefix $(EXAMPLESDIR)/,$(INSTALL_RULE_EXAMPLES) $(INSTALL_LIMITS) $(INSTALL_PROFILES))
 
 install: all
 	install -D -m 0755 $(BUILD)/vfio-launch $(DESTDIR)$(BINDIR)/vfio-launch
 	install -D -m 0755 $(BUILD)/vfio-privhelper $(DESTDIR)$(SBINDIR)/vfio-privhelper
-	install -d -m 0755 $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
-		$(DESTDIR)$(PKGDATADIR)/udev-rules $(DESTDIR)$(PKGDATADIR)/limits \
-		$(DESTDIR)$(PKGDATADIR)/profiles
+	install -d -m 0755 $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' privhelper/vfio-privhelper.service \
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
-	install -D -m 0644 privhelper/privhelper.conf.example \
-		$(DESTDIR)$(SYSCONFDIR)/vfio-launch/privhelper.conf.example
 	$(if $(INSTALL_RULES),install -m 0644 $(INSTALL_RULES) $(DESTDIR)$(UDEVRULESDIR)/)
-	$(if $(INSTALL_RULE_EXAMPLES),install -m 0644 $(INSTALL_RULE_EXAMPLES) $(DESTDIR)$(PKGDATADIR)/udev-rules/)
-	for f in $(INSTALL_LIMITS); do install -D -m 0644 $$f $(DESTDIR)$(PKGDATADIR)/$$f || exit 1; done
-	$(if $(INSTALL_PROFILES),install -m 0644 $(INSTALL_PROFILES) $(DESTDIR)$(PKGDATADIR)/profiles/)
+	install -D -m 0644 -t $(DESTDIR)$(DOCDIR) $(INSTALL_DOCS)
+	install -D -m 0644 privhelper/privhelper.conf.example \
+		$(DESTDIR)$(EXAMPLESDIR)/privhelper.conf.example
+	for f in $(INSTALL_RULE_EXAMPLES) $(INSTALL_LIMITS) $(INSTALL_PROFILES); do \
+		install -D -m 0644 $$f $(DESTDIR)$(EXAMPLESDIR)/$$f || exit 1; \
+	done
 	for m in $(MAN_PAGES); do \
 		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
 	done
@@ -215,10 +257,26 @@ install: all
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	for m in $(notdir $(MAN_PAGES)); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$m; done
-	rmdir $(addprefix $(DESTDIR)$(PKGDATADIR)/,$(sort $(dir $(INSTALL_LIMITS)))) \
-		$(DESTDIR)$(PKGDATADIR)/udev-rules $(DESTDIR)$(PKGDATADIR)/limits \
-		$(DESTDIR)$(PKGDATADIR)/profiles $(DESTDIR)$(PKGDATADIR) \
-		$(DESTDIR)$(SYSCONFDIR)/vfio-launch 2>/dev/null || true
+	rmdir $(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(sort $(dir $(INSTALL_LIMITS)))) \
+		$(DESTDIR)$(EXAMPLESDIR)/udev-rules $(DESTDIR)$(EXAMPLESDIR)/limits \
+		$(DESTDIR)$(EXAMPLESDIR)/profiles $(DESTDIR)$(EXAMPLESDIR) \
+		$(DESTDIR)$(DOCDIR) 2>/dev/null || true
+
+# -------------------------------------------------------------------- deb
+# make deb: the Debian package (debian/), built with `dpkg-buildpackage -us
+# -uc -b` in a copy of the tree under DEB_OUT (its clean step would remove
+# build/ here, the guest included); the .deb, .buildinfo and .changes land
+# in DEB_OUT. Needs debhelper and the Build-Depends (dpkg-checkbuilddeps).
+DEB_OUT ?= $(BUILD)/deb
+.PHONY: deb
+deb:
+	rm -rf $(DEB_OUT)/src && mkdir -p $(DEB_OUT)/src/vfio-launch
+	tar -C $(CURDIR) --exclude=./.git --exclude=./$(BUILD) -cf - . | \
+		tar -C $(DEB_OUT)/src/vfio-launch -xf -
+	cd $(DEB_OUT)/src/vfio-launch && env -u TESTS -u BUILD -u BUILD_DIR -u TOP_SRCDIR dpkg-buildpackage -us -uc -b -J$$(nproc)
+	mv $(DEB_OUT)/src/*.deb $(DEB_OUT)/src/*.buildinfo $(DEB_OUT)/src/*.changes $(DEB_OUT)/
+	rm -rf $(DEB_OUT)/src
+
 # ------------------------------------------------------------------- fuzz
 # libFuzzer target for the profile parser, built with clang from the
 # sources it needs, then run for FUZZ_SECONDS over a corpus seeded with the
@@ -264,7 +322,7 @@ $(BUILD)/guest/initramfs.cpio.gz: tests/guest/init tests/guest/pwrbtn.c tests/gu
 
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -o $@ $<
 
 tests: $(GUEST) $(BENCH_BINS)
 
@@ -276,7 +334,7 @@ demo: deps
 bench: all $(GUEST) $(BENCH_BINS)
 	sh tests/bench/launch.sh
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
 # ----------------------------------------------------------------- sandbox
 # The sandbox probe (run in QEMU's place by tests/sandbox/test-probe.sh),
@@ -288,17 +346,17 @@ SANDBOX_TEST_BINS := $(BUILD)/tests/sandbox-probe $(BUILD)/tests/sandbox-boxrun 
 tests: $(SANDBOX_TEST_BINS)
 $(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
 $(BUILD)/tests/sandbox-boxrun: tests/sandbox/boxrun.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 $(BUILD)/tests/sandbox-nolandlock: tests/sandbox/nolandlock.c tests/sandbox/no_landlock.h
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(LAUNCHER_LIBS)
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(LAUNCHER_LIBS)
 $(BUILD)/tests/bench-seccomp: tests/bench/seccomp.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 .PHONY: bench-seccomp
 BENCH_ROUNDS ?= 101

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The check stage: baseline checks (QEMU binary, accelerator, firmware,
- * kernel files) and the fixed order in which every resource module's
- * check runs. Each check adds its findings and never stops the others.
+ * The check stage: every resource's check, in the table's order
+ * (resources.c), then the sandbox line. Each check adds its findings and
+ * never stops the others.
  */
 #include "check.h"
 
@@ -14,18 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "accel.h"
-#include "audio.h"
-#include "disk.h"
-#include "evdev.h"
-#include "host.h"
-#include "ivshmem.h"
-#include "landlock.h"
-#include "memlock.h"
-#include "usb.h"
-#include "vfio.h"
 #include "cleanup.h"
+#include "landlock.h"
 #include "paths.h"
+#include "resource.h"
 
 void check_ctx_init(struct check_ctx *ctx)
 {
@@ -42,171 +34,130 @@ void check_ctx_clear(struct check_ctx *ctx)
 	free(ctx->qemu_path);
 	free(ctx->audio_server);
 	free(ctx->usb);
-	strv_clear(&ctx->rw_paths);
-	strv_clear(&ctx->ro_paths);
+	check_ctx_clear_kept(ctx);
 	ctx->qemu_path = NULL;
 	ctx->audio_server = NULL;
 	ctx->usb = NULL;
 }
 
-void check_ctx_add_path(struct check_ctx *ctx, bool writable, const char *path)
+void check_ctx_clear_kept(struct check_ctx *ctx)
 {
-	struct strv *sv = writable ? &ctx->rw_paths : &ctx->ro_paths;
-
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], path) == 0)
-			return;
-	if (strv_push(sv, path) < 0) {
-		fputs("vfio-launch: out of memory\n", stderr);
-		abort();
-	}
+	for (size_t i = 0; i < RESOURCES_MAX; i++)
+		grants_clear(&ctx->kept[i]);
 }
 
-/* 0 when path is an executable regular file for us, else -errno. */
-static int executable_file(const char *path)
+int check_open_path(const char *path, bool follow, struct stat *ret_st)
 {
 	struct stat st;
+	int fd;
 
-	if (stat(path, &st) < 0)
+	fd = open(path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	if (fd < 0)
 		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EISDIR;
-	if (access(path, X_OK) < 0) /* real uid: the user who runs QEMU */
-		return -errno;
-	return 0;
+	/* O_PATH|O_NOFOLLOW opens a symlink itself rather than failing. */
+	if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
+		int r = S_ISLNK(st.st_mode) ? -ELOOP : -errno;
+		close(fd);
+		return r;
+	}
+	if (ret_st)
+		*ret_st = st;
+	return fd;
 }
 
-/*
- * Finds binary like execvp(3) would: a name with '/' is taken as is, else
- * each $PATH entry (default /usr/local/bin:/usr/bin:/bin) in turn.
- * Returns 0 with *ret malloc'd, or -errno of the last candidate.
- */
-static int find_executable(const char *binary, char **ret)
+int check_ctx_keep(struct check_ctx *ctx, const char *path, int fd,
+		   enum grant_access access, bool dev)
 {
-	const char *path = getenv("PATH");
-	_cleanup_free_ char *dirs = NULL;
-	char *save = NULL;
-	int r = -ENOENT;
+	size_t i = ctx->current < RESOURCES_MAX ? ctx->current : 0;
+	int r = grants_add_fd(&ctx->kept[i], path, fd, access, dev);
 
-	if (strchr(binary, '/')) {
-		if (binary[0] != '/')
-			return -EINVAL;
-		r = executable_file(binary);
-		if (r < 0)
-			return r;
-		*ret = strdup(binary);
-		return *ret ? 0 : -ENOMEM;
-	}
-	dirs = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-	if (!dirs)
-		return -ENOMEM;
-	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		_cleanup_free_ char *cand = NULL;
-		int q;
-
-		if (d[0] != '/') /* a relative PATH entry depends on the cwd */
-			continue;
-		if (asprintf(&cand, "%s/%s", d, binary) < 0)
-			return -ENOMEM;
-		q = executable_file(cand);
-		if (q == 0) {
-			*ret = steal_pointer(&cand);
-			return 0;
-		}
-		if (q != -ENOENT)
-			r = q;
+	if (r == -ENOMEM) {
+		fputs("vfio-launch: out of memory\n", stderr);
+		abort();
 	}
 	return r;
 }
 
-static void qemu_check(const struct profile *p, struct check_ctx *ctx, struct findings *f)
+int check_ctx_keep_path(struct check_ctx *ctx, const char *path, const struct stat *st,
+			enum grant_access access, bool dev, bool follow)
 {
-	const char *binary = p->qemu_binary ? p->qemu_binary : "qemu-system-x86_64";
-	char *found = NULL;
-	int r = find_executable(binary, &found);
-
-	if (r < 0) {
-		finding_fail(f, "qemu",
-			     strchr(binary, '/')
-				     ? "point [qemu] binary = at an executable QEMU"
-				     : "install QEMU: sudo apt-get install qemu-system-x86",
-			     "%s: %s", binary,
-			     r == -ENOENT && !strchr(binary, '/') ? "not found in $PATH"
-			     : r == -EINVAL ? "not an absolute path"
-					    : strerror(-r));
-		return;
-	}
-	free(ctx->qemu_path);
-	ctx->qemu_path = found;
-	/* QEMU must be able to map its own binary again (Landlock). */
-	(void)strv_push(&ctx->ro_paths, found);
-	finding_pass(f, "qemu", "%s", found);
-}
-
-/* 0 when path is a regular file we can open for reading, else -errno. */
-static int readable_file(const char *path)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	struct stat st;
+	struct stat now;
+	_cleanup_close_ int fd = check_open_path(path, follow, &now);
 
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EISDIR;
-	return 0;
+		return fd;
+	if (st && (now.st_dev != st->st_dev || now.st_ino != st->st_ino))
+		return -ESTALE;
+	return check_ctx_keep(ctx, path, fd, access, dev);
 }
 
-/* A file QEMU reads: readable -> PASS and ro_paths, else FAIL. */
-static void file_check(struct check_ctx *ctx, struct findings *f, const char *resource,
-		       const char *path, const char *fix, bool for_qemu)
+const struct grant *check_ctx_kept(const struct check_ctx *ctx, const char *path)
 {
-	int r = readable_file(path);
+	for (size_t i = 0; i < RESOURCES_MAX; i++) {
+		const struct grant *g = grants_find(&ctx->kept[i], path);
+		if (g)
+			return g;
+	}
+	return NULL;
+}
 
-	if (r < 0) {
-		finding_fail(f, resource, fix, "%s: %s", path,
-			     r == -EISDIR ? "not a regular file" : strerror(-r));
+size_t check_ctx_n_kept(const struct check_ctx *ctx)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < RESOURCES_MAX; i++)
+		n += ctx->kept[i].n;
+	return n;
+}
+
+/*
+ * Opens path as the check's object (check_open_path) and tests that it is
+ * a regular file the user can read, through a second open compared with
+ * the first (same st_dev, st_ino). Returns the O_PATH descriptor or
+ * -errno: -EISDIR for anything but a regular file, -ELOOP for a symlink
+ * not followed, -ESTALE when the path changed in between.
+ */
+static int readable_file(const char *path, bool follow)
+{
+	_cleanup_close_ int opath = -1, fd = -1;
+	struct stat st, st2;
+
+	opath = check_open_path(path, follow, &st);
+	if (opath < 0)
+		return opath;
+	if (!S_ISREG(st.st_mode))
+		return -EISDIR;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW));
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st2) < 0)
+		return -errno;
+	if (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino)
+		return -ESTALE;
+	return steal_fd(&opath);
+}
+
+void check_file(struct check_ctx *ctx, struct findings *f, const char *resource,
+		const char *path, const char *fix, bool for_qemu)
+{
+	/* Packaged firmware may be a link within its package's directory
+	 * (Debian 12 ovmf: OVMF_CODE_4M.ms.fd -> OVMF_CODE_4M.secboot.fd);
+	 * /usr/share belongs to root. */
+	_cleanup_close_ int fd = readable_file(path, startswith(path, "/usr/share/"));
+
+	if (fd < 0) {
+		finding_fail(f, resource,
+			     fd == -ELOOP ? "name the file itself, not a symbolic link to it" : fix,
+			     "%s: %s", path,
+			     fd == -EISDIR  ? "not a regular file"
+			     : fd == -ELOOP ? "a symbolic link (QEMU is given only what the check "
+					      "looked at, and a link may point elsewhere later)"
+					    : strerror(-fd));
 		return;
 	}
 	if (for_qemu)
-		(void)strv_push(&ctx->ro_paths, path);
+		(void)check_ctx_keep(ctx, path, fd, GRANT_RO, false);
 	finding_pass(f, resource, "%s is readable", path);
-}
-
-static void firmware_check(const struct profile *p, struct check_ctx *ctx,
-			   struct findings *f)
-{
-	if (p->firmware != FIRMWARE_UEFI)
-		return;
-	file_check(ctx, f, "firmware", p->ovmf_code ? p->ovmf_code : "(unset)",
-		   "install OVMF (sudo apt-get install ovmf) or set [vm] ovmf-code =", true);
-	/* The template is read by the launcher (prepare copies it), not by
-	 * QEMU; QEMU gets the per-VM copy read-write. */
-	file_check(ctx, f, "firmware vars", p->ovmf_vars ? p->ovmf_vars : "(unset)",
-		   "install OVMF (sudo apt-get install ovmf) or set [vm] ovmf-vars =", false);
-	if (ctx->paths && ctx->paths->ovmf_vars)
-		(void)strv_push(&ctx->rw_paths, ctx->paths->ovmf_vars);
-}
-
-static void kernel_check(const struct profile *p, struct check_ctx *ctx,
-			 struct findings *f)
-{
-	if (p->kernel)
-		file_check(ctx, f, "kernel", p->kernel,
-			   "fix [vm] kernel = (a file you can read)", true);
-	if (p->initrd)
-		file_check(ctx, f, "initrd", p->initrd,
-			   "fix [vm] initrd = (a file you can read)", true);
-	for (size_t i = 0; i < p->n_pci; i++) {
-		_cleanup_free_ char *res = NULL;
-		if (!p->pci[i].romfile)
-			continue;
-		if (asprintf(&res, "romfile %s", p->pci[i].bdf) < 0)
-			continue;
-		file_check(ctx, f, res, p->pci[i].romfile,
-			   "fix romfile= on the [pci] device line (a file you can read)", true);
-	}
 }
 
 /* What `run` will confine QEMU with (sandbox.c): FAIL where run would
@@ -244,26 +195,16 @@ static void sandbox_check(const struct profile *p, struct findings *f)
 
 void check_profile(const struct profile *p, struct check_ctx *ctx, struct findings *f)
 {
-	/* ---- baseline (issue 2) ---- */
-	qemu_check(p, ctx, f);
-	accel_check(p, ctx, f);
-	firmware_check(p, ctx, f);
-	kernel_check(p, ctx, f);
+	/* Every resource in the table's order; each adds its findings and
+	 * never stops the others. */
+	for (size_t i = 0; i < resources_n; i++) {
+		ctx->current = i;
+		if (resources[i]->check)
+			resources[i]->check(p, ctx, f);
+	}
+	ctx->current = 0;
+	/* The box itself, which is no resource. */
 	sandbox_check(p, f);
-	/* QEMU creates its QMP socket in the runtime dir. */
-	if (ctx->paths && ctx->paths->runtime_dir)
-		(void)strv_push(&ctx->rw_paths, ctx->paths->runtime_dir);
-
-	/* ---- host resources (issue 3): one call each, in this order.
-	 * Each module's engineer adds the call on its own line here. ---- */
-	memlock_check(p, ctx, f);
-	vfio_check(p, ctx, f);
-	disk_check(p, ctx, f);
-	audio_check(p, ctx, f);
-	usb_check(p, ctx, f);
-	ivshmem_check(p, ctx, f);
-	evdev_check(p, ctx, f);
-	hugepages_check(p, ctx, f);
 }
 
 void check_ctx_render_env(const struct check_ctx *ctx, const struct vm_paths *paths,

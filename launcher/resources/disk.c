@@ -15,6 +15,8 @@
 
 #include "cleanup.h"
 #include "sysfs.h"
+#include "render.h"
+#include "resource.h"
 
 enum image_kind image_kind_from_header(const unsigned char *buf, size_t len)
 {
@@ -235,30 +237,52 @@ static void check_one(const struct profile *p, const struct disk_item *d, size_t
 		snprintf(res, sizeof(res), "disk %zu", idx);
 	where = xasprintf("%s:%u", p->file, d->line);
 
-	/* realpath() resolves /dev/disk/by-* links for the checks; the
-	 * profile's stable name is what QEMU is given. */
-	_cleanup_free_ char *real = realpath(d->path, NULL);
-	if (!real || stat(real, &st) < 0) {
-		int e = errno;
-		fix = xasprintf("correct path = at %s%s", where,
-			 e == ENOENT && startswith(d->path, "/dev/disk/") ?
-				 " (ls -l /dev/disk/by-id/ lists the stable names)" :
-				 "");
-		finding_fail(f, res, fix, "%s: %s", d->path, strerror(e));
+	/* The object the checks look at and the box grants: O_NOFOLLOW,
+	 * so a link cannot send the grant elsewhere later; only udev's
+	 * stable names under /dev/disk/ (by-id, by-uuid, ...) are followed,
+	 * once, and must then be block devices. The profile's name is what
+	 * QEMU is given; realpath() names the device in messages. */
+	bool by_link = startswith(d->path, "/dev/disk/");
+	_cleanup_close_ int opath = check_open_path(d->path, by_link, &st);
+	if (opath < 0) {
+		int e = -opath;
+		if (e == ELOOP)
+			fix = xasprintf("name the image itself at %s, not a symbolic link to it",
+					where);
+		else
+			fix = xasprintf("correct path = at %s%s", where,
+					e == ENOENT && by_link ?
+						" (ls -l /dev/disk/by-id/ lists the stable names)" :
+						"");
+		finding_fail(f, res, fix, "%s: %s", d->path,
+			     e == ELOOP ? "a symbolic link (QEMU is given only what the check "
+					  "looked at, and a link may point elsewhere later)"
+					: strerror(e));
 		return;
 	}
+	_cleanup_free_ char *real = realpath(d->path, NULL);
+	if (!real)
+		real = xasprintf("%s", d->path);
 	bool blk = S_ISBLK(st.st_mode);
-	if (!blk && !S_ISREG(st.st_mode)) {
+	if (S_ISDIR(st.st_mode)) {
+		fix = xasprintf("point path = at %s to a block device or an image file", where);
+		finding_fail(f, res, fix, "%s is a directory; a disk is a block device or an "
+			     "image file", d->path);
+		return;
+	}
+	if (!blk && (by_link || !S_ISREG(st.st_mode))) {
 		fix = xasprintf("point path = at %s to a block device or an image file", where);
 		finding_fail(f, res, fix, "%s is neither a block device nor a regular file",
 			     d->path);
 		return;
 	}
 
-	check_ctx_add_path(ctx, !ro, d->path);
+	(void)check_ctx_keep(ctx, d->path, opath, ro ? GRANT_RO : GRANT_RW, blk);
 
-	/* The user's real rights: open it as QEMU will. */
-	int fd = open(real, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* The user's real rights: open it as QEMU will (the same object:
+	 * compared below). */
+	int fd = open(d->path, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+				       (by_link ? 0 : O_NOFOLLOW));
 	if (fd < 0) {
 		int e = errno;
 		if (blk)
@@ -279,6 +303,13 @@ static void check_one(const struct profile *p, const struct disk_item *d, size_t
 					where);
 		finding_fail(f, res, fix, "%s: cannot open %s: %s", d->path,
 			     ro ? "read-only" : "read-write", strerror(e));
+		return;
+	}
+	struct stat st2;
+	if (fstat(fd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino) {
+		close(fd);
+		fix = xasprintf("run the check again once nothing renames or replaces %s", d->path);
+		finding_fail(f, res, fix, "%s changed while it was checked", d->path);
 		return;
 	}
 
@@ -336,3 +367,95 @@ void disk_check(const struct profile *p, struct check_ctx *ctx,
 	for (size_t i = 0; i < p->n_disks; i++)
 		check_one(p, &p->disks[i], i, ctx, f);
 }
+
+/* ---------------------------------------------------------------- argv */
+
+static const char *disk_cache_string(enum disk_cache c)
+{
+	switch (c) {
+	case DISK_CACHE_WRITEBACK:
+		return "writeback";
+	case DISK_CACHE_WRITETHROUGH:
+		return "writethrough";
+	default:
+		return "none";
+	}
+}
+
+static int disk_argv(const struct profile *p, const struct render_env *env,
+		     struct strv *sv)
+{
+	unsigned ahci = 0, scsi_unit = 0;
+	bool scsi = false;
+
+	(void)env;
+
+	for (size_t i = 0; i < p->n_disks; i++) {
+		const struct disk_item *d = &p->disks[i];
+		if (d->interface == DISK_SCSI ||
+		    (d->interface == DISK_VIRTIO && d->media == DISK_MEDIA_CDROM))
+			scsi = true;
+	}
+	/* One virtio-scsi controller for every scsi disk (and virtio cdrom:
+	 * virtio-blk has no removable media). */
+	if (scsi)
+		TRY(strv_push2(sv, "-device", "virtio-scsi-pci,id=scsi0"));
+
+	for (size_t i = 0; i < p->n_disks; i++) {
+		const struct disk_item *d = &p->disks[i];
+		bool cdrom = d->media == DISK_MEDIA_CDROM;
+		_cleanup_free_ char *path = qemu_escape(d->path);
+		_cleanup_free_ char *serial = NULL;
+
+		if (!path)
+			return -ENOMEM;
+		/* -drive if=none + a front-end -device: QEMU picks the
+		 * protocol (file or host_device) from the path itself. */
+		TRY(strv_push(sv, "-drive"));
+		TRY(strv_pushf(sv, "file=%s,if=none,id=drive%zu,format=%s,cache=%s%s%s%s",
+			       path, i,
+			       d->format == DISK_FORMAT_QCOW2 ? "qcow2" : "raw",
+			       disk_cache_string(d->cache),
+			       d->discard ? ",discard=unmap" : "",
+			       cdrom ? ",media=cdrom" : "",
+			       d->readonly || cdrom ? ",readonly=on" : ""));
+		TRY(strv_push(sv, "-device"));
+		switch (d->interface) {
+		case DISK_SATA:
+			TRY(strv_pushf(sv, "%s,bus=ide.%u,drive=drive%zu,id=disk%zu",
+				       cdrom ? "ide-cd" : "ide-hd", ahci++, i, i));
+			break;
+		case DISK_NVME:
+			/* nvme requires serial=; the NVMe serial number field
+			 * is 20 bytes (NVMe base spec, Identify Controller). */
+			if (asprintf(&serial, "%.20s", d->name ? d->name : "disk") < 0)
+				return -ENOMEM;
+			{
+				_cleanup_free_ char *es = qemu_escape(serial);
+				if (!es)
+					return -ENOMEM;
+				TRY(strv_pushf(sv, "nvme,drive=drive%zu,id=disk%zu,serial=%s",
+					       i, i, es));
+			}
+			break;
+		case DISK_SCSI:
+			TRY(strv_pushf(sv, "%s,bus=scsi0.0,scsi-id=%u,drive=drive%zu,id=disk%zu",
+				       cdrom ? "scsi-cd" : "scsi-hd", scsi_unit++, i, i));
+			break;
+		default: /* DISK_VIRTIO */
+			if (cdrom)
+				TRY(strv_pushf(sv, "scsi-cd,bus=scsi0.0,scsi-id=%u,drive=drive%zu,id=disk%zu",
+					       scsi_unit++, i, i));
+			else
+				TRY(strv_pushf(sv, "virtio-blk-pci,drive=drive%zu,id=disk%zu", i, i));
+			break;
+		}
+	}
+	return 0;
+}
+
+const struct resource resource_disk = {
+	.name = "disk",
+	.check = disk_check,
+	.argv = disk_argv,
+};

@@ -41,8 +41,10 @@ int blockdev_busy_reason(const char *sysfs, const char *procfs, dev_t dev,
  * (read-only when readonly or cdrom), a block device must not be busy
  * (blockdev_busy_reason), and an image whose header disagrees with
  * format = is reported (raw declared but a qcow2 header: WARN; qcow2
- * declared but no header: FAIL, QEMU refuses it). Appends the path as
- * written to ctx->rw_paths or ctx->ro_paths.
+ * declared but no header: FAIL, QEMU refuses it). A directory FAILs; a
+ * symlink FAILs unless under /dev/disk/ (udev's stable names, followed
+ * once, must be a block device). Keeps the object at the path as
+ * written (check_ctx_keep), read-write or read-only.
  */
 void disk_check(const struct profile *p, struct check_ctx *ctx,
 		struct findings *f);

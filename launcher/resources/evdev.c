@@ -16,6 +16,8 @@
 #include "cleanup.h"
 #include "findings.h"
 #include "profile.h"
+#include "render.h"
+#include "resource.h"
 
 int evdev_probe(const char *path, int *ret_version, unsigned *ret_major)
 {
@@ -118,10 +120,23 @@ void evdev_check(const struct profile *p, struct check_ctx *ctx,
 			finding_fail(f, res, NULL, "%s: %s", it->path, strerror(-r));
 			continue;
 		}
-		/* Landlock rules are taken on the node itself; by-id links
-		 * are resolved so the rule names the device. */
+		/* The box grants the node the check probed, at the path
+		 * QEMU is given: udev's by-id/by-path links are followed
+		 * once, any other link is refused. */
+		struct stat st;
+		_cleanup_close_ int opath =
+			check_open_path(it->path, startswith(it->path, "/dev/input/by-"), &st);
+		if (opath < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != EVDEV_MAJOR) {
+			finding_fail(f, res,
+				     opath == -ELOOP ? "name the node itself, or its /dev/input/by-id/ link"
+						     : "run the check again once the device stays put",
+				     "%s: %s", it->path,
+				     opath == -ELOOP ? "a symbolic link outside /dev/input/by-id and by-path"
+						     : "changed while it was checked");
+			continue;
+		}
+		(void)check_ctx_keep(ctx, it->path, opath, GRANT_RW, true);
 		real = realpath(it->path, NULL);
-		check_ctx_add_path(ctx, true, real ? real : it->path);
 		finding_pass(f, res, "evdev node%s%s, driver version %d.%d.%d, read-write%s%s",
 			     real && strcmp(real, it->path) ? " " : "",
 			     real && strcmp(real, it->path) ? real : "",
@@ -129,3 +144,38 @@ void evdev_check(const struct profile *p, struct check_ctx *ctx,
 			     it->grab_all ? ", grab_all" : "", it->repeat ? ", repeat" : "");
 	}
 }
+
+/* ---------------------------------------------------------------- argv */
+
+static int evdev_argv(const struct profile *p, const struct render_env *env,
+		      struct strv *sv)
+{
+	(void)env;
+	for (size_t i = 0; i < p->n_evdev; i++) {
+		const struct evdev_item *e = &p->evdev[i];
+		_cleanup_free_ char *path = qemu_escape(e->path);
+		_cleanup_free_ char *toggle = NULL;
+
+		if (!path)
+			return -ENOMEM;
+		if (e->grab_toggle) {
+			toggle = qemu_escape(e->grab_toggle);
+			if (!toggle)
+				return -ENOMEM;
+		}
+		/* QEMU input-linux object (qom/object: input-linux): evdev,
+		 * grab_all, repeat, grab-toggle. */
+		TRY(strv_push(sv, "-object"));
+		TRY(strv_pushf(sv, "input-linux,id=input%zu,evdev=%s%s%s%s%s", i, path,
+			       e->grab_all ? ",grab_all=on" : "",
+			       e->repeat ? ",repeat=on" : "",
+			       toggle ? ",grab-toggle=" : "", toggle ? toggle : ""));
+	}
+	return 0;
+}
+
+const struct resource resource_input = {
+	.name = "input",
+	.check = evdev_check,
+	.argv = evdev_argv,
+};

@@ -63,11 +63,13 @@ int main(int argc, char **argv)
 			p.audio_backend = AUDIO_PULSE;
 			break;
 		case 'w':
-			if (strv_push(&ctx.rw_paths, optarg) < 0)
+			/* as a check would keep it: the object itself */
+			if (check_ctx_keep_path(&ctx, optarg, NULL, GRANT_RW,
+						startswith(optarg, "/dev/"), false) < 0)
 				return 70;
 			break;
 		case 'r':
-			if (strv_push(&ctx.ro_paths, optarg) < 0)
+			if (check_ctx_keep_path(&ctx, optarg, NULL, GRANT_RO, false, false) < 0)
 				return 70;
 			break;
 		case 't':

@@ -43,7 +43,7 @@ chown -R "$TEST_UID:$TEST_GID" "$USER_TMP/home"
 out=$USER_TMP/out
 : >"$out"
 chown "$TEST_UID" "$out" "$USER_TMP"
-as_user sh -c 'echo $$ >"$0.pid"; exec "$@" </dev/null >>"$0" 2>&1' "$out" "$VL" run "$conf" &
+as_user sh -c 'echo $$ >"$0.pid"; exec "$@" </dev/null >>"$0" 2>&1' "$out" "$VL" run --trust-profile "$conf" &
 job=$!
 i=0
 until grep -q '^fake-qemu: flock -u' "$out"; do
@@ -54,7 +54,7 @@ done
 pid=$(cat "$out.pid")
 
 rc=0
-as_user "$VL" run "$conf" >"$USER_TMP/second" 2>&1 </dev/null || rc=$?
+as_user "$VL" run --trust-profile "$conf" >"$USER_TMP/second" 2>&1 </dev/null || rc=$?
 cat "$USER_TMP/second"
 [ "$rc" -eq 69 ] || fail "a second run after QEMU's flock(LOCK_UN) exited $rc, not 69"
 assert_contains "$USER_TMP/second" "VM lock is already running"

@@ -47,8 +47,7 @@ static struct check_ctx ctx_for(void)
 
 static void ctx_free(struct check_ctx *c)
 {
-	strv_clear(&c->rw_paths);
-	strv_clear(&c->ro_paths);
+	check_ctx_clear_kept(c);
 }
 
 /* An image file under the fake root, with the given first bytes. */
@@ -91,9 +90,8 @@ START_TEST(test_raw_image_rw)
 	ck_assert_int_eq(it->level, FINDING_PASS);
 	snprintf(want, sizeof(want), "image %s (raw, read-write)", path);
 	ck_assert_str_eq(it->message, want);
-	ck_assert_uint_eq(ctx.rw_paths.n, 1);
-	ck_assert_str_eq(ctx.rw_paths.v[0], path);
-	ck_assert_uint_eq(ctx.ro_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 1);
+	ck_assert_int_eq(check_ctx_kept(&ctx, path)->access, GRANT_RW);
 	ctx_free(&ctx);
 	findings_clear(&f);
 }
@@ -164,7 +162,7 @@ START_TEST(test_missing)
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	ck_assert_str_eq(f.items[0].message, want);
 	ck_assert_str_eq(f.items[0].fix, "correct path = at /p/vm.conf:7");
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
 	findings_clear(&f);
 }
 END_TEST
@@ -178,8 +176,10 @@ START_TEST(test_directory)
 
 	disk_check(&p, &ctx, &f);
 	ck_assert_uint_eq(f.n_fail, 1);
-	snprintf(want, sizeof(want), "%s is neither a block device nor a regular file", T.root);
+	snprintf(want, sizeof(want), "%s is a directory; a disk is a block device or an image file",
+		 T.root);
 	ck_assert_str_eq(f.items[0].message, want);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0); /* nothing for the box */
 	ck_assert_str_eq(f.items[0].fix,
 			 "point path = at /p/vm.conf:7 to a block device or an image file");
 	findings_clear(&f);
@@ -221,8 +221,8 @@ START_TEST(test_read_only_file)
 	ck_assert_uint_eq(f.n_fail, 0);
 	snprintf(want, sizeof(want), "image %s (raw, read-only)", saved);
 	ck_assert_str_eq(f.items[0].message, want);
-	ck_assert_uint_eq(ctx.ro_paths.n, 1);
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 1);
+	ck_assert_int_eq(check_ctx_kept(&ctx, saved)->access, GRANT_RO);
 	ctx_free(&ctx);
 	findings_clear(&f);
 }
@@ -278,8 +278,9 @@ START_TEST(test_unreadable_cdrom)
 }
 END_TEST
 
-/* A stable-name link is followed for the check and kept for QEMU. */
-START_TEST(test_link_kept)
+/* A link outside /dev/disk/ is refused: the box would grant what it
+ * points to at check time, and it may point elsewhere later. */
+START_TEST(test_link_refused)
 {
 	const char *path = image("target.img", raw_hdr, 8, 0644);
 	char target[256], link[256], want[512];
@@ -290,10 +291,13 @@ START_TEST(test_link_kept)
 	struct check_ctx ctx = ctx_for();
 	struct findings f = { 0 };
 	disk_check(&p, &ctx, &f);
-	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
-	snprintf(want, sizeof(want), "image %s (raw, read-write)", link);
+	ck_assert_int_eq(f.items[0].level, FINDING_FAIL);
+	snprintf(want, sizeof(want), "%s: a symbolic link (QEMU is given only what the check "
+		 "looked at, and a link may point elsewhere later)", link);
 	ck_assert_str_eq(f.items[0].message, want);
-	ck_assert_str_eq(ctx.rw_paths.v[0], link);
+	ck_assert_str_eq(f.items[0].fix,
+			 "name the image itself at /p/vm.conf:7, not a symbolic link to it");
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
 	ctx_free(&ctx);
 	findings_clear(&f);
 }
@@ -436,7 +440,7 @@ int main(void)
 	tcase_add_test(tc, test_read_only_file);
 	tcase_add_test(tc, test_own_file_no_write);
 	tcase_add_test(tc, test_unreadable_cdrom);
-	tcase_add_test(tc, test_link_kept);
+	tcase_add_test(tc, test_link_refused);
 	tcase_add_test(tc, test_busy_whole_disk);
 	tcase_add_test(tc, test_busy_partition);
 	tcase_add_test(tc, test_busy_free_and_unknown);
