@@ -7,7 +7,7 @@
 #   make check SANITIZE=1   the same tests under ASan/UBSan
 #   make check-unit   only the unit suites (no network, no root): dh_auto_test
 #   make deb      the Debian package (debian/, dpkg-buildpackage) in build/deb/
-#   make fuzz     libFuzzer target for the profile parser (clang)
+#   make fuzz     libFuzzer targets: the profile parser, the PulseAudio proxy (clang)
 #
 # CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line are
 # honoured (dpkg-buildflags' for a package build); the Makefile appends its
@@ -27,7 +27,7 @@ DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
 	libpci-dev libpulse-dev libinih-dev scdoc
 DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
-DEPS_TEST := check umockdev libumockdev-dev clang socat
+DEPS_TEST := check umockdev libumockdev-dev clang socat sox
 # make install: udev.pc (udevdir) is in 'udev', systemd.pc in 'systemd' on
 # Debian 12 (later releases move systemd.pc to systemd-dev).
 DEPS_INSTALL := udev systemd
@@ -294,13 +294,31 @@ $(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRCS) launcher/profile/profile.h launcher/pro
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pc_cflags,inih) -o $@ $(FUZZ_SRCS) $(call pc_libs,inih)
 
-fuzz: $(BUILD)/fuzz/fuzz_profile
+# The PulseAudio proxy's target (tests/fuzz/fuzz_pulse.c) runs the same
+# way over conversations (build/fuzz/pulse-corpus), seeded from
+# tests/fuzz/pulse-seeds/. `make fuzz-profile` or `make fuzz-pulse`: one.
+FUZZ_PULSE_SRCS := tests/fuzz/fuzz_pulse.c launcher/supervisor/pulse_proto.c \
+	launcher/supervisor/pulse_proxy.c
+.PHONY: fuzz-profile fuzz-pulse
+fuzz: fuzz-profile fuzz-pulse
+
+$(BUILD)/fuzz/fuzz_pulse: $(FUZZ_PULSE_SRCS) launcher/supervisor/pulse_proto.h \
+	launcher/supervisor/pulse_proxy.h launcher/util/cleanup.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_PULSE_SRCS)
+
+fuzz-profile: $(BUILD)/fuzz/fuzz_profile
 	rm -rf $(BUILD)/fuzz/seeds && mkdir -p $(BUILD)/fuzz/seeds $(BUILD)/fuzz/corpus
 	cp profiles/*.conf $(BUILD)/fuzz/seeds/
 	for f in $$(find tests/data/profiles -name '*.conf'); do \
 		cp "$$f" "$(BUILD)/fuzz/seeds/$$(echo "$$f" | tr / _)"; done
 	cd $(BUILD)/fuzz && ./fuzz_profile -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-dict=$(CURDIR)/tests/fuzz/profile.dict -print_final_stats=1 corpus seeds
+
+fuzz-pulse: $(BUILD)/fuzz/fuzz_pulse
+	mkdir -p $(BUILD)/fuzz/pulse-corpus
+	cd $(BUILD)/fuzz && ./fuzz_pulse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-print_final_stats=1 pulse-corpus $(CURDIR)/tests/fuzz/pulse-seeds
 
 clean:
 	rm -rf $(BUILD)
@@ -335,6 +353,19 @@ bench: all $(GUEST) $(BENCH_BINS)
 	sh tests/bench/launch.sh
 
 -include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
+
+# ------------------------------------------------------------ audio proxy
+# A stand-alone host for the PulseAudio proxy, and a client sending
+# KILL_CLIENT (pactl has no command for it), for tests/audio/test-pulse-proxy.sh.
+tests: $(BUILD)/tests/pulse-proxy-driver $(BUILD)/tests/pulse-kill-client
+$(BUILD)/tests/pulse-kill-client: tests/audio/pulse-kill-client.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(call pc_cflags,libpulse) $(BASE_LDFLAGS) -o $@ $< \
+		$(call pc_libs,libpulse)
+$(BUILD)/tests/pulse-proxy-driver: tests/audio/pulse-proxy-driver.c $(BUILD)/liblauncher.a
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 
 # ----------------------------------------------------------------- sandbox
 # The sandbox probe (run in QEMU's place by tests/sandbox/test-probe.sh),
