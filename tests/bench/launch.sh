@@ -43,10 +43,13 @@ demo_env_setup
 [ "$which" = minimal ] || demo_pulse_ensure
 profile=$DEMO_TREE/profiles/demo.conf
 if [ "$which" = minimal ]; then
-	# the demo VM without the sections that add host resources
-	awk '/^\[/ { skip = ($0 == "[audio]" || $0 == "[usb]" || $0 == "[looking-glass]") }
-		!skip' "$profile" > "$DEMO_TREE/profiles/minimal.conf"
-	profile=$DEMO_TREE/profiles/minimal.conf
+	# the demo VM without the sections that add host resources, in the
+	# work directory (not profiles/: the examples test reads every file
+	# there), its relative guest paths made absolute
+	awk -v d="$DEMO_TREE/profiles/" '/^\[/ { skip = ($0 == "[audio]" || $0 == "[usb]" || $0 == "[looking-glass]") }
+		/^(kernel|initrd) *= *\.\.\// { sub(/= */, "= " d) }
+		!skip' "$profile" > "$DEMO_WORK/minimal.conf"
+	profile=$DEMO_WORK/minimal.conf
 fi
 vl=$DEMO_TREE/build/vfio-launch
 cp "$qr" "$DEMO_WORK/qmp-ready"
