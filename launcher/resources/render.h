@@ -36,7 +36,16 @@ struct render_env {
 	bool paused;                 /* -S: start with vCPUs stopped (bench) */
 	const char *uuid;            /* -uuid value; NULL or "": none */
 	const struct smbios_host *smbios; /* host DMI strings, or NULL */
+	/* The sockets the supervisor hands QEMU (supervisor.h), as QEMU
+	 * will number them; 0: not made (cmdline, run --dry-run), render
+	 * the RENDER_FD_* placeholders. */
+	int qmp_fd, qmp_user_fd, serial_fd;
 };
+
+/* What cmdline shows for the supervisor's descriptors. */
+#define RENDER_FD_QMP 3
+#define RENDER_FD_QMP_USER 4
+#define RENDER_FD_SERIAL 5
 
 /*
  * Appends the QEMU argv for p to *ret_argv (argv[0] is the QEMU binary).
