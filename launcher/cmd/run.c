@@ -23,9 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sysexits.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -33,27 +34,29 @@
 #include "cleanup.h"
 #include "common.h"
 #include "commands.h"
-#include "exec_guard.h"
 #include "findings.h"
 #include "ivshmem.h"
 #include "paths.h"
 #include "prepare.h"
 #include "profile.h"
 #include "render.h"
+#include "box.h"
 #include "resource.h"
 #include "sandbox.h"
-#include "box.h"
+#include "supervisor.h"
+#include "landlock.h"
 
 extern char **environ;
 
 static void run_usage(FILE *out)
 {
 	fputs("Usage: vfio-launch run [--help] [--dry-run] [--paused] [--trust-profile] PROFILE\n\n"
-	      "Check the host, prepare the VM's files and lock, confine, and\n"
-	      "execute QEMU in place of this process (QEMU keeps the PID).\n"
+	      "Check the host, prepare the VM's files and lock, start QEMU in\n"
+	      "its box and supervise it: the guest's serial console on this\n"
+	      "terminal, Ctrl-C asks the guest to power down (twice: forces).\n"
 	      "Refuses to start while any check FAILs or the VM already runs.\n\n"
 	      "  --dry-run  check and print the argv, one per line; start nothing\n"
-	      "  --paused   start with the vCPUs stopped (QEMU -S; resume over QMP)\n"
+	      "  --paused   leave the vCPUs stopped (resume over QMP: cont)\n"
 	      "  --trust-profile  start even though the profile widens QEMU's box\n"
 	      "             (paths outside the usual places, binary =, sandbox = off,\n"
 	      "             extra =); without it such a profile is refused (exit 77)\n",
@@ -96,66 +99,22 @@ static void run_undo(void *arg)
 }
 
 /*
- * What execve would refuse, checked while a failure can still be rolled
- * back: path executable by us, and for a "#!" script its interpreter too
- * (execve reports a missing interpreter as ENOENT on the script). Not
- * covered: an ELF whose loader is missing, or ENOMEM at exec time; then
- * the run fails confined and the runtime dir stays (harmless: the next
- * run reuses it). Returns 0 or -errno.
+ * The last step: QEMU in its box, and this process its supervisor until
+ * QEMU is gone (supervisor.h). Returns run's exit status after logging;
+ * removes what the run made (the ivshmem file too when QEMU never got as
+ * far as QMP: a failed start), the lock last.
  */
-static int exec_preflight(const char *path)
-{
-	char buf[256], *interp, *end;
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
-
-	if (access(path, X_OK) < 0)
-		return -errno;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n < 2 || buf[0] != '#' || buf[1] != '!')
-		return 0;
-	buf[n] = '\0';
-	interp = buf + 2;
-	interp += strspn(interp, " \t");
-	end = interp + strcspn(interp, " \t\n");
-	*end = '\0';
-	if (*interp && access(interp, X_OK) < 0)
-		return -errno;
-	return 0;
-}
-
-/* Moves *fd to a number above RENDER_NET_FD when it sits there. 0 or
- * -errno. */
-static int move_off_net_fd(int *fd)
-{
-	int n;
-
-	if (*fd != RENDER_NET_FD)
-		return 0;
-	n = fcntl(*fd, F_DUPFD_CLOEXEC, RENDER_NET_FD + 1);
-	if (n < 0)
-		return -errno;
-	close(*fd);
-	*fd = n;
-	return 0;
-}
-
 /*
  * [network] mode = user: starts vfio-slirp (the network resource's
  * helper) in its own box (sandbox_policy_build_slirp), connected to QEMU
- * by an AF_UNIX socketpair whose QEMU end is moved to RENDER_NET_FD,
- * where the rendered `-netdev stream,addr.type=fd` expects it. *ret_fd:
- * RENDER_NET_FD, or -1 without mode = user. Until the supervisor starts
- * helpers, vfio-slirp is this process's child and so becomes QEMU's after
- * the exec (a zombie once it ends, reaped when QEMU exits); it ends by
- * itself at EOF, when QEMU exits. Returns 0 or an exit code, after
+ * by an AF_UNIX socketpair. *ret_fd: QEMU's end (O_CLOEXEC; the
+ * supervisor hands it on), or -1 without mode = user; *ret_pidfd: the
+ * helper's pidfd, or -1. vfio-slirp ends by itself at EOF, once QEMU is
+ * gone and the supervisor's copy closed. Returns 0 or an exit code, after
  * logging.
  */
 static int start_net_helper(const struct profile *p, const struct check_ctx *ctx,
-			    struct prepare_state *st, int *guard_fd, int *ret_fd)
+			    int *ret_fd, int *ret_pidfd)
 {
 	_cleanup_(strv_clear) struct strv argv = { 0 };
 	struct sandbox_policy pol;
@@ -164,7 +123,7 @@ static int start_net_helper(const struct profile *p, const struct check_ctx *ctx
 	struct box_spec spec = { .stdio = { -1, -1, STDERR_FILENO } };
 	int sv[2], r;
 
-	*ret_fd = -1;
+	*ret_fd = *ret_pidfd = -1;
 	r = resource_network.helpers(p, ctx, &argv);
 	if (r < 0 || argv.n == 0) {
 		if (r < 0)
@@ -197,103 +156,121 @@ static int start_net_helper(const struct profile *p, const struct check_ctx *ctx
 		close(sv[0]);
 		return EX_OSERR;
 	}
-	close(child.pidfd);
-	r = move_off_net_fd(&st->lock_fd);
-	if (r == 0)
-		r = move_off_net_fd(guard_fd);
-	if (r == 0 && sv[0] != RENDER_NET_FD && dup3(sv[0], RENDER_NET_FD, O_CLOEXEC) < 0)
-		r = -errno;
-	if (sv[0] != RENDER_NET_FD)
-		close(sv[0]);
-	if (r < 0) {
-		log_error("cannot hand QEMU its network socket: %s", strerror(-r));
-		return EX_OSERR;
-	}
-	*ret_fd = RENDER_NET_FD;
+	*ret_fd = sv[0];
+	*ret_pidfd = child.pidfd;
 	return 0;
 }
 
-/*
- * The last step: confine this process and become QEMU. Only returns on
- * failure, with an exit code, after logging.
- */
-static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx,
-			    struct prepare_state *st, int guard_fd, int net_fd, char **argv,
-			    bool *ret_confined)
+/* Reaps vfio-slirp (it ends at EOF once QEMU is gone) and closes its
+ * pidfd; -1: nothing to do. */
+static void reap_net_helper(int pidfd)
 {
+	siginfo_t si;
+
+	if (pidfd < 0)
+		return;
+	while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
+		;
+	close(pidfd);
+}
+
+static int supervise(const struct profile *p, const struct check_ctx *ctx,
+		     struct render_env *env, bool paused, struct run_undo *undo)
+{
+	struct supervisor sv;
 	struct sandbox_policy pol;
 	struct sandbox_result res;
-	/* The lock fd goes to QEMU on purpose (prepare.h): clear its
-	 * FD_CLOEXEC now, after everything that could still fail in the
-	 * launcher's own logic. */
-	int r = prepare_lock_inherit(st);
+	struct strv argv = { 0 };
+	bool policy_made = false, started = false;
+	_cleanup_free_ char *control = NULL;
+	int r, ret, net_pidfd = -1;
+
+	supervisor_init(&sv);
+	sv.name = p->name;
+	sv.qmp_user_path = ctx->paths->qmp_socket;
+	control = control_path(ctx->paths);
+	if (!control) {
+		ret = EX_OSERR;
+		goto fail;
+	}
+	sv.control_path = control;
+	sv.stop_timeout = p->stop_timeout;
+	sv.paused = paused;
+	r = supervisor_open(&sv);
 	if (r < 0) {
-		log_error("cannot hand the lock to QEMU: %s", strerror(-r));
-		return EX_OSERR;
+		log_error("cannot make QEMU's sockets (%s): %s", sv.qmp_user_path, strerror(-r));
+		ret = EX_OSERR;
+		goto fail;
+	}
+	env->qmp_fd = sv.child.qmp;
+	env->qmp_user_fd = sv.child.qmp_user;
+	env->serial_fd = sv.child.serial;
+	ret = start_net_helper(p, ctx, &sv.child.net, &net_pidfd);
+	if (ret)
+		goto fail;
+	env->net_fd = sv.child.net;
+	r = render_argv(p, env, &argv);
+	if (r < 0) {
+		log_error("cannot render %s: %s", p->file, strerror(-r));
+		ret = r == -ENOMEM ? EX_OSERR : EX_CONFIG;
+		goto fail;
 	}
 
-	/* Once confined, a failed execve can no longer undo prepare's work
-	 * (Landlock denies removing the runtime dir and the ivshmem file),
-	 * so catch the usual cause here, while rollback still works. */
-	r = exec_preflight(argv[0]);
-	if (r < 0) {
-		log_error("cannot execute %s: %s", argv[0], strerror(-r));
-		return r == -EACCES || r == -EPERM ? EX_NOPERM : EX_UNAVAILABLE;
-	}
-
-	/* ---- confine (sandbox.h): close fds but 0, 1, 2 and the lock,
-	 * clean the environment, rlimits, capabilities, no_new_privs,
-	 * Landlock, seccomp last; fail closed. ---- */
 	r = sandbox_policy_build(p, ctx, ctx->paths, environ, &pol);
 	if (r < 0) {
 		log_error("cannot build QEMU's sandbox policy: %s", strerror(-r));
-		return EX_SOFTWARE;
+		ret = EX_SOFTWARE;
+		goto fail;
 	}
+	policy_made = true;
 	if (p->sandbox == SANDBOX_OFF)
 		log_warn("*** sandbox = off in %s: QEMU runs WITHOUT the box: no seccomp, "
 			 "no Landlock, capabilities, environment and descriptors untouched, "
 			 "and without QEMU's own -sandbox. A guest that takes over QEMU "
 			 "gets everything you have. For debugging only. ***",
 			 p->file);
-	/* Kept through step 1 of the box: the lock (QEMU's), and the exec
-	 * guard's socket, which must close exactly at execve. */
-	int keep[3] = { st->lock_fd };
-	size_t n_keep = 1;
-	if (guard_fd >= 0)
-		keep[n_keep++] = guard_fd;
-	if (net_fd >= 0)
-		keep[n_keep++] = net_fd; /* mode = user: vfio-slirp's socket */
-	r = sandbox_apply(&pol, keep, n_keep, &res);
-	if (r == 0 && guard_fd >= 0 && fcntl(guard_fd, F_SETFD, FD_CLOEXEC) < 0)
-		r = -errno;
+
+	fflush(stdout);
+	fflush(stderr);
+	r = supervisor_start(&sv, &pol, argv.v, &res);
 	if (r < 0) {
 		if (r == -EOPNOTSUPP)
 			log_error("the kernel offers no Landlock and %s says sandbox = strict: "
 				  "not starting QEMU (%s; or use sandbox = on)", p->file,
 				  landlock_missing_fix(res.landlock_err));
+		else if (res.failed_step && strcmp(res.failed_step, "execve") == 0)
+			log_error("cannot execute %s: %s", argv.v[0], strerror(-r));
 		else
 			log_error("cannot confine QEMU (%s%s%s): %s; not starting it",
 				  res.failed_step ? res.failed_step : "?",
 				  res.failed_path ? ": " : "", res.failed_path ? res.failed_path : "",
 				  strerror(-r));
-		sandbox_policy_clear(&pol);
-		return r == -EOPNOTSUPP ? EX_UNAVAILABLE : EX_OSERR;
+		ret = r == -EOPNOTSUPP ? EX_UNAVAILABLE
+		      : r == -EACCES || r == -EPERM ? EX_NOPERM
+		      : r == -ENOENT ? EX_UNAVAILABLE : EX_OSERR;
+		goto fail;
 	}
-	*ret_confined = true;
 	/* No Landlock (res.landlock_abi 0): the check's sandbox line has
 	 * already WARNed, with the fix. */
-	/* pol stays allocated: environ points into it until execve. */
+	ret = supervisor_loop(&sv, &started);
+	supervisor_close(&sv);
+	reap_net_helper(net_pidfd);
+	if (started)
+		prepare_rollback(undo->st); /* runtime files, then the lock */
+	else
+		run_undo(undo);
+	sandbox_policy_clear(&pol);
+	strv_clear(&argv);
+	return ret;
 
-	/* Whatever QEMU creates (its QMP socket, a memory-backend-file
-	 * that does not exist yet) is the user's alone (DESIGN.md, trust
-	 * boundary 2). */
-	umask(077);
-	fflush(stdout);
-	fflush(stderr);
-	execve(argv[0], argv, environ);
-	r = -errno;
-	log_error("cannot execute %s: %s", argv[0], strerror(-r));
-	return r == -EACCES || r == -EPERM ? EX_NOPERM : EX_UNAVAILABLE;
+fail:
+	supervisor_close(&sv);
+	reap_net_helper(net_pidfd);
+	run_undo(undo);
+	if (policy_made)
+		sandbox_policy_clear(&pol);
+	strv_clear(&argv);
+	return ret;
 }
 
 /*
@@ -413,7 +390,9 @@ int cmd_run(int argc, char **argv)
 	}
 
 	check_ctx_render_env(&ctx, &paths, &env);
-	env.paused = paused;
+	/* Always -S: the supervisor resumes the vCPUs over QMP (cont) once
+	 * QMP answers, unless --paused (DESIGN.md: pinning goes there). */
+	env.paused = true;
 	if (!env.audio_server && !env.audio_disabled) {
 		/* No audio check resolved a server: render the same default
 		 * cmdline shows, explicitly, rather than leave it to QEMU. */
@@ -434,7 +413,7 @@ int cmd_run(int argc, char **argv)
 
 	r = prepare_vm(p, &paths, &st);
 	if (r == -EBUSY) {
-		log_error("VM %s is already running (%s is locked by its QEMU)", p->name,
+		log_error("VM %s is already running (%s is locked by its supervisor)", p->name,
 			  paths.lock_file);
 		ret = EX_UNAVAILABLE;
 		goto out;
@@ -459,28 +438,8 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	/* exec failed: leave no new file behind (DESIGN.md, "Errors"). Once
-	 * confined, only the exec guard (forked before) may still do that. */
 	struct run_undo undo = { p, ctx.devfs, &lg, &st };
-	int guard_fd = -1;
-	if (exec_guard_start(run_undo, &undo, &guard_fd) < 0)
-		guard_fd = -1; /* no guard: undo here, as far as the box allows */
-	bool confined = false;
-	int net_fd = -1;
-	ret = start_net_helper(p, &ctx, &st, &guard_fd, &net_fd);
-	if (ret == 0)
-		ret = confine_and_exec(p, &ctx, &st, guard_fd, net_fd, out.v, &confined);
-	if (guard_fd < 0 || exec_guard_undo(guard_fd) < 0)
-		run_undo(&undo);
-	else
-		prepare_state_clear(&st); /* the watcher removed the files */
-	/* A confined launcher whose exec failed has nothing left to do: leave
-	 * without atexit handlers, which may need what the box denies (a
-	 * sanitizer's leak checker ptraces itself and spins under seccomp). */
-	if (confined) {
-		fflush(NULL);
-		_exit(ret);
-	}
+	ret = supervise(p, &ctx, &env, paused, &undo);
 
 out:
 	prepare_state_clear(&st);

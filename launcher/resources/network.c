@@ -5,7 +5,7 @@
  *
  * mode = user is served by vfio-slirp (netslirp/main.c, libslirp) in a box
  * of its own that keeps the host's network, connected to QEMU by a
- * socketpair: QEMU gets its end as RENDER_NET_FD (`-netdev stream,
+ * socketpair: QEMU gets its end from the supervisor (`-netdev stream,
  * addr.type=fd`, QEMU 7.2 net/stream.c), so QEMU itself keeps an empty
  * network namespace and a seccomp filter that refuses every socket family
  * but AF_UNIX.
@@ -33,8 +33,6 @@ static int network_argv(const struct profile *p, const struct render_env *env,
 {
 	_cleanup_free_ char *model = NULL;
 
-	(void)env;
-
 	if (p->net_mode == NET_NONE)
 		return 0;
 	model = qemu_escape(p->net_model ? p->net_model : "virtio-net-pci");
@@ -53,9 +51,10 @@ static int network_argv(const struct profile *p, const struct render_env *env,
 		 * user). */
 		TRY(strv_pushf(sv, "tap,id=net0,ifname=%s,script=no,downscript=no", tap));
 	} else {
-		/* The socket run.c hands QEMU at this number (vfio-slirp
-		 * holds the other end). */
-		TRY(strv_pushf(sv, "stream,id=net0,addr.type=fd,addr.str=%d", RENDER_NET_FD));
+		/* The socket the supervisor hands QEMU (vfio-slirp holds
+		 * the other end). */
+		TRY(strv_pushf(sv, "stream,id=net0,addr.type=fd,addr.str=%d",
+			       env->net_fd > 0 ? env->net_fd : RENDER_FD_NET));
 	}
 	TRY(strv_push(sv, "-device"));
 	if (p->net_mac) {

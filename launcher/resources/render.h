@@ -12,6 +12,7 @@
 
 struct profile;
 struct vm_paths;
+struct smbios_host;
 
 /* A [usb] device = VVVV:PPPP entry resolved to the port it is plugged in. */
 struct usb_resolved {
@@ -19,10 +20,6 @@ struct usb_resolved {
 	unsigned hostbus;
 	char hostport[32];
 };
-
-/* The descriptor number QEMU gets its end of the vfio-slirp socketpair
- * at ([network] mode = user; run.c moves it there). */
-#define RENDER_NET_FD 10
 
 struct render_env {
 	const char *qemu_path;       /* argv[0]; NULL: the profile's binary */
@@ -37,7 +34,22 @@ struct render_env {
 	const struct usb_resolved *usb; /* n_usb entries, or NULL */
 	uint64_t lg_size;            /* bytes; 0: computed from the profile */
 	bool paused;                 /* -S: start with vCPUs stopped (bench) */
+	const char *uuid;            /* -uuid value; NULL or "": none */
+	const struct smbios_host *smbios; /* host DMI strings, or NULL */
+	/* The sockets the supervisor hands QEMU (supervisor.h), as QEMU
+	 * will number them; 0: not made (cmdline, run --dry-run), render
+	 * the RENDER_FD_* placeholders. */
+	int qmp_fd, qmp_user_fd, serial_fd;
+	/* [network] mode = user: QEMU's end of the vfio-slirp socketpair
+	 * (run.c); 0: render RENDER_FD_NET. */
+	int net_fd;
 };
+
+/* What cmdline shows for the supervisor's descriptors. */
+#define RENDER_FD_QMP 3
+#define RENDER_FD_QMP_USER 4
+#define RENDER_FD_SERIAL 5
+#define RENDER_FD_NET 6
 
 /*
  * Appends the QEMU argv for p to *ret_argv (argv[0] is the QEMU binary).

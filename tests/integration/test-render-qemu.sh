@@ -30,7 +30,9 @@ rewrite() {
 	case "$1" in
 	*/qemu-system-x86_64) echo qemu-system-x86_64 ;;
 	kvm) echo tcg ;;
-	host | host,*) echo "max${1#host}" ;;
+	# QEMU 7.2 refuses hv-vpindex under TCG; what needs it goes too
+	# (launcher/resources/cpu_model.c renders the same subset for TCG)
+	host | host,*) echo "max${1#host}" | sed -E 's/,hv-(vpindex|synic|stimer|tlbflush|ipi)//g' ;;
 	memory-backend-file,id=ram,*) echo "memory-backend-file,id=ram,size=256M,mem-path=$T,share=on,prealloc=on" ;;
 	if=pflash,*unit=1,*) echo "if=pflash,format=raw,unit=1,file=$T/vars.fd" ;;
 	if=pflash,*) echo "$1" ;;
@@ -40,7 +42,11 @@ rewrite() {
 		truncate -s 16M "$T/$id.img"
 		echo "file=$T/$id.img,${1#*,}" | sed 's/format=qcow2/format=raw/'
 		;;
-	unix:*qmp.sock,*) echo "unix:$T/qmp.sock,server=on,wait=off" ;;
+	# The supervisor's sockets (descriptors): the user's QMP socket on a
+	# path of our own, null chardevs for the private QMP and the console.
+	socket,id=qmp-user,fd=*) echo "socket,id=qmp-user,path=$T/qmp.sock,server=on,wait=off" ;;
+	socket,id=qmp,fd=*) echo "null,id=qmp" ;;
+	socket,id=serial0,fd=*) echo "null,id=serial0" ;;
 	vfio-pci,*)
 		# keep id, bus, addr and multifunction; the device is emulated
 		echo "$1" | sed -e 's/^vfio-pci,host=[^,]*,/pci-testdev,/' -e 's/,x-vga=on//' -e 's/,romfile=.*//'
