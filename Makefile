@@ -285,10 +285,15 @@ bench: all $(GUEST) $(BENCH_BINS)
 # benchmark (make bench-seccomp).
 SANDBOX_TEST_BINS := $(BUILD)/tests/sandbox-probe $(BUILD)/tests/sandbox-boxrun \
 	$(BUILD)/tests/sandbox-nolandlock $(BUILD)/tests/bench-seccomp
+# The escape probe of tests/sandbox/test-escape.sh.
+SANDBOX_TEST_BINS += $(BUILD)/tests/sandbox-escape
 tests: $(SANDBOX_TEST_BINS)
 $(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
+$(BUILD)/tests/sandbox-escape: tests/sandbox/escape.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $<
 $(BUILD)/tests/sandbox-boxrun: tests/sandbox/boxrun.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
 	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
