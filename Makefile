@@ -5,13 +5,20 @@
 #   make check    install what is missing, build, run every test
 #   make          build build/vfio-launch and build/vfio-privhelper
 #   make check SANITIZE=1   the same tests under ASan/UBSan
+#   make check-unit   only the unit suites (no network, no root): dh_auto_test
+#   make deb      the Debian package (debian/, dpkg-buildpackage) in build/deb/
 #   make fuzz     libFuzzer target for the profile parser (clang)
+#
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line are
+# honoured (dpkg-buildflags' for a package build); the Makefile appends its
+# own. WERROR=1 (CI) turns warnings into errors; the default is 0 so that a
+# newer compiler's new warning does not break a user's or a packager's build.
 
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
 BUILD := build
 SANITIZE ?= 0
-WERROR ?= 1
+WERROR ?= 0
 
 # ---------------------------------------------------------------- packages
 # Debian 12 packages, by what needs them. 'make deps' installs the missing
@@ -34,14 +41,32 @@ WARNINGS += -Werror
 endif
 HARDEN_CFLAGS := -fstack-protector-strong -fPIE
 HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
+# The caller's CFLAGS come first (optimisation and debug level are theirs
+# to choose; -O2 -g when none are given), the project's own flags after.
+CFLAGS ?= -O2 -g
 ifeq ($(SANITIZE),1)
 OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 SAN_LDFLAGS := -fsanitize=address,undefined
-else
-OPT := -O2 -g -D_FORTIFY_SOURCE=3
+else ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),)
+# Only when the caller has not chosen a level: dpkg-buildflags passes
+# -D_FORTIFY_SOURCE=2 in CPPFLAGS, and a second -D with another value is a
+# "redefined" warning (an error under -Werror).
+OPT := -D_FORTIFY_SOURCE=3
 endif
-BASE_CFLAGS := -std=gnu17 -D_GNU_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) -MMD -MP
-BASE_LDFLAGS := $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
+# The version: `git describe` in a git tree with a tag, else the upstream
+# part of debian/changelog's first entry (plus +g<commit> in a git tree).
+# debian/rules passes VERSION= from the changelog.
+CHANGELOG_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null | sed 's/^[0-9]*://; s/-[^-]*$$//')
+ifndef VERSION
+ifneq ($(wildcard .git),)
+VERSION := $(patsubst v%,%,$(shell git describe --tags --dirty --match 'v[0-9]*' 2>/dev/null))
+VERSION := $(or $(VERSION),$(CHANGELOG_VERSION)+g$(shell git rev-parse --short HEAD 2>/dev/null))
+endif
+VERSION := $(or $(VERSION),$(CHANGELOG_VERSION),unknown)
+endif
+BASE_CFLAGS := $(CPPFLAGS) $(CFLAGS) -std=gnu17 -D_GNU_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) \
+	-iquote $(BUILD)/gen -MMD -MP
+BASE_LDFLAGS := $(LDFLAGS) $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
 
 LAUNCHER_PKGS := libcap-ng libseccomp libudev libpci libpulse inih
 HELPER_PKGS := libpci
@@ -91,16 +116,26 @@ ifneq ($(HELPER_SRCS),)
 PROGRAMS += $(BUILD)/vfio-privhelper
 endif
 
-.PHONY: all deps check test demo fuzz man clean tests install uninstall
+.PHONY: all deps check test demo fuzz man clean tests install uninstall FORCE
 all: $(PROGRAMS) man
+
+# version.h holds VFIO_LAUNCH_VERSION; rewritten only when the version
+# changes, so that a new commit does not rebuild everything (the objects
+# that include it depend on it through -MMD).
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#pragma once\n#define VFIO_LAUNCH_VERSION "%s"\n' '$(VERSION)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+FORCE:
+$(LAUNCHER_OBJS) $(HELPER_OBJS): | $(BUILD)/gen/version.h
 
 $(BUILD)/obj/launcher/%.o: launcher/%.c
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(LAUNCHER_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/privhelper/%.o: privhelper/%.c
 	@mkdir -p $(@D)
-	$(CC) $(HELPER_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(HELPER_CFLAGS) -c $< -o $@
 
 $(BUILD)/liblauncher.a: $(LAUNCHER_LIB_OBJS)
 	@mkdir -p $(@D)
@@ -111,19 +146,19 @@ $(BUILD)/libprivhelper.a: $(HELPER_LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/vfio-launch: $(BUILD)/obj/launcher/main.o $(BUILD)/liblauncher.a
-	$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LAUNCHER_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(LAUNCHER_LIBS)
 
 $(BUILD)/vfio-privhelper: $(BUILD)/obj/privhelper/main.o $(BUILD)/libprivhelper.a
-	$(CC) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $^ $(HELPER_LIBS)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(LAUNCHER_CFLAGS) $(TEST_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS) $(TEST_LIBS)
 
 $(BUILD)/tests/test_privhelper_%: tests/privhelper/test_privhelper_%.c $(BUILD)/libprivhelper.a
 	@mkdir -p $(@D)
-	$(CC) $(HELPER_CFLAGS) -iquote privhelper $(HELPER_TEST_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(HELPER_CFLAGS) -iquote privhelper $(HELPER_TEST_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/libprivhelper.a $(HELPER_LIBS) $(TEST_LIBS)
 
 # test_usb runs against a umockdev testbed (libumockdev + its preload).
@@ -159,6 +194,12 @@ check: deps
 # Run the tests without the dependency step (already installed).
 test: all tests
 	tests/run.sh
+
+# The unit suites only: no network (no guest kernel download), no root, no
+# QEMU; what dh_auto_test runs in a package build.
+.PHONY: check-unit
+check-unit: $(UNIT_BINS) $(HELPER_TEST_BINS)
+	tests/run.sh --unit
 
 # ---------------------------------------------------------------- install
 # make install [PREFIX=/usr/local] [DESTDIR=] [SYSCONFDIR=/etc]
@@ -264,7 +305,7 @@ $(BUILD)/guest/initramfs.cpio.gz: tests/guest/init tests/guest/mkguest.sh
 
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -o $@ $<
 
 tests: $(GUEST) $(BENCH_BINS)
 
@@ -290,20 +331,20 @@ SANDBOX_TEST_BINS += $(BUILD)/tests/sandbox-escape
 tests: $(SANDBOX_TEST_BINS)
 $(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
 $(BUILD)/tests/sandbox-escape: tests/sandbox/escape.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -o $@ $<
 $(BUILD)/tests/sandbox-boxrun: tests/sandbox/boxrun.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 $(BUILD)/tests/sandbox-nolandlock: tests/sandbox/nolandlock.c tests/sandbox/no_landlock.h
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(LAUNCHER_LIBS)
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(LAUNCHER_LIBS)
 $(BUILD)/tests/bench-seccomp: tests/bench/seccomp.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 .PHONY: bench-seccomp
 BENCH_ROUNDS ?= 101

@@ -5,7 +5,10 @@
 # the reason printed by the test), anything else fail. Prints one summary
 # line "check: N passed, N failed, N skipped" and exits non-zero on any
 # failure. TESTS="pattern" runs only the tests whose name contains it.
+# --unit runs only the Check suites (no root, no network: make check-unit).
 set -u
+unit_only=0
+[ "${1:-}" = --unit ] && unit_only=1
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 export TOP_SRCDIR="$top" BUILD_DIR="$build"
@@ -16,7 +19,7 @@ pass=0 fail=0 skip=0 failed=""
 # tests from a world-readable copy instead, rebuilt there so the paths
 # compiled into the test binaries point at the copy.
 tuid=${TEST_UID:-65534} tgid=${TEST_GID:-65534}
-if [ "$(id -u)" -eq 0 ] && [ -z "${VL_TEST_STAGED:-}" ] && command -v setpriv >/dev/null &&
+if [ "$unit_only" -eq 0 ] && [ "$(id -u)" -eq 0 ] && [ -z "${VL_TEST_STAGED:-}" ] && command -v setpriv >/dev/null &&
 	! setpriv --reuid="$tuid" --regid="$tgid" --clear-groups -- test -r "$top/tests/lib.sh"; then
 	stage=$(mktemp -d /tmp/vl-check.XXXXXX)
 	chmod 0755 "$stage"
@@ -74,7 +77,7 @@ for t in "$build"/tests/test_*; do
 	run_one "$(basename "$t")" "$t"
 done
 for t in "$top"/tests/*/test-*.sh; do
-	[ -f "$t" ] || continue
+	[ -f "$t" ] && [ "$unit_only" -eq 0 ] || continue
 	run_one "$(basename "$(dirname "$t")")/$(basename "$t" .sh)" sh "$t"
 done
 

@@ -438,7 +438,8 @@ run_ok apply-rules
 echo "ok - apply-rules finds an NVMe disk given by WWN"
 assert_eq precious "$(cat "$R/victim/file")" "victim file"
 run_ok --version
-assert_eq "vfio-privhelper 0.1.0" "$(cat "$tmp/out")" "--version"
+version=$(sed -n 's/^#define VFIO_LAUNCH_VERSION "\(.*\)"$/\1/p' "$BUILD_DIR/gen/version.h")
+assert_eq "vfio-privhelper $version" "$(cat "$tmp/out")" "--version"
 run_ok --help
 assert_contains "$tmp/out" "vfio-privhelper bind [BDF...]"
 [ ! -s "$tmp/err" ] || fail "--help wrote to stderr"

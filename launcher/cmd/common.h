@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What cmdline, check and run share (cmd/common.c). Each logs once and
+ * returns an exit code where it says so.
+ */
+#pragma once
+
+#include <stdio.h>
+
+#include "findings.h"
+#include "paths.h"
+#include "profile.h"
+#include "util.h"
+
+/* Resolves and parses PROFILE; logs and returns an exit code on failure,
+ * 0 with *ret_profile set on success. */
+int load_profile(const char *arg, struct profile **ret_profile);
+/* vm_paths_init with the message; returns 0 or an exit code. */
+int init_paths(const struct profile *p, struct vm_paths *ret);
+/* The PulseAudio server for cmdline and run: malloc'd or NULL. */
+char *default_audio_server(const struct profile *p);
+/* ARGV, one argument per line. */
+void print_argv(const struct strv *argv, FILE *out);
+/* Findings that need no VM paths or that the pipeline adds itself. */
+void check_pipeline(const struct profile *p, const struct vm_paths *paths, int paths_r,
+		    struct findings *f);
