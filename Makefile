@@ -317,7 +317,7 @@ demo: deps
 bench: all $(GUEST) $(BENCH_BINS)
 	sh tests/bench/launch.sh
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
 # ----------------------------------------------------------------- sandbox
 # The sandbox probe (run in QEMU's place by tests/sandbox/test-probe.sh),

@@ -17,11 +17,14 @@ static int sys_err(int r)
 }
 
 /* Adds every endpoint of asked's IOMMU group, each allowlisted with matching
- * pinned IDs. A bridge (class 0x0604) may keep its host driver (pcieport):
- * Documentation/driver-api/vfio.rst, "Groups, Devices, and IOMMUs". */
-static int add_group(int sysfd, const struct ph_conf *c, const char *asked, struct ph_plan *p,
+ * pinned IDs. A bridge (class 0x0604, 0607, 0609) may keep its host driver
+ * (pcieport): Documentation/driver-api/vfio.rst, "Groups, Devices, and
+ * IOMMUs"; an AMD dummy function stays driverless (host.c). For bind, a
+ * function the host needs refuses the group, allowlisted or not. */
+static int add_group(int sysfd, const struct ph_conf *c, bool bind, const char *asked, struct ph_plan *p,
 		     struct ph_why *w)
 {
+	const struct ph_host_rule *h;
 	char members[PH_MAX][PH_BDF_SIZE];
 	struct ph_dev dev;
 	size_t n, j;
@@ -39,8 +42,14 @@ static int add_group(int sysfd, const struct ph_conf *c, const char *asked, stru
 
 		if ((r = ph_dev_read(sysfd, members[i], &dev, w)) < 0)
 			return sys_err(r);
-		if ((dev.class >> 8) == 0x0604)
+		h = ph_host_rule(&dev);
+		if ((dev.class >> 8) == 0x0604 || (dev.class >> 8) == 0x0607 || (dev.class >> 8) == 0x0609 ||
+		    (h && h->dummy && !dev.driver[0]))
 			continue;
+		if (h && bind)
+			return ph_why_set(w, "%s: IOMMU group %d holds %s (%04x:%04x), %s: the host needs it; the "
+				   "group stays on the host whatever %s says", asked, group, members[i], dev.vendor,
+				   dev.device, h->what, PH_CONF), -EPERM;
 		if (!a)
 			return ph_why_set(w, "%s: IOMMU group %d also holds %s, which is not in %s; the "
 				   "group is handed over whole, so allowlist every endpoint in it",
@@ -115,7 +124,7 @@ int ph_plan_make(int sysfd, const struct ph_conf *c, bool bind, char *const *bdf
 	if (n == 0)
 		return ph_why_set(w, "no PCI device is allowlisted in %s", PH_CONF), -EPERM;
 	for (i = 0; i < n; i++)
-		if ((r = add_group(sysfd, c, n_bdfs ? bdfs[i] : c->pci[i].bdf, ret, w)) < 0)
+		if ((r = add_group(sysfd, c, bind, n_bdfs ? bdfs[i] : c->pci[i].bdf, ret, w)) < 0)
 			return r;
 	for (i = 0; i < ret->n; i++)
 		if ((r = check_dev(sysfd, c, bind, &ret->dev[i], u, w)) < 0)
@@ -145,6 +154,7 @@ static int move(int sysfd, struct ph_plan *p, size_t i, bool to_vfio, unsigned t
 	const char *bdf = p->dev[i].bdf;
 	_ph_cleanup_close_ int dfd = ph_dev_open(sysfd, bdf);
 	char drv[PH_NAME_SIZE] = "", over[PH_NAME_SIZE] = "", path[PH_NAME_SIZE + 32];
+	unsigned wait = to_vfio ? timeout_ms : timeout_ms / 6;
 	bool on_vfio, no_over;
 	int r;
 
@@ -176,10 +186,9 @@ static int move(int sysfd, struct ph_plan *p, size_t i, bool to_vfio, unsigned t
 		return ph_why_set(w, "%s: writing to sysfs failed: %s", bdf, strerror(-r)), r;
 	/* Given back, a device may have no host driver (module not loaded):
 	 * wait less, and only vfio-pci still holding it is a failure. */
-	if (!wait_driver(dfd, to_vfio, to_vfio ? timeout_ms : timeout_ms / 6, drv) &&
-	    (to_vfio || !strcmp(drv, PH_VFIO)))
+	if (!wait_driver(dfd, to_vfio, wait, drv) && (to_vfio || !strcmp(drv, PH_VFIO)))
 		return ph_why_set(w, "%s: %s after %u ms", bdf, to_vfio ? "vfio-pci did not take the "
-			   "device" : "vfio-pci still drives it", timeout_ms), -ETIMEDOUT;
+			   "device" : "vfio-pci still drives it", wait), -ETIMEDOUT;
 	return 0;
 }
 

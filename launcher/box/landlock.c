@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "grants.h"
 #include "landlock.h"
 
 /* Constants from include/uapi/linux/landlock.h, by the ABI that brought
@@ -98,43 +99,42 @@ uint64_t landlock_handled_fs(int abi)
 	return a;
 }
 
-uint64_t landlock_rule_access(const struct landlock_rule *rule, int abi,
-			      bool is_dir, bool is_dev)
+uint64_t landlock_rule_access(const struct grant *rule, int abi, bool is_dir,
+			      bool is_dev)
 {
 	uint64_t a = LL_FS_READ_FILE;
 
 	if (is_dir)
 		a |= LL_FS_READ_DIR;
-	if (rule->class == LANDLOCK_RX)
+	if (rule->access == GRANT_RX)
 		a |= LL_FS_EXECUTE;
-	if (rule->class == LANDLOCK_RW) {
+	if (rule->access == GRANT_RW) {
 		a |= LL_FS_WRITE_FILE | LL_FS_TRUNCATE;
 		/* A directory of its own (the runtime dir, /dev/hugepages):
 		 * QMP socket (MAKE_SOCK, removed by QEMU at exit:
 		 * REMOVE_FILE), files (MAKE_REG). A device directory (a USB
 		 * bus dir, where a device plugged in later appears) gets no
 		 * MAKE_* right: nobody creates nodes there but udev. */
-		if (is_dir && !rule->ioctl_dev)
+		if (is_dir && !rule->dev)
 			a |= LL_FS_MAKE_REG | LL_FS_MAKE_SOCK | LL_FS_REMOVE_FILE;
 	}
 	/* Device ioctls (ABI 5) only where the profile needs a device: on
 	 * the node itself, or beneath a device directory the check stage
 	 * named (usb-host by port: the node does not exist yet). */
-	if (rule->ioctl_dev && (is_dev || is_dir))
+	if (rule->dev && (is_dev || is_dir))
 		a |= LL_FS_IOCTL_DEV;
 	if (!is_dir)
 		a &= LL_ACCESS_FILE;
 	return a & landlock_handled_fs(abi);
 }
 
-int landlock_apply(const struct landlock_policy *pol, int abi,
+int landlock_build(const struct landlock_policy *pol, int abi, int *ret_ruleset,
 		   const char **ret_failed_path)
 {
 	struct ll_ruleset_attr attr = {
 		.handled_access_fs = landlock_handled_fs(abi),
 	};
 	_cleanup_close_ int ruleset = -1;
-	unsigned flags = 0;
 
 	if (abi < 1)
 		return -EOPNOTSUPP;
@@ -147,35 +147,49 @@ int landlock_apply(const struct landlock_policy *pol, int abi,
 	if (ruleset < 0)
 		return -errno;
 
-	for (size_t i = 0; i < pol->n_rules; i++) {
-		const struct landlock_rule *rule = &pol->rules[i];
+	for (size_t i = 0; pol->grants && i < pol->grants->n; i++) {
+		const struct grant *g = &pol->grants->v[i];
 		struct ll_path_beneath_attr pb;
-		_cleanup_close_ int fd = -1;
+		_cleanup_close_ int own = -1;
+		int fd = g->fd;
 		struct stat st;
 
-		/* O_PATH follows symlinks on purpose: /lib64 -> usr/lib64 on
-		 * merged-/usr systems; rules apply to the inode reached. */
-		fd = open(rule->path, O_PATH | O_CLOEXEC);
+		/* A system path (fd -1) is opened here, following symlinks on
+		 * purpose: /lib64 -> usr/lib64 on merged-/usr systems; rules
+		 * apply to the inode reached. A grant's own descriptor is the
+		 * object the check looked at; a bind mount of it in the box
+		 * shares its inode, so the rule matches there too (Landlock
+		 * tags inodes: security/landlock/fs.c, get_inode_object). */
 		if (fd < 0) {
-			if (errno == ENOENT && rule->optional)
-				continue;
-			*ret_failed_path = rule->path;
-			return -errno;
+			own = open(g->path, O_PATH | O_CLOEXEC);
+			if (own < 0) {
+				if (errno == ENOENT && g->optional)
+					continue;
+				*ret_failed_path = g->path;
+				return -errno;
+			}
+			fd = own;
 		}
 		if (fstat(fd, &st) < 0) {
-			*ret_failed_path = rule->path;
+			*ret_failed_path = g->path;
 			return -errno;
 		}
 		pb.allowed_access = landlock_rule_access(
-			rule, abi, S_ISDIR(st.st_mode),
-			S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
+			g, abi, S_ISDIR(st.st_mode), S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
 		pb.parent_fd = fd;
-		if (syscall(SYS_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH,
-			    &pb, 0) < 0) {
-			*ret_failed_path = rule->path;
+		if (syscall(SYS_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &pb, 0) < 0) {
+			*ret_failed_path = g->path;
 			return -errno;
 		}
 	}
+	*ret_ruleset = ruleset;
+	ruleset = -1;
+	return 0;
+}
+
+int landlock_restrict(int ruleset, int abi)
+{
+	unsigned flags = 0;
 
 	/* ABI 7 (6.15) logs denials to audit, but by default only those of
 	 * the program that called restrict_self; QEMU is exec'd after, so

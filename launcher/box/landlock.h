@@ -6,8 +6,9 @@
  * landlock.h; constants newer than Debian 12's headers are defined in
  * landlock.c with the ABI version that introduced them.
  *
- * The rule list is data built by sandbox_policy_build (pure); only
- * landlock_apply touches the kernel.
+ * The rules are the box's grants (grants.h), built by
+ * sandbox_policy_build; only landlock_build/landlock_restrict touch the
+ * kernel.
  */
 #pragma once
 
@@ -15,34 +16,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What a rule grants beneath (or on) a path. */
-enum landlock_class {
-	LANDLOCK_RO,  /* read files, list dirs */
-	LANDLOCK_RX,  /* LANDLOCK_RO + execute (binaries, libraries) */
-	LANDLOCK_RW,  /* files: read, write, truncate; dirs: also create and
-	               * remove regular files and sockets (runtime dir) */
-};
-
-struct landlock_rule {
-	const char *path;     /* absolute; owned by whoever built the list */
-	enum landlock_class class;
-	/* Device ioctls (ABI >= 5) when the path is a character or block
-	 * device, or a directory of device nodes (a USB bus directory):
-	 * only for the devices the profile needs. Such a directory gets no
-	 * right to create anything. */
-	bool ioctl_dev;
-	/* A missing path is skipped (system paths that vary by distro);
-	 * otherwise a missing path is an error. */
-	bool optional;
-};
+struct grants;
+struct grant;
 
 struct landlock_policy {
-	const struct landlock_rule *rules;
-	size_t n_rules;
+	/* One rule per grant (grants.h), made from the grant's descriptor
+	 * (fd >= 0: what the check opened, never resolved again) or, for a
+	 * system path (fd -1), from the path opened when the rules are
+	 * built: inside the box's new root when there is one. */
+	const struct grants *grants;
 	bool handle_net;   /* ABI >= 4: deny TCP bind/connect (no user net) */
 	bool scope;        /* ABI >= 6: scope abstract unix sockets, signals */
 };
-
 /* The ABI version the running kernel offers (>= 1), or -EOPNOTSUPP
  * (built in but disabled at boot), -ENOSYS (not built in). */
 int landlock_abi_version(void);
@@ -56,20 +41,28 @@ const char *landlock_missing_fix(int err);
  * them, so anything no rule grants is denied. Pure. */
 uint64_t landlock_handled_fs(int abi);
 
-/* The rights a rule of class on a directory (is_dir) or a file, device
- * or not, grants under ABI abi (masked with landlock_handled_fs; for a
- * file, only rights the kernel accepts on a file). Pure. */
-uint64_t landlock_rule_access(const struct landlock_rule *rule, int abi,
-			      bool is_dir, bool is_dev);
+/* The rights grant g gives on a directory (is_dir) or a file, device or
+ * not, under ABI abi (masked with landlock_handled_fs; for a file, only
+ * rights the kernel accepts on a file). Pure. */
+uint64_t landlock_rule_access(const struct grant *g, int abi, bool is_dir,
+			      bool is_dev);
 
 /*
- * Creates the ruleset for abi, adds the rules, and restricts the calling
- * thread (landlock_restrict_self). no_new_privs must be set already.
- * On ABI >= 7, denials of the exec'd program are logged to audit
- * (LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON). Returns 0; -ENOENT (with
- * *ret_failed_path set to the rule's path) when a non-optional path is
- * missing; -errno of the failing syscall otherwise. Nothing is enforced
- * on failure.
+ * Creates the ruleset for abi and adds one rule per grant. Returns 0
+ * with *ret_ruleset (O_CLOEXEC; the caller closes it); -ENOENT (with
+ * *ret_failed_path set to the grant's path) when a non-optional system
+ * path is missing; -errno of the failing syscall otherwise. Nothing is
+ * enforced yet: the grants' descriptors may be closed afterwards, the
+ * ruleset holds what it needs (the kernel keeps a reference to each
+ * rule's inode).
  */
-int landlock_apply(const struct landlock_policy *pol, int abi,
+int landlock_build(const struct landlock_policy *pol, int abi, int *ret_ruleset,
 		   const char **ret_failed_path);
+
+/*
+ * Restricts the calling thread to ruleset (landlock_restrict_self).
+ * no_new_privs must be set already. On ABI >= 7, denials of the exec'd
+ * program are logged to audit (LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON).
+ * Returns 0 or -errno.
+ */
+int landlock_restrict(int ruleset, int abi);

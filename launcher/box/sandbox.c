@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -76,37 +77,73 @@ static const char *env_get(char *const *envp, const char *name)
 	return NULL;
 }
 
-static int add_rule(struct sandbox_policy *pol, const char *path,
-		    enum landlock_class class, bool ioctl_dev, bool optional)
+/* The box's view of a host path: a path under one of the check's host
+ * trees (ctx->sysfs/devfs/procfs: fake trees in tests) is shown at the
+ * real place (/sys, /dev, /proc), so QEMU finds it where it looks. */
+struct tree_map {
+	const char *host, *box;
+};
+
+static char *box_path_of(const struct tree_map *maps, size_t n, const char *path)
 {
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(maps[i].host);
+		if (strcmp(maps[i].host, maps[i].box) != 0 &&
+		    strncmp(path, maps[i].host, l) == 0 && (path[l] == '/' || !path[l])) {
+			char *s = NULL;
+			return asprintf(&s, "%s%s", maps[i].box, path + l) < 0 ? NULL : s;
+		}
+	}
+	return strdup(path);
+}
+
+struct builder {
+	struct sandbox_policy *pol;
+	struct tree_map maps[3];
+	const char *devfs, *sysfs;
+};
+
+/* Grants path (opened O_PATH now, shown at its box path). Symlinks: only
+ * under /dev is the last component followed (a /dev/disk/by-id/ or
+ * /dev/input/by-id/ name the profile gives), and in sysfs (the kernel's
+ * own links, /sys/bus/pci/devices/BDF); anywhere else a link is
+ * refused (-ELOOP), so a profile cannot point a grant elsewhere. An
+ * optional path that is missing, a link or unreadable is skipped. */
+static int grant(struct builder *b, const char *path, enum grant_access a, bool dev,
+		 bool optional)
+{
+	_cleanup_free_ char *bpath = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t dl = strlen(b->devfs), sl = strlen(b->sysfs);
+	bool follow;
+	struct stat st;
+	int r;
+
 	if (!path)
 		return 0;
 	if (path[0] != '/')
 		return -EINVAL;
-	if (pol->n_rules == pol->cap_rules) {
-		size_t cap = pol->cap_rules ? 2 * pol->cap_rules : 32;
-		struct landlock_rule *r = reallocarray(pol->rules, cap, sizeof(*r));
-		if (!r)
-			return -ENOMEM;
-		pol->rules = r;
-		pol->cap_rules = cap;
-	}
-	if (strv_push(&pol->rule_paths, path) < 0)
+	follow = (strncmp(path, b->devfs, dl) == 0 && path[dl] == '/') ||
+		 (strncmp(path, b->sysfs, sl) == 0 && path[sl] == '/');
+	bpath = box_path_of(b->maps, ELEMENTSOF(b->maps), path);
+	if (!bpath)
 		return -ENOMEM;
-	pol->rules[pol->n_rules++] = (struct landlock_rule){
-		.path = pol->rule_paths.v[pol->rule_paths.n - 1],
-		.class = class,
-		.ioctl_dev = ioctl_dev,
-		.optional = optional,
-	};
-	return 0;
+	fd = open(path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	r = fd < 0 ? -errno : 0;
+	/* O_PATH|O_NOFOLLOW opens a symlink itself: refuse it. */
+	if (r == 0 && (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)))
+		r = -ELOOP;
+	if (r == 0)
+		r = grants_add_fd(&b->pol->grants, bpath, fd, a, dev);
+	if (r < 0 && optional && (r == -ENOENT || r == -ELOOP || r == -EACCES || r == -ENOTDIR))
+		return 0;
+	return r;
 }
 
-static int add_rulef(struct sandbox_policy *pol, enum landlock_class class,
-		     bool optional, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int add_rulef(struct sandbox_policy *pol, enum landlock_class class,
-		     bool optional, const char *fmt, ...)
+static int grantf(struct builder *b, enum grant_access a, bool dev, bool optional,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int grantf(struct builder *b, enum grant_access a, bool dev, bool optional,
+		  const char *fmt, ...)
 {
 	_cleanup_free_ char *s = NULL;
 	va_list ap;
@@ -117,36 +154,199 @@ static int add_rulef(struct sandbox_policy *pol, enum landlock_class class,
 	va_end(ap);
 	if (r < 0)
 		return -ENOMEM;
-	return add_rule(pol, s, class, false, optional);
+	return grant(b, s, a, dev, optional);
 }
 
 /* System paths every QEMU needs, read-only, found with strace on QEMU 7.2
  * (Debian 12) booting the demo: the binary and its ~60 libraries under
- * /usr (merged /usr: /lib* are links into it), its firmware and option
- * ROMs (/usr/share/qemu, /usr/share/seabios, /usr/share/OVMF), ld.so.cache,
- * localtime, gnutls and libnl config in /etc; sysfs for the CPU/NUMA
- * topology, the nd bus and, with VFIO, the device's sysfs directory
- * (nothing of the user's is in sysfs, and Landlock keeps it read-only). */
+ * /usr (merged /usr: /lib* are links into it, recreated as links in the
+ * box), its firmware and option ROMs (/usr/share/qemu, /usr/share/seabios,
+ * /usr/share/OVMF); in /etc only what the libraries read (ld.so, time
+ * zone, NSS for glib's user lookups, gnutls, libnl, libpulse's
+ * client.conf, fontconfig and GTK with a display); the CPU and NUMA
+ * topology in sysfs (libnuma, glib). The box opens these itself (fd -1):
+ * they are the same for every profile and none is the user's. */
 static const struct {
 	const char *path;
-	enum landlock_class class;
+	enum grant_access access;
 	bool optional;
-} system_rules[] = {
-	{ "/usr", LANDLOCK_RX, false },
-	{ "/lib", LANDLOCK_RX, true },
-	{ "/lib64", LANDLOCK_RX, true },
-	{ "/lib32", LANDLOCK_RX, true },
-	{ "/libx32", LANDLOCK_RX, true },
-	{ "/bin", LANDLOCK_RX, true },
-	{ "/sbin", LANDLOCK_RX, true },
-	{ "/etc", LANDLOCK_RO, false },
-	{ "/dev/urandom", LANDLOCK_RO, false },
-	{ "/dev/random", LANDLOCK_RO, true },
+} system_grants[] = {
+	{ "/usr", GRANT_RX, false },
+	{ "/lib", GRANT_RX, true },
+	{ "/lib64", GRANT_RX, true },
+	{ "/lib32", GRANT_RX, true },
+	{ "/libx32", GRANT_RX, true },
+	{ "/bin", GRANT_RX, true },
+	{ "/sbin", GRANT_RX, true },
+	{ "/etc/ld.so.cache", GRANT_RO, true },
+	{ "/etc/ld.so.conf", GRANT_RO, true },
+	{ "/etc/ld.so.conf.d", GRANT_RO, true },
+	{ "/etc/localtime", GRANT_RO, true },
+	{ "/etc/nsswitch.conf", GRANT_RO, true },
+	{ "/etc/passwd", GRANT_RO, true },
+	{ "/etc/group", GRANT_RO, true },
+	{ "/etc/host.conf", GRANT_RO, true },
+	{ "/etc/gnutls", GRANT_RO, true },
+	{ "/etc/libnl", GRANT_RO, true },
+	{ "/etc/pulse", GRANT_RO, true },
+	{ "/etc/machine-id", GRANT_RO, true },
+	{ "/etc/qemu", GRANT_RO, true },
+	{ "/etc/fonts", GRANT_RO, true },
+	{ "/etc/gtk-3.0", GRANT_RO, true },
+	{ "/etc/xdg", GRANT_RO, true },
+	{ "/etc/alternatives", GRANT_RO, true },
+	{ "/dev/urandom", GRANT_RO, false },
+	{ "/dev/random", GRANT_RO, true },
 	/* /dev/null is opened O_RDWR by QEMU for -daemonize-less stdio. */
-	{ "/dev/null", LANDLOCK_RW, false },
-	{ "/dev/zero", LANDLOCK_RW, true },
-	{ "/dev/full", LANDLOCK_RW, true },
+	{ "/dev/null", GRANT_RW, false },
+	{ "/dev/zero", GRANT_RW, true },
+	{ "/dev/full", GRANT_RW, true },
+	{ "/sys/devices/system/cpu", GRANT_RO, true },
+	{ "/sys/devices/system/node", GRANT_RO, true },
 };
+
+/* Where the /proc grants point: the box mounts a procfs of its own PID
+ * namespace (mount.c) rather than binding these; in the reduced box
+ * they are Landlock rules on the host's /proc. */
+static int grant_proc(struct builder *b, const char *procfs)
+{
+	static const char *const files[] = { "filesystems", "meminfo", "cpuinfo",
+					     "sys/vm/overcommit_memory" };
+	_cleanup_free_ char *self = NULL;
+	int r;
+
+	/* Only QEMU's own /proc/PID and the host-wide files QEMU reads;
+	 * not other processes' cmdline/environ. System grants (opened by
+	 * the box, after pivot_root: its own /proc). */
+	if (asprintf(&self, "%s/self", procfs) < 0)
+		return -ENOMEM;
+	r = grants_add_system(&b->pol->grants, self, GRANT_RO, false, false);
+	for (size_t i = 0; i < ELEMENTSOF(files) && r == 0; i++) {
+		_cleanup_free_ char *f = NULL;
+		if (asprintf(&f, "%s/%s", procfs, files[i]) < 0)
+			return -ENOMEM;
+		r = grants_add_system(&b->pol->grants, f, GRANT_RO, false, true);
+	}
+	return r;
+}
+
+/* What the profile names (and the check resolved): device nodes, disks,
+ * firmware, the VM's own files, the PulseAudio and display sockets.
+ * ---- The resources' grants() replace this block (issue 9, part 4). ---- */
+static int grant_profile(struct builder *b, const struct profile *p,
+			 const struct check_ctx *ctx, const struct vm_paths *paths,
+			 char *const *envp, bool display, bool audio)
+{
+	const char *home = env_get(envp, "HOME");
+	const char *sysfs = ctx->sysfs ? ctx->sysfs : "/sys";
+	int r = 0;
+
+	/* The QEMU binary (it may live outside /usr: a build tree, or the
+	 * sandbox probe). */
+	if (ctx->qemu_path)
+		r = grant(b, ctx->qemu_path, GRANT_RX, false, false);
+
+	/* What the check stage resolved: device nodes (/dev/vfio/N, USB,
+	 * evdev), disks, the ivshmem file (rw); kernel, initrd, firmware,
+	 * read-only disks (ro). Device ioctls only on these. */
+	for (size_t i = 0; i < ctx->rw_paths.n && r == 0; i++) {
+		const char *path = ctx->rw_paths.v[i];
+		size_t dl = strlen(b->devfs);
+		bool dev = strncmp(path, b->devfs, dl) == 0 && path[dl] == '/';
+		r = grant(b, path, GRANT_RW, dev, false);
+	}
+	for (size_t i = 0; i < ctx->ro_paths.n && r == 0; i++)
+		r = grant(b, ctx->ro_paths.v[i], GRANT_RO, false, false);
+
+	/* And what the profile names itself, so that the box never depends
+	 * on another module listing it (the same path twice is one grant). */
+	for (size_t i = 0; i < p->n_disks && r == 0; i++) {
+		bool ro = p->disks[i].readonly || p->disks[i].media == DISK_MEDIA_CDROM;
+		r = grant(b, p->disks[i].path, ro ? GRANT_RO : GRANT_RW, !ro, false);
+	}
+	for (size_t i = 0; i < p->n_evdev && r == 0; i++)
+		r = grant(b, p->evdev[i].path, GRANT_RW, true, false);
+	for (size_t i = 0; i < p->n_pci && r == 0; i++) {
+		r = grant(b, p->pci[i].romfile, GRANT_RO, false, false);
+		/* The sysfs QEMU 7.2 reads for vfio-pci (hw/vfio/pci.c,
+		 * vfio_realize): stat() of /sys/bus/pci/devices/BDF, readlink()
+		 * of its iommu_group (only the link's last component, the group
+		 * number, is used), realpath() of its subsystem (an mdev test;
+		 * failing is "not an mdev"). Nothing else: the group is then
+		 * opened as /dev/vfio/N (hw/vfio/common.c, vfio_get_group) and
+		 * everything after goes through VFIO ioctls on the group and
+		 * device fds. The device's directory is shown at its bus path
+		 * (the host's is a symlink into /sys/devices), read-only. */
+		if (r == 0)
+			r = grantf(b, GRANT_RO, false, false, "%s/bus/pci/devices/%s", sysfs,
+				   p->pci[i].bdf);
+	}
+	if (r == 0 && p->n_pci > 0)
+		r = grantf(b, GRANT_RW, true, false, "%s/vfio/vfio", b->devfs);
+	if (r == 0 && ctx->accel == ACCEL_KVM)
+		r = grantf(b, GRANT_RW, true, false, "%s/kvm", b->devfs);
+	if (r == 0 && p->lg_enabled)
+		r = grant(b, p->lg_path, GRANT_RW, true, false);
+	if (r == 0 && p->hugepages)
+		r = grantf(b, GRANT_RW, false, false, "%s/hugepages", b->devfs);
+	if (r == 0 && p->net_mode == NET_TAP)
+		r = grantf(b, GRANT_RW, true, false, "%s/net/tun", b->devfs);
+	if (r == 0)
+		r = grant(b, p->kernel, GRANT_RO, false, false);
+	if (r == 0)
+		r = grant(b, p->initrd, GRANT_RO, false, false);
+	if (r == 0 && p->firmware == FIRMWARE_UEFI)
+		r = grant(b, p->ovmf_code, GRANT_RO, false, false);
+	if (r == 0 && paths)
+		r = grant(b, paths->ovmf_vars, GRANT_RW, false, false);
+	/* The runtime dir: QMP socket (created and removed by QEMU). */
+	if (r == 0 && paths)
+		r = grant(b, paths->runtime_dir, GRANT_RW, false, false);
+
+	/* PulseAudio: the server's socket (the one host socket in the box
+	 * until the audio issue moves the client out of QEMU), and
+	 * libpulse's cookie (read-only: it may try to write a new one and
+	 * copes with the refusal). */
+	if (r == 0 && audio) {
+		const char *cookie = env_get(envp, "PULSE_COOKIE");
+		const char *xdg_config = env_get(envp, "XDG_CONFIG_HOME");
+
+		r = grant(b, ctx->audio_server, GRANT_RW, false, true);
+		/* A relative PULSE_COOKIE is libpulse's to resolve (against
+		 * its config dir, granted below); it is no error here. */
+		if (r == 0 && cookie && cookie[0] == '/')
+			r = grant(b, cookie, GRANT_RO, false, true);
+		if (r == 0 && xdg_config && xdg_config[0] == '/')
+			r = grantf(b, GRANT_RO, false, true, "%s/pulse", xdg_config);
+		if (r == 0 && home && home[0] == '/')
+			r = grantf(b, GRANT_RO, false, true, "%s/.config/pulse", home);
+	}
+	/* A display: the X server's sockets (the abstract ones are out of
+	 * reach in the box's network namespace; libxcb falls back to the
+	 * path), a Wayland socket, X authority and the GTK/fontconfig
+	 * settings, read-only. */
+	if (r == 0 && display) {
+		const char *xauth = env_get(envp, "XAUTHORITY");
+		const char *wl = env_get(envp, "WAYLAND_DISPLAY");
+		const char *run = env_get(envp, "XDG_RUNTIME_DIR");
+
+		r = grant(b, "/tmp/.X11-unix", GRANT_RW, false, true);
+		if (r == 0 && wl && wl[0] == '/')
+			r = grant(b, wl, GRANT_RW, false, true);
+		else if (r == 0 && wl && run && run[0] == '/')
+			r = grantf(b, GRANT_RW, false, true, "%s/%s", run, wl);
+		if (r == 0 && xauth && xauth[0] == '/')
+			r = grant(b, xauth, GRANT_RO, false, true);
+		if (r == 0 && home && home[0] == '/')
+			r = grantf(b, GRANT_RO, false, true, "%s/.Xauthority", home);
+		if (r == 0 && home && home[0] == '/')
+			r = grantf(b, GRANT_RO, false, true, "%s/.config/gtk-3.0", home);
+		if (r == 0 && home && home[0] == '/')
+			r = grantf(b, GRANT_RO, false, true, "%s/.cache/fontconfig", home);
+	}
+	return r;
+}
+/* ---- end of what the profile names ---- */
 
 int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 			 const struct vm_paths *paths, char *const *envp,
@@ -155,10 +355,15 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	struct sandbox_policy pol = { .mode = p->sandbox };
 	bool display = p->display != DISPLAY_NONE;
 	bool audio = p->audio_backend == AUDIO_PULSE && !ctx->audio_disabled;
-	const char *home = env_get(envp, "HOME");
 	const char *sysfs = ctx->sysfs ? ctx->sysfs : "/sys";
 	const char *procfs = ctx->procfs ? ctx->procfs : "/proc";
 	const char *devfs = ctx->devfs ? ctx->devfs : "/dev";
+	struct builder b = {
+		.pol = &pol,
+		.maps = { { sysfs, "/sys" }, { devfs, "/dev" }, { procfs, "/proc" } },
+		.devfs = devfs,
+		.sysfs = sysfs,
+	};
 	int r = 0;
 
 	/* Step 2: the environment. */
@@ -183,112 +388,26 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	/* Step 3. */
 	pol.memlock_bytes = ctx->memlock_bytes;
 
-	/* Step 6: Landlock. System paths first. */
-	for (size_t i = 0; i < ELEMENTSOF(system_rules) && r == 0; i++)
-		r = add_rule(&pol, system_rules[i].path, system_rules[i].class,
-			     false, system_rules[i].optional);
+	/* The grants: system paths first, then /proc, then the profile's. */
+	for (size_t i = 0; i < ELEMENTSOF(system_grants) && r == 0; i++)
+		r = grants_add_system(&pol.grants, system_grants[i].path,
+				      system_grants[i].access, false,
+				      system_grants[i].optional);
 	if (r == 0)
-		r = add_rule(&pol, sysfs, LANDLOCK_RO, false, false);
-	/* procfs: only QEMU's own /proc/PID (opened through /proc/self in
-	 * the launcher, which becomes QEMU: execve keeps the PID) and the
-	 * host-wide files QEMU reads; not other processes' cmdline/environ. */
+		r = grant_proc(&b, procfs);
 	if (r == 0)
-		r = add_rulef(&pol, LANDLOCK_RO, false, "%s/self", procfs);
-	if (r == 0)
-		r = add_rulef(&pol, LANDLOCK_RO, true, "%s/filesystems", procfs);
-	if (r == 0)
-		r = add_rulef(&pol, LANDLOCK_RO, true, "%s/meminfo", procfs);
-	if (r == 0)
-		r = add_rulef(&pol, LANDLOCK_RO, true, "%s/cpuinfo", procfs);
-	if (r == 0)
-		r = add_rulef(&pol, LANDLOCK_RO, true, "%s/sys/vm/overcommit_memory",
-			      procfs);
-
-	/* The QEMU binary (it may live outside /usr: a build tree, or the
-	 * sandbox probe). */
-	if (r == 0 && ctx->qemu_path)
-		r = add_rule(&pol, ctx->qemu_path, LANDLOCK_RX, false, false);
-
-	/* What the check stage resolved: device nodes (/dev/vfio/N, USB,
-	 * evdev), disks, the ivshmem file (rw); kernel, initrd, firmware,
-	 * read-only disks (ro). Device ioctls only on these. */
-	for (size_t i = 0; i < ctx->rw_paths.n && r == 0; i++) {
-		const char *path = ctx->rw_paths.v[i];
-		size_t dl = strlen(devfs);
-		bool dev = strncmp(path, devfs, dl) == 0 && path[dl] == '/';
-		r = add_rule(&pol, path, LANDLOCK_RW, dev, false);
-	}
-	for (size_t i = 0; i < ctx->ro_paths.n && r == 0; i++)
-		r = add_rule(&pol, ctx->ro_paths.v[i], LANDLOCK_RO, false, false);
-
-	/* And what the profile names itself, so that the box never depends
-	 * on another module listing it (Landlock rules are a union: a path
-	 * listed twice costs nothing). */
-	for (size_t i = 0; i < p->n_disks && r == 0; i++) {
-		bool ro = p->disks[i].readonly || p->disks[i].media == DISK_MEDIA_CDROM;
-		r = add_rule(&pol, p->disks[i].path, ro ? LANDLOCK_RO : LANDLOCK_RW,
-			     !ro, false);
-	}
-	for (size_t i = 0; i < p->n_evdev && r == 0; i++)
-		r = add_rule(&pol, p->evdev[i].path, LANDLOCK_RW, true, false);
-	for (size_t i = 0; i < p->n_pci && r == 0; i++)
-		r = add_rule(&pol, p->pci[i].romfile, LANDLOCK_RO, false, false);
-	if (r == 0 && p->n_pci > 0)
-		r = add_rule(&pol, "/dev/vfio/vfio", LANDLOCK_RW, true, false);
-	if (r == 0 && ctx->accel == ACCEL_KVM)
-		r = add_rule(&pol, "/dev/kvm", LANDLOCK_RW, true, false);
-	if (r == 0 && p->lg_enabled)
-		r = add_rule(&pol, p->lg_path, LANDLOCK_RW, true, false);
-	if (r == 0 && p->hugepages)
-		r = add_rule(&pol, "/dev/hugepages", LANDLOCK_RW, false, false);
-	if (r == 0 && p->net_mode == NET_TAP)
-		r = add_rule(&pol, "/dev/net/tun", LANDLOCK_RW, true, false);
-	if (r == 0)
-		r = add_rule(&pol, p->kernel, LANDLOCK_RO, false, false);
-	if (r == 0)
-		r = add_rule(&pol, p->initrd, LANDLOCK_RO, false, false);
-	if (r == 0 && p->firmware == FIRMWARE_UEFI)
-		r = add_rule(&pol, p->ovmf_code, LANDLOCK_RO, false, false);
-	if (r == 0 && paths)
-		r = add_rule(&pol, paths->ovmf_vars, LANDLOCK_RW, false, false);
-	/* The runtime dir: QMP socket (created and removed by QEMU). */
-	if (r == 0 && paths)
-		r = add_rule(&pol, paths->runtime_dir, LANDLOCK_RW, false, false);
-
-	/* libpulse's cookie (read-only: it may try to write a new one and
-	 * copes with the refusal). */
-	if (r == 0 && audio) {
-		const char *cookie = env_get(envp, "PULSE_COOKIE");
-		const char *xdg_config = env_get(envp, "XDG_CONFIG_HOME");
-
-		/* A relative PULSE_COOKIE is libpulse's to resolve (against
-		 * its config dir, granted below); it is no error here. */
-		if (cookie && cookie[0] == '/')
-			r = add_rule(&pol, cookie, LANDLOCK_RO, false, true);
-		if (r == 0 && xdg_config && xdg_config[0] == '/')
-			r = add_rulef(&pol, LANDLOCK_RO, true, "%s/pulse", xdg_config);
-		if (r == 0 && home && home[0] == '/')
-			r = add_rulef(&pol, LANDLOCK_RO, true, "%s/.config/pulse", home);
-	}
-	/* A display: X authority and the GTK/fontconfig settings, read-only. */
-	if (r == 0 && display) {
-		const char *xauth = env_get(envp, "XAUTHORITY");
-
-		if (xauth && xauth[0] == '/')
-			r = add_rule(&pol, xauth, LANDLOCK_RO, false, true);
-		if (r == 0 && home && home[0] == '/')
-			r = add_rulef(&pol, LANDLOCK_RO, true, "%s/.Xauthority", home);
-		if (r == 0 && home && home[0] == '/')
-			r = add_rulef(&pol, LANDLOCK_RO, true, "%s/.config/gtk-3.0", home);
-		if (r == 0 && home && home[0] == '/')
-			r = add_rulef(&pol, LANDLOCK_RO, true, "%s/.cache/fontconfig", home);
-	}
+		r = grant_profile(&b, p, ctx, paths, envp, display, audio);
 	if (r < 0)
 		goto fail;
 
+	/* The namespaced box for on and strict; reduced (no user
+	 * namespaces on this host) and off run without. */
+	pol.namespaces = p->sandbox == SANDBOX_ON || p->sandbox == SANDBOX_STRICT;
+	pol.netns = p->net_mode != NET_USER && p->net_mode != NET_TAP;
 	/* User-mode networking (slirp) connects anywhere on the guest's
 	 * behalf: only then are TCP connect/bind left unhandled. */
 	pol.landlock_handle_net = p->net_mode != NET_USER;
+	pol.seccomp.allow_inet = p->net_mode == NET_USER;
 	/* X11 uses abstract unix sockets (@/tmp/.X11-unix/X0) and GTK may
 	 * signal; without a display both are scoped to the box. */
 	pol.landlock_scope = !display;
@@ -303,8 +422,7 @@ fail:
 void sandbox_policy_clear(struct sandbox_policy *pol)
 {
 	strv_clear(&pol->env);
-	strv_clear(&pol->rule_paths);
-	free(pol->rules);
+	grants_clear(&pol->grants);
 	*pol = (struct sandbox_policy){ 0 };
 }
 
@@ -457,11 +575,12 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 {
 	scmp_filter_ctx _cleanup_seccomp_ filter = NULL;
 	struct landlock_policy ll = {
-		.rules = pol->rules,
-		.n_rules = pol->n_rules,
+		.grants = &pol->grants,
 		.handle_net = pol->landlock_handle_net,
 		.scope = pol->landlock_scope,
 	};
+	_cleanup_free_ int *keep = NULL;
+	_cleanup_close_ int ruleset = -1;
 	int abi, r;
 
 	*ret = (struct sandbox_result){ 0 };
@@ -482,8 +601,11 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 	}
 
 	/* 0. Everything that can fail for want of memory or kernel support,
-	 *    before anything is changed: the Landlock ABI and the seccomp
-	 *    program (built, not loaded). */
+	 *    before anything is changed: the Landlock ABI, the ruleset
+	 *    (built from the grants' descriptors while they are open; in
+	 *    the namespaced box this runs after pivot_root, so system paths
+	 *    are opened in the box's root) and the seccomp program (built,
+	 *    not loaded). */
 	abi = landlock_abi_version();
 	if (abi < 0) {
 		ret->landlock_err = abi;
@@ -494,12 +616,23 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 		abi = 0; /* the command layer WARNs */
 	}
 	ret->landlock_abi = abi;
+	if (abi > 0)
+		STEP("landlock", landlock_build(&ll, abi, &ruleset, &ret->failed_path));
 	STEP("seccomp (build)", seccomp_filter_build(&pol->seccomp, &filter));
+	keep = calloc(n_keep_fds + 1, sizeof(int));
+	if (!keep)
+		STEP("memory", -ENOMEM);
+	memcpy(keep, keep_fds, n_keep_fds * sizeof(int));
+	keep[n_keep_fds] = ruleset;
 
 	/* 1. File descriptors: only 0, 1, 2 and the ones handed on (the
-	 *    single-instance lock). First, so that nothing later leaks a
-	 *    descriptor into QEMU by accident. */
-	STEP("close fds", close_fds(keep_fds, n_keep_fds));
+	 *    single-instance lock), and the ruleset until step 6. First, so
+	 *    that nothing later leaks a descriptor into QEMU by accident:
+	 *    the grants' O_PATH descriptors, which lead out of the box's
+	 *    root (openat(fd, "..")), are closed here. */
+	STEP("close fds", close_fds(keep, n_keep_fds + (ruleset >= 0)));
+	if (ruleset >= 0 && fcntl(ruleset, F_SETFD, FD_CLOEXEC) < 0)
+		STEP("close fds", -errno);
 
 	/* 2. Environment: cleared, then the allowlist (sandbox_env_allowed). */
 	STEP("environment", set_env(pol));
@@ -524,7 +657,7 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 	 *    profile names. Before seccomp, whose deny list does not cover
 	 *    the Landlock syscalls this step makes. */
 	if (abi > 0)
-		STEP("landlock", landlock_apply(&ll, abi, &ret->failed_path));
+		STEP("landlock", landlock_restrict(ruleset, abi));
 
 	/* 7. seccomp, last: the filter also applies to the exec of QEMU. */
 	STEP("seccomp", seccomp_filter_load(filter));

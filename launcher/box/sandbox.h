@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "grants.h"
 #include "landlock.h"
 #include "profile.h"
 #include "seccomp_filter.h"
@@ -39,11 +40,19 @@ struct sandbox_policy {
 	 * limits as they are: no VFIO); RLIMIT_CORE is always set to 0. */
 	uint64_t memlock_bytes;
 
-	/* Step 6: Landlock rules; paths point into rule_paths. */
-	struct landlock_rule *rules;
-	size_t n_rules;
-	size_t cap_rules;
-	struct strv rule_paths;
+	/* What the box lets QEMU reach (grants.h): each grant is one bind
+	 * mount in the box's root (box.c, mount.c) and one Landlock rule
+	 * (step 6), both from the grant's descriptor. */
+	struct grants grants;
+
+	/* The namespaced box (box.c): true for sandbox = on|strict, false
+	 * for reduced (and off). netns: an empty network namespace too;
+	 * false while QEMU itself needs the host's network ([network]
+	 * mode = user: slirp; mode = tap: the tap device lives in the
+	 * host's namespace). */
+	bool namespaces;
+	bool netns;
+
 	bool landlock_handle_net; /* no user-mode network: TCP denied */
 	bool landlock_scope;      /* no display: abstract sockets, signals */
 
@@ -55,9 +64,14 @@ struct sandbox_policy {
  * Builds the policy for profile p as checked into ctx (ctx->qemu_path,
  * rw_paths, ro_paths, accel, memlock_bytes) with the VM's paths (runtime
  * dir, OVMF VARS copy) and the launcher's environment envp (NULL-
- * terminated). Pure: reads nothing but its arguments. Returns 0 with
- * *ret filled (free with sandbox_policy_clear), -ENOMEM, or -EINVAL when
- * a path given is not absolute.
+ * terminated). Not pure since the grants: every path the profile or the
+ * check names is opened O_PATH here (grants_open), and the box uses
+ * that descriptor, never the path again; system paths are opened by
+ * the box itself. Paths under ctx->sysfs/devfs/procfs (test trees) are
+ * shown in the box at /sys, /dev, /proc. Returns 0 with *ret filled
+ * (free with sandbox_policy_clear), -ENOMEM, -EINVAL when a path given
+ * is not absolute, or the -errno of opening a path the profile needs
+ * (-ENOENT missing, -ELOOP a symlink where none is allowed).
  */
 int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 			 const struct vm_paths *paths, char *const *envp,
@@ -81,7 +95,7 @@ struct sandbox_result {
 	int landlock_abi;        /* 0: Landlock unavailable (WARN); else ABI */
 	int landlock_err;        /* landlock_abi 0: landlock_abi_version()'s -errno */
 	const char *failed_step; /* on error: "close fds", "landlock", ... */
-	const char *failed_path; /* on a Landlock path error: the path */
+	const char *failed_path; /* on a Landlock or mount error: the path */
 };
 
 /*

@@ -25,12 +25,15 @@
 #include <errno.h>
 #include <linux/sched.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "seccomp_filter.h"
 
 #define KILL SCMP_ACT_KILL_PROCESS
 #define EPERM_ SCMP_ACT_ERRNO(EPERM)
+#define NOFAMILY SCMP_ACT_ERRNO(EAFNOSUPPORT)
+#define FAMILY(sc, op, fam, when) { sc, NOFAMILY, 1, { { 0, (op), (fam), 0 } }, (when) }
 
 /* Namespace flags (clone(2), <linux/sched.h>). CLONE_NEWTIME (0x80) is
  * only meaningful for unshare/clone3: in clone(2)'s flags the low byte is
@@ -49,6 +52,10 @@
 #define ARG_IOCTL(req) { 1, SCMP_CMP_MASKED_EQ, 0xffffffffULL, (req) }
 #define NS_RULE(sc, bit, act) { sc, act, 1, { ARG_BIT(0, bit) } }
 
+/* Most rules are in every filter: their `when` is left out (0,
+ * SECCOMP_ALWAYS) rather than repeated on every line. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 const struct seccomp_rule_spec seccomp_rules[] = {
 	/* Mount family: the guest-owner must not reshape the filesystem
 	 * view (needs a user namespace anyway, which is also denied). */
@@ -174,7 +181,54 @@ const struct seccomp_rule_spec seccomp_rules[] = {
 	{ "lookup_dcookie", KILL, 0, { { 0 } } },
 	{ "syslog", EPERM_, 0, { { 0 } } },
 	{ "kcmp", EPERM_, 0, { { 0 } } },
+	/* Socket families: QEMU talks to the supervisor, PulseAudio and a
+	 * display over AF_UNIX only. Everything else is a way out of the
+	 * box or into kernel code a VMM never needs: netlink (routing,
+	 * audit, uevents), AF_PACKET, AF_VSOCK (the host's other VMs and
+	 * vsock services), AF_BLUETOOTH, AF_ALG, ... and IPv4/IPv6 (UDP
+	 * works without any Landlock TCP rule). AF_INET/AF_INET6 stay only
+	 * for [network] mode = user (slirp in QEMU). The kernel takes the
+	 * family as an int (net/socket.c, __sys_socket), but the whole
+	 * register is compared: a value with high bits set is refused
+	 * (fail closed). EAFNOSUPPORT: what a kernel without the family
+	 * answers; glibc's getaddrinfo (netlink in __check_pf) and other
+	 * probes cope with it. libseccomp 2.5.4 takes one comparison per
+	 * argument, hence a range below, a range above and, with inet,
+	 * one rule per family between AF_INET (2) and AF_INET6 (10). */
+	FAMILY("socket", SCMP_CMP_LT, AF_UNIX, SECCOMP_ALWAYS),
+	FAMILY("socket", SCMP_CMP_GT, AF_UNIX, SECCOMP_NO_INET),
+	FAMILY("socket", SCMP_CMP_EQ, 3, SECCOMP_INET),
+	FAMILY("socket", SCMP_CMP_EQ, 4, SECCOMP_INET),
+	FAMILY("socket", SCMP_CMP_EQ, 5, SECCOMP_INET),
+	FAMILY("socket", SCMP_CMP_EQ, 6, SECCOMP_INET),
+	FAMILY("socket", SCMP_CMP_EQ, 7, SECCOMP_INET),
+	FAMILY("socket", SCMP_CMP_EQ, 8, SECCOMP_INET),
+	FAMILY("socket", SCMP_CMP_EQ, 9, SECCOMP_INET),
+	FAMILY("socket", SCMP_CMP_GT, AF_INET6, SECCOMP_INET),
+	/* socketpair makes connected pairs; only AF_UNIX ones are needed
+	 * (glib, QEMU's event notifiers). */
+	FAMILY("socketpair", SCMP_CMP_LT, AF_UNIX, SECCOMP_ALWAYS),
+	FAMILY("socketpair", SCMP_CMP_GT, AF_UNIX, SECCOMP_ALWAYS),
+	/* SysV IPC: shared memory, semaphores and message queues are
+	 * reached by key, the user's other programs' included (the box's
+	 * IPC namespace hides them; the reduced box has none). QEMU uses
+	 * POSIX shm and memfd; Xlib's MIT-SHM (with a display) falls back
+	 * to the socket when shmget fails. EPERM, not a kill, for that
+	 * probe. */
+	{ "shmget", EPERM_, 0, { { 0 } } },
+	{ "shmat", EPERM_, 0, { { 0 } } },
+	{ "shmctl", EPERM_, 0, { { 0 } } },
+	{ "shmdt", EPERM_, 0, { { 0 } } },
+	{ "semget", EPERM_, 0, { { 0 } } },
+	{ "semop", EPERM_, 0, { { 0 } } },
+	{ "semtimedop", EPERM_, 0, { { 0 } } },
+	{ "semctl", EPERM_, 0, { { 0 } } },
+	{ "msgget", EPERM_, 0, { { 0 } } },
+	{ "msgsnd", EPERM_, 0, { { 0 } } },
+	{ "msgrcv", EPERM_, 0, { { 0 } } },
+	{ "msgctl", EPERM_, 0, { { 0 } } },
 };
+#pragma GCC diagnostic pop
 const size_t seccomp_n_rules = sizeof(seccomp_rules) / sizeof(seccomp_rules[0]);
 
 int seccomp_filter_build(const struct seccomp_options *opt, scmp_filter_ctx *ret)
@@ -210,9 +264,12 @@ int seccomp_filter_build(const struct seccomp_options *opt, scmp_filter_ctx *ret
 		const struct seccomp_rule_spec *s = &seccomp_rules[i];
 		struct scmp_arg_cmp cmp[2];
 		int nr = seccomp_syscall_resolve_name(s->syscall);
+		bool inet = opt && opt->allow_inet;
 
 		if (nr == __NR_SCMP_ERROR)
 			return -EINVAL;
+		if ((s->when == SECCOMP_INET && !inet) || (s->when == SECCOMP_NO_INET && inet))
+			continue;
 		for (unsigned a = 0; a < s->n_args; a++)
 			cmp[a] = (struct scmp_arg_cmp){ s->args[a].arg, s->args[a].op,
 							s->args[a].datum_a,

@@ -26,6 +26,14 @@ struct seccomp_arg_spec {
 	uint64_t datum_b;    /* value for SCMP_CMP_MASKED_EQ */
 };
 
+/* Which filters a rule is in: every one, or only the one with (or
+ * without) the IPv4/IPv6 socket families (seccomp_options.allow_inet). */
+enum seccomp_when {
+	SECCOMP_ALWAYS = 0,
+	SECCOMP_NO_INET,
+	SECCOMP_INET,
+};
+
 /* One deny rule: the syscall (libseccomp's name), its action, up to two
  * argument tests (all must match: libseccomp ANDs them) and why. */
 struct seccomp_rule_spec {
@@ -33,6 +41,7 @@ struct seccomp_rule_spec {
 	uint32_t action;     /* SCMP_ACT_KILL_PROCESS or SCMP_ACT_ERRNO(e) */
 	unsigned n_args;
 	struct seccomp_arg_spec args[2];
+	enum seccomp_when when;
 };
 
 /* The deny list, in the order it is added. seccomp_n_rules entries. */
@@ -45,6 +54,10 @@ struct seccomp_options {
 	 * denials are then audit-logged too, not only the kills. Off by
 	 * default: glibc's clone3 probe would log on every thread start. */
 	bool log_all;
+	/* Let socket(2) create AF_INET and AF_INET6 sockets besides
+	 * AF_UNIX: only for [network] mode = user, whose slirp runs inside
+	 * QEMU until the networking issue moves it to passt. */
+	bool allow_inet;
 };
 
 /*

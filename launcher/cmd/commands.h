@@ -23,3 +23,8 @@ int cmd_seccomp(int argc, char **argv); /* cmd_seccomp.c */
 /* "vfio-launch: " + message to stderr. */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct profile_error;
+/* Logs every error of a profile that did not load, "FILE:LINE: message"
+ * each (common.c); path names the file when err has none. */
+void log_profile_error(const char *path, const struct profile_error *err);

@@ -17,6 +17,28 @@
 #include "profile.h"
 #include "render.h"
 
+void log_profile_error(const char *path, const struct profile_error *err)
+{
+	const char *file = err->file[0] ? err->file : path;
+
+	if (err->n == 0) {
+		if (err->line)
+			log_error("%s:%u: %s", file, err->line, err->message);
+		else
+			log_error("%s: %s", file, err->message);
+		return;
+	}
+	for (size_t i = 0; i < err->n; i++) {
+		if (err->all[i].line)
+			log_error("%s:%u: %s", file, err->all[i].line, err->all[i].message);
+		else
+			log_error("%s: %s", file, err->all[i].message);
+	}
+	if (err->truncated)
+		log_error("%s: more errors follow; the first %d are shown", file,
+			  PROFILE_MAX_ERRORS);
+}
+
 /*
  * Resolves and parses PROFILE; logs and returns an exit code on failure,
  * 0 with *ret_profile set on success.
@@ -42,10 +64,7 @@ int load_profile(const char *arg, struct profile **ret_profile)
 	if (r == 0)
 		return 0;
 	if (r == -EINVAL) {
-		if (err.line)
-			log_error("%s:%u: %s", err.file[0] ? err.file : path, err.line, err.message);
-		else
-			log_error("%s: %s", err.file[0] ? err.file : path, err.message);
+		log_profile_error(path, &err);
 		return EX_CONFIG;
 	}
 	if (r == -ENOENT) {

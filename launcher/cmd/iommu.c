@@ -49,7 +49,8 @@ int cmd_iommu(int argc, char **argv)
 		log_error("iommu: /sys: %s", strerror(errno));
 		return EX_OSERR;
 	}
-	int r = iommu_print_groups(fd, stdout);
+	_cleanup_close_ int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = iommu_print_groups(fd, procfd, stdout);
 	if (r == -ENOENT) {
 		log_error("no IOMMU groups: the IOMMU is off; "
 			  "`vfio-launch check --host` says how to enable it");

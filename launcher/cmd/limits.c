@@ -47,10 +47,7 @@ static int load(const char *arg, struct profile **ret)
 	if (r == 0)
 		return 0;
 	if (r == -EINVAL) {
-		if (err.line)
-			log_error("%s:%u: %s", err.file[0] ? err.file : path, err.line, err.message);
-		else
-			log_error("%s: %s", err.file[0] ? err.file : path, err.message);
+		log_profile_error(path, &err);
 		return EX_CONFIG;
 	}
 	log_error("cannot read profile %s: %s", path, strerror(-r));

@@ -72,14 +72,14 @@ int cmd_seccomp(int argc, char **argv)
 		}
 		r = profile_load(path, &p, &err);
 		if (r == -EINVAL) {
-			log_error("%s:%u: %s", err.file[0] ? err.file : path, err.line,
-				  err.message);
+			log_profile_error(path, &err);
 			return EX_CONFIG;
 		}
 		if (r < 0) {
 			log_error("seccomp: cannot read %s: %s", path, strerror(-r));
 			return EX_NOINPUT;
 		}
+		opt.allow_inet = p->net_mode == NET_USER;
 	}
 
 	r = seccomp_filter_build(&opt, &ctx);

@@ -51,6 +51,11 @@ struct parser {
 	const char *path; /* as given, for messages */
 	char *dir;	  /* absolute directory of the profile */
 	int error;	  /* first error (negative errno) or 0 */
+	bool fatal;	  /* stop reading: out of memory, unreadable, too
+			     many errors */
+	bool skip_section; /* the current section's header was bad: its keys
+			      are skipped, not reported one by one */
+	size_t sec_errors; /* err->n when the current section began */
 
 	FILE *f;
 	char *buf;
@@ -99,8 +104,10 @@ extern const struct key_def profile_keys[N_KEYS];
 /* Index of (sec, key) in profile_keys[], or -1. */
 int profile_key_index(enum section sec, const char *key);
 
-/* Records the first error (later ones are dropped) in ps->err and
- * ps->error. Returns ps->error: the first error, not necessarily this one. */
+/* Records an error in ps->err (up to PROFILE_MAX_ERRORS, then parsing
+ * stops) and, if it is the first, in ps->error. An error other than -EINVAL
+ * (out of memory, a read error) stops parsing too. Returns ps->error: the
+ * first error, not necessarily this one. */
 int profile_fail(struct parser *ps, unsigned line, int error, const char *fmt,
 		 ...) __attribute__((format(printf, 4, 5)));
 /* profile_fail() with -ENOMEM, "out of memory", on the current line. */

@@ -50,17 +50,47 @@
 int profile_fail(struct parser *ps, unsigned line, int error, const char *fmt,
 		 ...)
 {
+	struct profile_error *e = ps->err;
+	struct profile_error_item *item;
 	va_list ap;
 
-	if (ps->error)
+	if (ps->fatal)
 		return ps->error;
-	ps->error = error;
-	snprintf(ps->err->file, sizeof(ps->err->file), "%s", ps->path);
-	ps->err->line = line;
+	if (!ps->error || error != -EINVAL)
+		ps->error = error; /* a hard error (ENOMEM, EIO) is the result */
+	if (error != -EINVAL)
+		ps->fatal = true;
+	if (e->n == PROFILE_MAX_ERRORS) {
+		e->truncated = true;
+		ps->fatal = true;
+		return ps->error;
+	}
+	item = &e->all[e->n++];
+	item->line = line;
 	va_start(ap, fmt);
-	vsnprintf(ps->err->message, sizeof(ps->err->message), fmt, ap);
+	vsnprintf(item->message, sizeof(item->message), fmt, ap);
 	va_end(ap);
-	return error;
+	return ps->error;
+}
+
+/* Sorts the errors by line (stable: insertion) and copies the first into
+ * the summary fields. */
+static void errors_finish(struct parser *ps)
+{
+	struct profile_error *e = ps->err;
+
+	for (size_t i = 1; i < e->n; i++) {
+		struct profile_error_item t = e->all[i];
+		size_t j = i;
+		for (; j > 0 && e->all[j - 1].line > t.line; j--)
+			e->all[j] = e->all[j - 1];
+		e->all[j] = t;
+	}
+	if (!e->n)
+		return;
+	snprintf(e->file, sizeof(e->file), "%s", ps->path);
+	e->line = e->all[0].line;
+	memcpy(e->message, e->all[0].message, sizeof(e->message));
 }
 
 int profile_oom(struct parser *ps)
@@ -142,7 +172,11 @@ static unsigned key_line(struct parser *ps, enum section sec, const char *key)
 /* Checks that only make sense once a section is complete. */
 static int end_section(struct parser *ps)
 {
-	if (ps->sec == SEC_DISK && ps->disk) {
+	/* A section with a bad line: its whole-section rules would only
+	 * repeat that mistake in other words. */
+	bool clean = ps->err->n == ps->sec_errors;
+
+	if (ps->sec == SEC_DISK && ps->disk && clean) {
 		struct disk_item *d = ps->disk;
 		if (!d->path)
 			return profile_fail(
@@ -198,9 +232,9 @@ static int begin_section(struct parser *ps, const char *header)
 	size_t n;
 	int sec = -1;
 
-	if (end_section(ps) < 0)
-		return ps->error;
+	end_section(ps);
 	ps->sec = SEC_NONE;
+	ps->sec_errors = ps->err->n;
 
 	while (isspace((unsigned char)*c))
 		c++;
@@ -280,6 +314,16 @@ static int begin_section(struct parser *ps, const char *header)
 	ps->disk = &p->disks[p->n_disks - 1];
 	memset(ps->disk_seen, 0, N_KEYS * sizeof(*ps->disk_seen));
 	return 0;
+}
+
+/* A section header that could not be read: the section before it ends,
+ * and the keys up to the next header are skipped (each would be an error
+ * of its own, or land in the wrong section). */
+static void bad_header(struct parser *ps)
+{
+	end_section(ps);
+	ps->sec = SEC_NONE;
+	ps->skip_section = true;
 }
 
 /* -------------------------------------------------------------- reading */
@@ -380,15 +424,16 @@ static char *reader(char *str, int num, void *stream)
 	ssize_t n = read_line(ps);
 	char *s;
 
-	if (n == 0 || ps->error)
-		return NULL; /* the end, or an error already: stop reading */
+	if (n == 0 || ps->fatal)
+		return NULL; /* the end, or a fatal error: stop reading */
 	ps->line++;
 	if (n < 0) {
-		if (n == -E2BIG)
+		if (n == -E2BIG) {
 			profile_fail(ps, ps->line, -EINVAL,
 				     "line is too long (more than %d bytes)",
 				     LINE_MAX_LEN - 2);
-		else
+			ps->fatal = true; /* the rest of it is no line */
+		} else
 			profile_oom(ps);
 		return NULL;
 	}
@@ -398,6 +443,7 @@ static char *reader(char *str, int num, void *stream)
 	if (memchr(s, '\0', (size_t)n)) {
 		profile_fail(ps, ps->line, -EINVAL,
 			     "line contains a NUL byte; is this a text file?");
+		ps->fatal = true; /* not a profile: one error is enough */
 		str[0] = '\0';
 		return str;
 	}
@@ -408,10 +454,11 @@ static char *reader(char *str, int num, void *stream)
 	/* inih needs room for the line, a newline and the terminator; a
 	 * longer key = value line is split here, the way inih would. */
 	if (num < 3 || n > num - 3) {
-		if (*s == '[')
+		if (*s == '[') {
 			profile_fail(ps, ps->line, -EINVAL,
 				     "section header is too long");
-		else if (*s != ';' && *s != '#')
+			bad_header(ps);
+		} else if (*s != ';' && *s != '#')
 			long_line(ps, s);
 		str[0] = '\0';
 		return str;
@@ -422,19 +469,29 @@ static char *reader(char *str, int num, void *stream)
 			const char *after = close + 1;
 			while (isspace((unsigned char)*after))
 				after++;
-			if (*after && *after != ';' && *after != '#')
+			*close = '\0';
+			ps->skip_section = begin_section(ps, s + 1) < 0;
+			*close = ']';
+			if (*after && *after != ';' && *after != '#') {
 				profile_fail(
 				    ps, ps->line, -EINVAL,
 				    "text after the section header: '%.64s'",
 				    after);
-			else if (!ps->error) {
-				*close = '\0';
-				begin_section(ps, s + 1);
-				*close = ']';
+				ps->skip_section = true;
 			}
 		} else {
 			profile_fail(ps, ps->line, -EINVAL,
 				     "section header without ']': '%.64s'", s);
+			bad_header(ps);
+		}
+	} else if (*s && *s != ';' && *s != '#') {
+		/* inih reports only its first syntax error (ini.c r55:
+		 * "error = lineno" once); find each here, as it would. */
+		char *end = find_chars_or_comment(s, "=:");
+		if (*end != '=' && *end != ':') {
+			profile_fail(ps, ps->line, -EINVAL, SYNTAX_ERROR);
+			str[0] = '\0';
+			return str;
 		}
 	}
 	memcpy(str, s, (size_t)n + 1);
@@ -452,7 +509,7 @@ static int handler(void *user, const char *section, const char *name,
 	unsigned *seen;
 
 	(void)section; /* the reader tracks sections, including empty ones */
-	if (ps->error)
+	if (ps->fatal || ps->skip_section)
 		return 1;
 	if (ps->sec == SEC_NONE)
 		return profile_fail(
@@ -502,6 +559,8 @@ static int finish(struct parser *ps)
 
 	if (end_section(ps) < 0)
 		return ps->error;
+	if (ps->error)
+		return ps->error; /* a bad line: the rules below would guess */
 
 	if (!p->name) {
 		const char *base = strrchr(ps->path, '/');
@@ -683,6 +742,7 @@ int profile_load_file(FILE *f, const char *path, struct profile **ret_profile,
 	ps.p = profile_new();
 	if (!ps.p) {
 		profile_fail(&ps, 0, -ENOMEM, "out of memory");
+		errors_finish(&ps);
 		return -ENOMEM;
 	}
 	r = absolute_path(path, &ps.p->file);
@@ -705,17 +765,20 @@ int profile_load_file(FILE *f, const char *path, struct profile **ret_profile,
 		profile_fail(&ps, 0, -ENOMEM, "out of memory");
 	else if (r > 0) {
 		/* inih's own syntax error: our handler never fails towards
-		 * inih, so r is the first line inih could not parse. It wins
-		 * over a later error of ours (inih keeps going after it). */
-		if (ps.error && ps.err->line > (unsigned)r)
-			ps.error = 0;
-		profile_fail(&ps, (unsigned)r, -EINVAL, SYNTAX_ERROR);
+		 * inih, so r is the first line inih could not parse (the
+		 * reader finds these first; this is the safety net). */
+		bool known = false;
+		for (size_t i = 0; i < ps.err->n; i++)
+			known |= ps.err->all[i].line == (unsigned)r;
+		if (!known)
+			profile_fail(&ps, (unsigned)r, -EINVAL, SYNTAX_ERROR);
 	}
 	if (ferror(f))
 		profile_fail(&ps, 0, -EIO, "read error");
-	if (!ps.error)
+	if (!ps.fatal)
 		finish(&ps);
 out:
+	errors_finish(&ps);
 	free(ps.buf);
 	free(ps.dir);
 	if (ps.error) {

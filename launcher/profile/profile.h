@@ -18,7 +18,9 @@
 
 enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 enum firmware { FIRMWARE_BIOS, FIRMWARE_UEFI };
-enum sandbox_mode { SANDBOX_ON, SANDBOX_STRICT, SANDBOX_OFF };
+/* In sandbox_names order (profile_keys.c). REDUCED: the box without
+ * namespaces, for hosts that refuse unprivileged user namespaces. */
+enum sandbox_mode { SANDBOX_ON, SANDBOX_STRICT, SANDBOX_REDUCED, SANDBOX_OFF };
 enum display { DISPLAY_NONE, DISPLAY_GTK, DISPLAY_SDL };
 enum disk_interface { DISK_VIRTIO, DISK_SATA, DISK_NVME, DISK_SCSI };
 enum disk_format { DISK_FORMAT_RAW, DISK_FORMAT_QCOW2 };
@@ -137,12 +139,27 @@ struct profile {
 	size_t n_qemu_extra;
 };
 
-/* A parse error: the file, the line (0: the file as a whole) and a message
- * that says what is wrong and how to fix it. */
+/* At most this many errors are collected from one profile; the parser
+ * stops reading there (a binary file or a wrong file would only repeat). */
+#define PROFILE_MAX_ERRORS 20
+
+struct profile_error_item {
+	unsigned line; /* 0: the file as a whole */
+	char message[512];
+};
+
+/* Parse errors: the file, and every error found in one pass (a bad line
+ * does not stop the parser; whole-profile rules are checked only when no
+ * line was bad, so one mistake is not reported twice). line and message
+ * repeat all[0], the first error in line order. */
 struct profile_error {
 	char file[4096];
-	unsigned line;
-	char message[512];
+	unsigned line;    /* the first error's line (0: the file as a whole) */
+	char message[512];   /* what is wrong and how to fix it */
+	size_t n;            /* entries in all[], in line order; 0 when the
+	                        file could not be read (message says why) */
+	struct profile_error_item all[PROFILE_MAX_ERRORS];
+	bool truncated;      /* more than PROFILE_MAX_ERRORS; reading stopped */
 };
 
 /*

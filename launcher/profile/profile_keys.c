@@ -24,7 +24,7 @@ const char *const section_names[_SEC_MAX] = {
 /* Enum value names, indexed by the enum's value, NULL-terminated. */
 static const char *const accel_names[] = {"auto", "kvm", "tcg", NULL};
 static const char *const firmware_names[] = {"bios", "uefi", NULL};
-static const char *const sandbox_names[] = {"on", "strict", "off", NULL};
+static const char *const sandbox_names[] = {"on", "strict", "reduced", "off", NULL};
 static const char *const display_names[] = {"none", "gtk", "sdl", NULL};
 static const char *const interface_names[] = {"virtio", "sata", "nvme", "scsi",
 					      NULL};
@@ -85,9 +85,10 @@ const struct key_def profile_keys[] = {
     {SEC_VM, "display", "none|gtk|sdl", "none",
      "QEMU display window; none for a passed-through GPU", false, parse_enum,
      VM(display), display_names},
-    {SEC_VM, "sandbox", "on|strict|off", "on",
+    {SEC_VM, "sandbox", "on|strict|reduced|off", "on",
      "QEMU's confinement: on (a missing Landlock is a warning), strict (it is "
-     "a failure), off (debugging only)",
+     "a failure), reduced (no namespaces: hosts refusing user namespaces), "
+     "off (debugging only)",
      false, parse_enum, VM(sandbox), sandbox_names},
     {SEC_VM, "kernel", "PATH", "-",
      "direct kernel boot: the kernel image (-kernel)", false, parse_path,

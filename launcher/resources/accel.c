@@ -9,6 +9,10 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "host.h"
+#include "profile.h"
+#include "render.h"
+#include "resource.h"
 
 int kvm_probe(const char *devfs)
 {
@@ -83,3 +87,92 @@ void accel_check(const struct profile *p, struct check_ctx *ctx, struct findings
 		     "many times slower)",
 		     ctx->devfs, r == -EPROTO ? "unexpected KVM API version" : strerror(-r));
 }
+
+/* ------------------------------------------------- the machine resource */
+
+/* Vendor string for hide-hypervisor: anything but "Microsoft Hv" keeps
+ * NVIDIA's consumer driver from refusing to load (error 43); libvirt's
+ * documentation uses the same style of value (<vendor_id value=...>).
+ * QEMU's hv-vendor-id takes at most 12 characters. */
+#define HV_VENDOR_ID "vfiolaunch00"
+
+static int machine_argv(const struct profile *p, const struct render_env *env,
+			  struct strv *sv)
+{
+	char size[32];
+	_cleanup_free_ char *machine = qemu_escape(p->machine ? p->machine : "q35");
+
+	if (!machine)
+		return -ENOMEM;
+	TRY(strv_push(sv, "-machine"));
+	if (p->hugepages)
+		TRY(strv_pushf(sv, "%s,memory-backend=ram", machine));
+	else
+		TRY(strv_push(sv, machine));
+
+	switch (env->accel) {
+	case ACCEL_KVM:
+		TRY(strv_push2(sv, "-accel", "kvm"));
+		break;
+	case ACCEL_TCG:
+		TRY(strv_push2(sv, "-accel", "tcg"));
+		break;
+	default:
+		/* Not probed (cmdline): QEMU tries each -accel in order. */
+		TRY(strv_push2(sv, "-accel", "kvm"));
+		TRY(strv_push2(sv, "-accel", "tcg"));
+		break;
+	}
+
+	/* "host" exists only under KVM; with the "-accel kvm -accel tcg"
+	 * fallback the model must work on both, and "max" is host
+	 * passthrough under KVM and every emulated feature under TCG
+	 * (QEMU docs/system/cpu-models-x86). kvm=off hides the KVM CPUID
+	 * signature; hv-vendor-id replaces "Microsoft Hv". */
+	TRY(strv_push(sv, "-cpu"));
+	if (p->hide_hypervisor)
+		TRY(strv_pushf(sv, "%s,kvm=off,hv-vendor-id=" HV_VENDOR_ID,
+			       env->accel == ACCEL_KVM ? "host" : "max"));
+	else
+		TRY(strv_push(sv, env->accel == ACCEL_KVM ? "host" : "max"));
+
+	format_size(p->memory, size, sizeof(size));
+	TRY(strv_push2(sv, "-m", size));
+
+	if (p->sockets) {
+		TRY(strv_push(sv, "-smp"));
+		TRY(strv_pushf(sv, "%u,sockets=%u,cores=%u,threads=%u",
+			       p->sockets * p->cores * p->threads, p->sockets,
+			       p->cores, p->threads));
+	} else {
+		TRY(strv_push(sv, "-smp"));
+		TRY(strv_pushf(sv, "%u", p->cpus ? p->cpus : 1));
+	}
+
+	if (p->hugepages) {
+		/* QEMU 7.2 -machine memory-backend=: "-object
+		 * memory-backend-file,id=pc.ram,size=512M,mem-path=/hugetlbfs,
+		 * prealloc=on,share=on -machine memory-backend=pc.ram -m 512M"
+		 * (docs/system/invocation, -machine). The size must equal -m. */
+		TRY(strv_push(sv, "-object"));
+		TRY(strv_pushf(sv,
+			       "memory-backend-file,id=ram,size=%s,"
+			       "mem-path=/dev/hugepages,share=on,prealloc=on",
+			       size));
+	}
+	return 0;
+}
+
+/* KVM or TCG, then the hugepage pool the guest's RAM comes from. */
+static void machine_check(const struct profile *p, struct check_ctx *ctx,
+			  struct findings *f)
+{
+	accel_check(p, ctx, f);
+	hugepages_check(p, ctx, f);
+}
+
+const struct resource resource_machine = {
+	.name = "machine",
+	.check = machine_check,
+	.argv = machine_argv,
+};

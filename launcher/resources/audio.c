@@ -15,6 +15,8 @@
 #include "findings.h"
 #include "profile.h"
 #include "util.h"
+#include "render.h"
+#include "resource.h"
 
 #define RESOURCE "audio"
 
@@ -288,3 +290,47 @@ void audio_check(const struct profile *p, struct check_ctx *ctx,
 	}
 	finding_fail(f, RESOURCE, fix, "%s", msg);
 }
+
+/* ---------------------------------------------------------------- argv */
+
+static int audio_argv(const struct profile *p, const struct render_env *env,
+			struct strv *sv)
+{
+	const char *server = env->audio_server ? env->audio_server : p->audio_server;
+	const char *codec;
+
+	if (p->audio_backend != AUDIO_PULSE || env->audio_disabled)
+		return 0;
+	TRY(strv_push(sv, "-audiodev"));
+	if (server) {
+		_cleanup_free_ char *es = qemu_escape(server);
+		if (!es)
+			return -ENOMEM;
+		/* A PulseAudio server string; a bare socket path gets the
+		 * "unix:" prefix (pulse-client.conf(5), default-server). */
+		TRY(strv_pushf(sv, "pa,id=snd0,server=%s%s",
+			       server[0] == '/' ? "unix:" : "", es));
+	} else {
+		TRY(strv_push(sv, "pa,id=snd0"));
+	}
+	switch (p->audio_model) {
+	case AUDIO_HDA_OUTPUT:
+		codec = "hda-output";
+		break;
+	case AUDIO_HDA_MICRO:
+		codec = "hda-micro";
+		break;
+	default:
+		codec = "hda-duplex";
+		break;
+	}
+	TRY(strv_push2(sv, "-device", "ich9-intel-hda,id=sound0"));
+	TRY(strv_push(sv, "-device"));
+	return strv_pushf(sv, "%s,bus=sound0.0,audiodev=snd0", codec);
+}
+
+const struct resource resource_audio = {
+	.name = "audio",
+	.check = audio_check,
+	.argv = audio_argv,
+};

@@ -4,12 +4,10 @@
  * render and confine need (resolved here once, so later stages never probe
  * the host themselves).
  *
- * Each resource module exports one function of the form
- *     void X_check(const struct profile *p, struct check_ctx *ctx,
- *                  struct findings *f);
- * which adds one finding per item it checks (PASS, WARN or FAIL with the
- * exact fix) and fills its part of ctx. check_profile() calls them all in
- * a fixed order; it never stops at the first FAIL.
+ * Each resource (resource.h) has a check operation that adds one finding
+ * per item it checks (PASS, WARN or FAIL with the exact fix) and fills its
+ * part of ctx. check_profile() runs them all in the table's order; it
+ * never stops at the first FAIL.
  */
 #pragma once
 
@@ -58,7 +56,16 @@ void check_ctx_clear(struct check_ctx *ctx);
  * Landlock time, with no finding to explain it). */
 void check_ctx_add_path(struct check_ctx *ctx, bool writable, const char *path);
 
-/* Runs every resource check for p. */
+/*
+ * A file QEMU reads (firmware, kernel, initrd, romfile): a regular file
+ * the user can open for reading -> PASS "resource: PATH is readable"
+ * (and, when for_qemu, a read-only path for the box), else FAIL with fix.
+ */
+void check_file(struct check_ctx *ctx, struct findings *f, const char *resource,
+		const char *path, const char *fix, bool for_qemu);
+
+/* Runs every resource's check for p (the table's order), then the
+ * sandbox line. */
 void check_profile(const struct profile *p, struct check_ctx *ctx,
 		   struct findings *f);
 

@@ -15,6 +15,8 @@
 
 #include "cleanup.h"
 #include "sysfs.h"
+#include "render.h"
+#include "resource.h"
 
 enum image_kind image_kind_from_header(const unsigned char *buf, size_t len)
 {
@@ -336,3 +338,95 @@ void disk_check(const struct profile *p, struct check_ctx *ctx,
 	for (size_t i = 0; i < p->n_disks; i++)
 		check_one(p, &p->disks[i], i, ctx, f);
 }
+
+/* ---------------------------------------------------------------- argv */
+
+static const char *disk_cache_string(enum disk_cache c)
+{
+	switch (c) {
+	case DISK_CACHE_WRITEBACK:
+		return "writeback";
+	case DISK_CACHE_WRITETHROUGH:
+		return "writethrough";
+	default:
+		return "none";
+	}
+}
+
+static int disk_argv(const struct profile *p, const struct render_env *env,
+		     struct strv *sv)
+{
+	unsigned ahci = 0, scsi_unit = 0;
+	bool scsi = false;
+
+	(void)env;
+
+	for (size_t i = 0; i < p->n_disks; i++) {
+		const struct disk_item *d = &p->disks[i];
+		if (d->interface == DISK_SCSI ||
+		    (d->interface == DISK_VIRTIO && d->media == DISK_MEDIA_CDROM))
+			scsi = true;
+	}
+	/* One virtio-scsi controller for every scsi disk (and virtio cdrom:
+	 * virtio-blk has no removable media). */
+	if (scsi)
+		TRY(strv_push2(sv, "-device", "virtio-scsi-pci,id=scsi0"));
+
+	for (size_t i = 0; i < p->n_disks; i++) {
+		const struct disk_item *d = &p->disks[i];
+		bool cdrom = d->media == DISK_MEDIA_CDROM;
+		_cleanup_free_ char *path = qemu_escape(d->path);
+		_cleanup_free_ char *serial = NULL;
+
+		if (!path)
+			return -ENOMEM;
+		/* -drive if=none + a front-end -device: QEMU picks the
+		 * protocol (file or host_device) from the path itself. */
+		TRY(strv_push(sv, "-drive"));
+		TRY(strv_pushf(sv, "file=%s,if=none,id=drive%zu,format=%s,cache=%s%s%s%s",
+			       path, i,
+			       d->format == DISK_FORMAT_QCOW2 ? "qcow2" : "raw",
+			       disk_cache_string(d->cache),
+			       d->discard ? ",discard=unmap" : "",
+			       cdrom ? ",media=cdrom" : "",
+			       d->readonly || cdrom ? ",readonly=on" : ""));
+		TRY(strv_push(sv, "-device"));
+		switch (d->interface) {
+		case DISK_SATA:
+			TRY(strv_pushf(sv, "%s,bus=ide.%u,drive=drive%zu,id=disk%zu",
+				       cdrom ? "ide-cd" : "ide-hd", ahci++, i, i));
+			break;
+		case DISK_NVME:
+			/* nvme requires serial=; the NVMe serial number field
+			 * is 20 bytes (NVMe base spec, Identify Controller). */
+			if (asprintf(&serial, "%.20s", d->name ? d->name : "disk") < 0)
+				return -ENOMEM;
+			{
+				_cleanup_free_ char *es = qemu_escape(serial);
+				if (!es)
+					return -ENOMEM;
+				TRY(strv_pushf(sv, "nvme,drive=drive%zu,id=disk%zu,serial=%s",
+					       i, i, es));
+			}
+			break;
+		case DISK_SCSI:
+			TRY(strv_pushf(sv, "%s,bus=scsi0.0,scsi-id=%u,drive=drive%zu,id=disk%zu",
+				       cdrom ? "scsi-cd" : "scsi-hd", scsi_unit++, i, i));
+			break;
+		default: /* DISK_VIRTIO */
+			if (cdrom)
+				TRY(strv_pushf(sv, "scsi-cd,bus=scsi0.0,scsi-id=%u,drive=drive%zu,id=disk%zu",
+					       scsi_unit++, i, i));
+			else
+				TRY(strv_pushf(sv, "virtio-blk-pci,drive=drive%zu,id=disk%zu", i, i));
+			break;
+		}
+	}
+	return 0;
+}
+
+const struct resource resource_disk = {
+	.name = "disk",
+	.check = disk_check,
+	.argv = disk_argv,
+};

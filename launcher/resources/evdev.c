@@ -16,6 +16,8 @@
 #include "cleanup.h"
 #include "findings.h"
 #include "profile.h"
+#include "render.h"
+#include "resource.h"
 
 int evdev_probe(const char *path, int *ret_version, unsigned *ret_major)
 {
@@ -129,3 +131,38 @@ void evdev_check(const struct profile *p, struct check_ctx *ctx,
 			     it->grab_all ? ", grab_all" : "", it->repeat ? ", repeat" : "");
 	}
 }
+
+/* ---------------------------------------------------------------- argv */
+
+static int evdev_argv(const struct profile *p, const struct render_env *env,
+		      struct strv *sv)
+{
+	(void)env;
+	for (size_t i = 0; i < p->n_evdev; i++) {
+		const struct evdev_item *e = &p->evdev[i];
+		_cleanup_free_ char *path = qemu_escape(e->path);
+		_cleanup_free_ char *toggle = NULL;
+
+		if (!path)
+			return -ENOMEM;
+		if (e->grab_toggle) {
+			toggle = qemu_escape(e->grab_toggle);
+			if (!toggle)
+				return -ENOMEM;
+		}
+		/* QEMU input-linux object (qom/object: input-linux): evdev,
+		 * grab_all, repeat, grab-toggle. */
+		TRY(strv_push(sv, "-object"));
+		TRY(strv_pushf(sv, "input-linux,id=input%zu,evdev=%s%s%s%s%s", i, path,
+			       e->grab_all ? ",grab_all=on" : "",
+			       e->repeat ? ",repeat=on" : "",
+			       toggle ? ",grab-toggle=" : "", toggle ? toggle : ""));
+	}
+	return 0;
+}
+
+const struct resource resource_input = {
+	.name = "input",
+	.check = evdev_check,
+	.argv = evdev_argv,
+};

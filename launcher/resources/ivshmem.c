@@ -19,6 +19,8 @@
 #include "findings.h"
 #include "profile.h"
 #include "util.h"
+#include "render.h"
+#include "resource.h"
 
 /*
  * From the Looking Glass kvmfr module's kvmfr.h: _IO('u', 0x44), the
@@ -626,3 +628,38 @@ int ivshmem_undo(const struct profile *p, const char *devfs,
 		return -errno;
 	return 0;
 }
+
+/* ---------------------------------------------------------------- argv */
+
+static int ivshmem_argv(const struct profile *p, const struct render_env *env,
+			  struct strv *sv)
+{
+	uint64_t size = env->lg_size ? env->lg_size : p->lg_size;
+	_cleanup_free_ char *path = NULL;
+	char buf[32];
+
+	if (!p->lg_enabled)
+		return 0;
+	if (size == 0) {
+		/* No size = and no resolution =: 1920x1080, Looking Glass's
+		 * documented default client resolution (32 MiB). */
+		TRY(lg_size_from_resolution(p->lg_width ? p->lg_width : 1920,
+					    p->lg_height ? p->lg_height : 1080, &size));
+	}
+	path = qemu_escape(p->lg_path ? p->lg_path : "/dev/shm/looking-glass");
+	if (!path)
+		return -ENOMEM;
+	format_size(size, buf, sizeof(buf));
+	/* Looking Glass docs (ivshmem with a memory-backend-file, also for
+	 * /dev/kvmfr0): share=on so guest writes reach the file. */
+	TRY(strv_push(sv, "-object"));
+	TRY(strv_pushf(sv, "memory-backend-file,id=ivshmem,share=on,mem-path=%s,size=%s",
+		       path, buf));
+	return strv_push2(sv, "-device", "ivshmem-plain,memdev=ivshmem,id=ivshmem0");
+}
+
+const struct resource resource_looking_glass = {
+	.name = "looking-glass",
+	.check = ivshmem_check,
+	.argv = ivshmem_argv,
+};

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "resource.h"
 
 #define GiB (UINT64_C(1) << 30)
 
@@ -167,3 +168,8 @@ uint64_t memlock_print_limits(FILE *out, const struct profile *const *profiles,
 	memlock_print_fix(out, max, "");
 	return max;
 }
+
+const struct resource resource_memlock = {
+	.name = "memlock",
+	.check = memlock_check,
+};

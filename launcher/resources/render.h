@@ -44,6 +44,25 @@ int render_argv(const struct profile *p, const struct render_env *env,
 		struct strv *ret_argv);
 
 /*
+ * Helpers the resources' argv operations share (render.c).
+ */
+
+/* s with every ',' doubled (QEMU's QemuOpts escaping); malloc'd, NULL on
+ * -ENOMEM. */
+char *qemu_escape(const char *s);
+
+/* Pushes flag, then value. 0 or -ENOMEM. */
+int strv_push2(struct strv *sv, const char *flag, const char *value);
+
+/* Returns from the calling function when expr is negative. */
+#define TRY(expr)                                                              \
+	do {                                                                   \
+		int _r = (expr);                                               \
+		if (_r < 0)                                                    \
+			return _r;                                             \
+	} while (0)
+
+/*
  * Why p cannot be rendered (too many devices for the q35 buses used, a
  * cdrom on an nvme disk, memory not a whole MiB, ...), as one sentence for
  * the user; NULL when render_argv can render it. Static string.

@@ -15,6 +15,7 @@
 #include "profile.h"
 #include "render.h"
 #include "util.h"
+#include "resource.h"
 
 static inline void udev_unrefp(struct udev **u)
 {
@@ -375,3 +376,39 @@ out:
 	free(v);
 	return r;
 }
+
+/* ---------------------------------------------------------------- argv */
+
+static int usb_argv(const struct profile *p, const struct render_env *env,
+		      struct strv *sv)
+{
+	/* A [usb] section without devices still gets the controller (the
+	 * demo's guest reports it; devices can be added over QMP). */
+	if (p->n_usb == 0 && !p->usb_enabled)
+		return 0;
+	TRY(strv_push2(sv, "-device", "qemu-xhci,id=xhci"));
+	for (size_t i = 0; i < p->n_usb; i++) {
+		const struct usb_item *u = &p->usb[i];
+		const struct usb_resolved *r = env->usb ? &env->usb[i] : NULL;
+
+		TRY(strv_push(sv, "-device"));
+		if (!u->by_id)
+			TRY(strv_pushf(sv, "usb-host,bus=xhci.0,hostbus=%u,hostport=%s,id=usb%zu",
+				       u->hostbus, u->hostport, i));
+		else if (r && r->resolved)
+			TRY(strv_pushf(sv, "usb-host,bus=xhci.0,hostbus=%u,hostport=%s,id=usb%zu",
+				       r->hostbus, r->hostport, i));
+		else
+			/* Not resolved (cmdline, no probing): QEMU matches by
+			 * ID itself. */
+			TRY(strv_pushf(sv, "usb-host,bus=xhci.0,vendorid=0x%04x,productid=0x%04x,id=usb%zu",
+				       u->vendor_id, u->product_id, i));
+	}
+	return 0;
+}
+
+const struct resource resource_usb = {
+	.name = "usb",
+	.check = usb_check,
+	.argv = usb_argv,
+};

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "pci_host.h"
 #include "sysfs.h"
 
 int pci_bdf_normalize(const char *in, char ret[static 13])
@@ -251,10 +252,48 @@ bool pci_class_is_bridge(uint32_t class)
 	return cls == 0x0604 || cls == 0x0607 || cls == 0x0609;
 }
 
-bool pci_member_is_viable(const struct pci_dev_info *d)
+enum pci_role pci_role(const struct pci_dev_info *d)
 {
-	return pci_class_is_bridge(d->class) || d->driver[0] == '\0' ||
-	       strcmp(d->driver, "pci-stub") == 0 || vfio_driver_is_vfio(d->driver);
+	const struct pci_host_rule *r;
+
+	if (pci_class_is_bridge(d->class))
+		return PCI_ROLE_BRIDGE;
+	r = pci_host_rule_find(d->vendor, d->device, d->class);
+	if (!r)
+		return PCI_ROLE_ENDPOINT;
+	/* a dummy with a driver is not the placeholder the table means */
+	if (r->dummy)
+		return d->driver[0] ? PCI_ROLE_HOST : PCI_ROLE_DUMMY;
+	return PCI_ROLE_HOST;
+}
+
+bool pci_needs_bind(const struct pci_dev_info *d)
+{
+	return pci_role(d) == PCI_ROLE_ENDPOINT && !vfio_driver_is_vfio(d->driver);
+}
+
+struct iommu_judgement iommu_group_judge(const struct pci_dev_info *devs, size_t n,
+					 const struct pci_root_storage *root)
+{
+	struct iommu_judgement j = { .verdict = n ? IOMMU_BRIDGES : IOMMU_EMPTY };
+	bool endpoints = false, bind = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pci_dev_info *d = &devs[i];
+		enum pci_role role = pci_role(d);
+		if (role == PCI_ROLE_HOST && j.verdict != IOMMU_HOST) {
+			j = (struct iommu_judgement){ IOMMU_HOST, d,
+				pci_host_rule_find(d->vendor, d->device, d->class) };
+		} else if (role == PCI_ROLE_ENDPOINT && root && pci_root_storage_has(root, d->bdf) &&
+			   j.verdict != IOMMU_HOST && j.verdict != IOMMU_ROOTFS) {
+			j = (struct iommu_judgement){ IOMMU_ROOTFS, d, NULL };
+		}
+		endpoints |= role == PCI_ROLE_ENDPOINT;
+		bind |= pci_needs_bind(d);
+	}
+	if (j.verdict == IOMMU_BRIDGES && endpoints)
+		j.verdict = bind ? IOMMU_BIND : IOMMU_READY;
+	return j;
 }
 
 /* libpci must not print or exit on a missing ID file: lookups fall back
@@ -305,22 +344,71 @@ static void pci_names_freep(struct pci_access **a)
 
 /* ---------------------------------------------------------- iommu list */
 
-static const char *host_critical_kind(uint32_t class)
+const char *pci_class_name(struct pci_access *names, uint32_t class, char *buf, size_t len)
 {
-	switch (class >> 8) {
-	case 0x0600:
-		return "the host bridge";
-	case 0x0601:
-		return "the ISA bridge (LPC controller: the host's firmware, TPM and legacy devices)";
+	char tmp[128];
+
+	buf[0] = '\0';
+	if (names && pci_lookup_name(names, tmp, sizeof(tmp),
+				     PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS,
+				     (int)(class >> 8)))
+		snprintf(buf, len, "%s", tmp);
+	return buf;
+}
+
+/* The verdict line after "IOMMU group N: ". */
+static void print_verdict(FILE *out, const struct iommu_judgement *j,
+			  const struct pci_dev_info *devs, size_t n,
+			  const struct pci_root_storage *root)
+{
+	switch (j->verdict) {
+	case IOMMU_EMPTY:
+		fputs("empty\n", out);
+		break;
+	case IOMMU_HOST:
+		fprintf(out, "keep on the host: %s is %s\n", j->dev->bdf, j->rule->what);
+		break;
+	case IOMMU_ROOTFS:
+		fprintf(out, "keep on the host: %s holds the root filesystem (%s on /)\n",
+			j->dev->bdf, root->source);
+		break;
+	case IOMMU_BRIDGES:
+		fputs("bridges only: nothing to pass through\n", out);
+		break;
+	case IOMMU_READY:
+		fputs("ready: every endpoint is on vfio-pci\n", out);
+		break;
+	case IOMMU_BIND:
 	default:
-		return NULL;
+		fputs("passable after: vfio-privhelper bind", out);
+		for (size_t i = 0; i < n; i++)
+			if (pci_needs_bind(&devs[i]))
+				fprintf(out, " %s", devs[i].bdf);
+		fputc('\n', out);
+		break;
 	}
 }
 
-int iommu_print_groups(int sysfs_fd, FILE *out)
+static const char *role_note(const struct pci_dev_info *d, const struct pci_root_storage *root)
+{
+	switch (pci_role(d)) {
+	case PCI_ROLE_BRIDGE:
+		return " bridge: ignored for viability";
+	case PCI_ROLE_DUMMY:
+		return " dummy: never bound, ignored for viability";
+	case PCI_ROLE_HOST:
+		return " host-critical";
+	case PCI_ROLE_ENDPOINT:
+	default:
+		return root && pci_root_storage_has(root, d->bdf) ? " root filesystem" : "";
+	}
+}
+
+int iommu_print_groups(int sysfs_fd, int procfs_fd, FILE *out)
 {
 	_cleanup_free_ int *groups = NULL;
 	_cleanup_pci_names_ struct pci_access *names = pci_names_new();
+	struct pci_root_storage root;
 	size_t n_groups = 0;
 	int r;
 
@@ -329,6 +417,8 @@ int iommu_print_groups(int sysfs_fd, FILE *out)
 		return r;
 	if (n_groups == 0)
 		return -ENOENT;
+	/* unreadable mountinfo: no root verdict rather than no listing */
+	bool have_root = pci_root_storage_find(sysfs_fd, procfs_fd, &root) == 0;
 
 	for (size_t g = 0; g < n_groups; g++) {
 		_cleanup_free_ struct pci_dev_info *devs = NULL;
@@ -337,53 +427,29 @@ int iommu_print_groups(int sysfs_fd, FILE *out)
 		if (r < 0)
 			return r;
 
-		const struct pci_dev_info *critical = NULL, *boot_vga = NULL;
-		size_t n_to_bind = 0, n_bridges = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (pci_class_is_bridge(devs[i].class))
-				n_bridges++;
-			if (!critical && host_critical_kind(devs[i].class))
-				critical = &devs[i];
+		struct iommu_judgement j = iommu_group_judge(devs, n, have_root ? &root : NULL);
+		const struct pci_dev_info *boot_vga = NULL;
+		for (size_t i = 0; i < n; i++)
 			if (devs[i].boot_vga)
 				boot_vga = &devs[i];
-			if (!pci_member_is_viable(&devs[i]))
-				n_to_bind++;
-		}
 
 		fprintf(out, "IOMMU group %d: ", groups[g]);
-		if (n == 0) {
-			fputs("empty\n", out);
-			continue;
-		}
-		if (critical) {
-			fprintf(out, "keep on the host: holds %s %s\n",
-				host_critical_kind(critical->class), critical->bdf);
-		} else if (n_bridges == n) {
-			fputs("bridges only: nothing to pass through\n", out);
-		} else if (n_to_bind == 0) {
-			fputs("ready: every endpoint is bound to vfio-pci or has no driver\n", out);
-		} else {
-			fputs("passable after: vfio-privhelper bind", out);
-			for (size_t i = 0; i < n; i++)
-				if (!pci_member_is_viable(&devs[i]))
-					fprintf(out, " %s", devs[i].bdf);
-			fputc('\n', out);
-		}
-		if (boot_vga && !critical)
+		print_verdict(out, &j, devs, n, &root);
+		if (boot_vga && j.verdict != IOMMU_HOST && j.verdict != IOMMU_ROOTFS)
 			fprintf(out, "  note: %s is the boot VGA device: the host's console "
 				     "and firmware screen use it; pass it through only if "
 				     "another GPU drives the host's display\n",
 				boot_vga->bdf);
 
 		for (size_t i = 0; i < n; i++) {
-			char name[256];
+			char name[256], cls[128];
 			const struct pci_dev_info *d = &devs[i];
 			pci_name(names, d->vendor, d->device, name, sizeof(name));
-			fprintf(out, "  %s [%04x] %04x:%04x %s (%s)%s%s\n", d->bdf,
-				d->class >> 8, d->vendor, d->device, name,
+			pci_class_name(names, d->class, cls, sizeof(cls));
+			fprintf(out, "  %s [%04x%s%s] %04x:%04x %s (%s)%s%s\n", d->bdf,
+				d->class >> 8, cls[0] ? " " : "", cls, d->vendor, d->device, name,
 				d->driver[0] ? d->driver : "no driver",
-				pci_class_is_bridge(d->class) ? " bridge: ignored for viability" : "",
-				d->boot_vga ? " boot VGA" : "");
+				role_note(d, have_root ? &root : NULL), d->boot_vga ? " boot VGA" : "");
 		}
 	}
 	return 0;
@@ -419,7 +485,8 @@ static void node_problem(char *msg, size_t msglen, char *fix, size_t fixlen,
 
 static void check_one(const struct profile *p, const struct pci_item *it,
 		      struct check_ctx *ctx, struct findings *f, int sysfs_fd,
-		      int devfs_fd, struct pci_access *names)
+		      int devfs_fd, struct pci_access *names,
+		      const struct pci_root_storage *root)
 {
 	char res[64], name[256], msg[2048] = "", fix[2048] = "", canon[13];
 	struct pci_dev_info d;
@@ -463,7 +530,7 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 	}
 
 	/* Devices to hand to vfio-pci: this one, and the group's endpoints
-	 * that keep the group from being viable. */
+	 * not on it (the verdict is the listing's: iommu_group_judge). */
 	char bind[1024] = "";
 	bool on_vfio = vfio_driver_is_vfio(d.driver);
 	if (!on_vfio) {
@@ -479,27 +546,54 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 	if (r < 0) {
 		buf_appendf(msg, sizeof(msg), "%sreading IOMMU group %d: %s", msg[0] ? "; " : "",
 			d.iommu_group, strerror(-r));
-	} else {
-		char offenders[1024] = "", others[512] = "";
-		for (size_t i = 0; i < n_members; i++) {
-			const struct pci_dev_info *m = &members[i];
-			if (strcmp(m->bdf, canon) == 0 || pci_member_is_viable(m))
-				continue;
-			char mname[256];
-			pci_name(names, m->vendor, m->device, mname, sizeof(mname));
-			buf_appendf(offenders, sizeof(offenders), "%s%s (%s) is bound to %s",
-				offenders[0] ? ", " : "", m->bdf, mname, m->driver);
-			buf_appendf(others, sizeof(others), " %s", m->bdf);
-			buf_appendf(bind, sizeof(bind), " %s", m->bdf);
-		}
-		if (offenders[0]) {
-			buf_appendf(msg, sizeof(msg), "%sIOMMU group %d is not viable: %s",
-				msg[0] ? "; " : "", d.iommu_group, offenders);
-			buf_appendf(fix, sizeof(fix),
-				"allowlist%s in /etc/vfio-launch/privhelper.conf (the helper binds "
-				"only whole groups), or move the card to a slot with its own group; ",
-				others);
-		}
+	}
+	/* unreadable group: judge the device alone, so its own role still counts */
+	struct iommu_judgement j = r < 0 ? iommu_group_judge(&d, 1, root) :
+					   iommu_group_judge(members, n_members, root);
+	enum pci_role role = pci_role(&d);
+	if (role == PCI_ROLE_BRIDGE || role == PCI_ROLE_DUMMY) {
+		finding_fail(f, res, "pass the endpoints behind it (`vfio-launch iommu` lists them)",
+			     "%s (%04x:%04x) is %s: nothing to pass through", name, d.vendor, d.device,
+			     role == PCI_ROLE_BRIDGE ? "a PCI bridge" :
+			     pci_host_rule_find(d.vendor, d.device, d.class)->what);
+		return;
+	}
+	if (j.verdict == IOMMU_HOST || j.verdict == IOMMU_ROOTFS) {
+		/* the helper refuses these whatever the allowlist says: no bind fix */
+		char mname[256], why[512];
+		if (j.verdict == IOMMU_ROOTFS)
+			snprintf(why, sizeof(why), "holds the root filesystem (%s on /)", root->source);
+		else
+			snprintf(why, sizeof(why), "is %s", j.rule->what);
+		pci_name(names, j.dev->vendor, j.dev->device, mname, sizeof(mname));
+		finding_fail(f, res,
+			     "keep this group on the host: pass a device whose group holds no "
+			     "host-critical function (`vfio-launch iommu` shows the verdicts), or "
+			     "move the card to a slot with its own group",
+			     "IOMMU group %d belongs to the host: %s (%s) %s", d.iommu_group,
+			     j.dev->bdf, mname, why);
+		return;
+	}
+	char offenders[1024] = "", others[512] = "";
+	for (size_t i = 0; r >= 0 && i < n_members; i++) {
+		const struct pci_dev_info *m = &members[i];
+		if (strcmp(m->bdf, canon) == 0 || !pci_needs_bind(m))
+			continue;
+		char mname[256];
+		pci_name(names, m->vendor, m->device, mname, sizeof(mname));
+		buf_appendf(offenders, sizeof(offenders), "%s%s (%s) is %s%s",
+			offenders[0] ? ", " : "", m->bdf, mname,
+			m->driver[0] ? "bound to " : "without a driver", m->driver);
+		buf_appendf(others, sizeof(others), " %s", m->bdf);
+		buf_appendf(bind, sizeof(bind), " %s", m->bdf);
+	}
+	if (offenders[0]) {
+		buf_appendf(msg, sizeof(msg), "%sIOMMU group %d is not ready: %s",
+			msg[0] ? "; " : "", d.iommu_group, offenders);
+		buf_appendf(fix, sizeof(fix),
+			"allowlist%s in /etc/vfio-launch/privhelper.conf (the helper binds "
+			"only whole groups), or move the card to a slot with its own group; ",
+			others);
 	}
 	if (bind[0])
 		buf_appendf(fix, sizeof(fix), "as root: vfio-privhelper bind%s", bind);
@@ -533,7 +627,7 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 		finding_fail(f, res, fix[0] ? fix : NULL, "%s", msg);
 		return;
 	}
-	finding_pass(f, res, "%s (%04x:%04x): %s, IOMMU group %d viable, %s/%s usable",
+	finding_pass(f, res, "%s (%04x:%04x): %s, IOMMU group %d ready, %s/%s usable",
 		     name, d.vendor, d.device, d.driver, d.iommu_group, ctx->devfs, node);
 }
 
@@ -549,6 +643,12 @@ void vfio_check(const struct profile *p, struct check_ctx *ctx,
 	_cleanup_close_ int devfs_fd = open(ctx->devfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (devfs_fd < 0)
 		devfs_fd = -errno;
+	/* unreadable procfs: no root verdict (the helper still refuses a
+	 * mounted disk) */
+	struct pci_root_storage root = { 0 };
+	_cleanup_close_ int procfs_fd = open(ctx->procfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sysfs_fd >= 0 && procfs_fd >= 0)
+		pci_root_storage_find(sysfs_fd, procfs_fd, &root);
 	for (size_t i = 0; i < p->n_pci; i++)
-		check_one(p, &p->pci[i], ctx, f, sysfs_fd, devfs_fd, names);
+		check_one(p, &p->pci[i], ctx, f, sysfs_fd, devfs_fd, names, &root);
 }

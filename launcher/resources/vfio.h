@@ -69,15 +69,43 @@ bool vfio_driver_is_vfio(const char *driver);
  * True when the kernel ignores this device for group viability: header
  * type other than normal, i.e. PCI-to-PCI (0x0604), CardBus (0x0607) and
  * semi-transparent (0x0609) bridges. Source: drivers/vfio/group.c (older:
- * vfio.c), vfio_dev_driver_allowed(): pci-stub or a non-normal header.
+ * vfio.c), vfio_dev_driver_allowed(): pci-stub or a non-normal header;
+ * since Linux 5.19 their driver, pcieport, sets driver_managed_dma.
  */
 bool pci_class_is_bridge(uint32_t class);
 
+/* What a group member is to the verdict: a bridge or an AMD dummy function
+ * (neither passed nor bound), a function the host needs (pci_host.h), or
+ * an endpoint to pass through. */
+enum pci_role { PCI_ROLE_ENDPOINT, PCI_ROLE_BRIDGE, PCI_ROLE_DUMMY, PCI_ROLE_HOST };
+enum pci_role pci_role(const struct pci_dev_info *d);
+
+/* True for an endpoint not yet on a VFIO driver: QEMU opens only devices on
+ * vfio-pci, and an endpoint left driverless in a group given to a VM can be
+ * claimed by a host driver later (before Linux 5.19 that BUG()s the host in
+ * vfio's group notifier; since, the probe fails EBUSY while the VM runs):
+ * the helper binds every endpoint of the group. */
+bool pci_needs_bind(const struct pci_dev_info *d);
+
 /*
- * True when another member of a group leaves it viable: bound to a VFIO
- * driver, to pci-stub, or to no driver, or a bridge (kernel rule above).
+ * The verdict on a group, in this order: the host's (a member the host
+ * needs: HOST, wins over everything), the root filesystem's (a member is
+ * its storage controller: ROOTFS), nothing to pass (bridges and dummies
+ * only: BRIDGES), READY (every endpoint on vfio-pci) or BIND (the
+ * endpoints for which pci_needs_bind()). dev: the member that decides a
+ * HOST or ROOTFS verdict, rule its entry. Pure: the listing and the check
+ * both call it, so they cannot disagree.
  */
-bool pci_member_is_viable(const struct pci_dev_info *d);
+struct pci_root_storage;
+struct pci_host_rule;
+enum iommu_verdict { IOMMU_EMPTY, IOMMU_HOST, IOMMU_ROOTFS, IOMMU_BRIDGES, IOMMU_READY, IOMMU_BIND };
+struct iommu_judgement {
+	enum iommu_verdict verdict;
+	const struct pci_dev_info *dev;
+	const struct pci_host_rule *rule;
+};
+struct iommu_judgement iommu_group_judge(const struct pci_dev_info *devs, size_t n,
+					 const struct pci_root_storage *root);
 
 /*
  * Writes "Vendor Device" from the PCI ID database into buf, or
@@ -92,17 +120,24 @@ const char *pci_name(struct pci_access *names, uint16_t vendor,
 
 /*
  * `vfio-launch iommu`: every IOMMU group under sysfs_fd with its devices
- * (BDF, class, vendor:device, name, driver) and a verdict: ready (every
- * endpoint on vfio-pci or driverless), passable after binding (names the
- * vfio-privhelper bind command), or to be kept on the host (holds the host
- * bridge or the ISA/LPC bridge). The boot VGA device is marked. Returns 0,
- * -ENOENT when there are no IOMMU groups, or -errno.
+ * (BDF, class in words, vendor:device, name, driver, role) and the verdict
+ * of iommu_group_judge(): "keep on the host" (naming the device and why),
+ * "bridges only", "ready", or "passable after: vfio-privhelper bind ...".
+ * The root filesystem is found through procfs_fd (pci_root_storage_find;
+ * unreadable: no root verdict). The boot VGA device is marked. Names come
+ * from pci.ids (only here and in failure messages). Returns 0, -ENOENT
+ * when there are no IOMMU groups, or -errno.
  */
-int iommu_print_groups(int sysfs_fd, FILE *out);
+int iommu_print_groups(int sysfs_fd, int procfs_fd, FILE *out);
+
+/* "ISA bridge" for class 0x0601xx, from pci.ids through names (NULL or
+ * unknown: ""). */
+const char *pci_class_name(struct pci_access *names, uint32_t class, char *buf, size_t len);
 
 /*
  * The VFIO check: one finding "vfio BDF" per [pci] device: the device
- * exists, is bound to vfio-pci (or a variant), its IOMMU group is viable,
+ * exists, is bound to vfio-pci (or a variant), its IOMMU group's verdict
+ * (iommu_group_judge, the listing's) is ready,
  * and devfs/vfio/N and devfs/vfio/vfio open read-write (the test is a real
  * open(O_RDWR), as QEMU does; EBUSY means another process holds the
  * group). FAILs name the vfio-privhelper command that fixes them. Appends

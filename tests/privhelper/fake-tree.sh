@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Builds a fake host for vfio-privhelper under ROOT: ROOT/sys (PCI devices,
+# Builds a fake host for vfio-privhelper (and the launcher's Check suites)
+# under ROOT: ROOT/sys (PCI devices,
 # drivers, IOMMU groups, framebuffers, block devices laid out as the kernel
 # does, with relative symlinks), ROOT/etc (allowlist, udev rules dir, group
 # and passwd files with a vfio group), ROOT/dev (/dev/disk links, /dev/vfio)
@@ -8,7 +9,10 @@
 # directory, through a /sys directory fd) and by test-namespace.sh (mounted
 # over the real paths in a private mount namespace).
 #
-#   fake-tree.sh ROOT
+#   fake-tree.sh ROOT             the helper's test host described below
+#   fake-tree.sh ROOT TOPOLOGY    a published host from tests/data/iommu/
+#                                 (format: its README): ROOT/sys, ROOT/dev/vfio
+#                                 and ROOT/proc/self/mountinfo only
 #
 # The devices and what each is for:
 #   0000:00:01.0 bridge (pcieport) in group 1 with 01:00.0 and 01:00.1
@@ -72,7 +76,53 @@ blockdev() {
 	: >"$1/$2/uevent"
 	ln -sr "$S/class/block" "$1/$2/subsystem"
 	ln -sr "$1/$2" "$S/class/block/$2"
+	mkdir -p "$S/dev/block"
+	ln -sr "$1/$2" "$S/dev/block/$3"
 }
+
+# topology FILE: the fake host of a published IOMMU group listing
+topology() {
+	mkdir -p "$S/dev/block" "$R/dev/vfio" "$R/proc/self"
+	: >"$R/dev/vfio/vfio"
+	g=-
+	while read -r kw a b c d e; do
+		case $kw in
+		group) g=$a ;;
+		dev)
+			for x in vfio-pci "$d"; do
+				[ "$x" = - ] || [ -d "$S/bus/pci/drivers/$x" ] || {
+					mkdir -p "$S/bus/pci/drivers/$x"
+					: >"$S/bus/pci/drivers/$x/bind"
+					: >"$S/bus/pci/drivers/$x/unbind"
+				}
+			done
+			pcidev "$a" "" "${b%:*}" "${b#*:}" "$c" "$d" "$g"
+			case $c in 0300*) [ "$e" = bootvga ] && echo 1 || echo 0 ;; esac >"$(devdir "$a")/boot_vga"
+			[ -s "$(devdir "$a")/boot_vga" ] || rm "$(devdir "$a")/boot_vga"
+			[ "$d" != vfio-pci ] || : >"$R/dev/vfio/$g"
+			;;
+		block) mkdir -p "$(devdir "$a")/block" && blockdev "$(devdir "$a")/block" "$b" "$c" ;;
+		part) blockdev "$(readlink -f "$S/class/block/$a")" "$b" "$c" ;;
+		dm)
+			blockdev "$S/devices/virtual/block" "$a" "$b"
+			mkdir -p "$S/devices/virtual/block/$a/slaves"
+			shift_slaves=$(printf '%s\n' "$c $d $e")
+			for sl in $shift_slaves; do
+				ln -sr "$(readlink -f "$S/class/block/$sl")" "$S/devices/virtual/block/$a/slaves/$sl"
+				ln -sr "$S/devices/virtual/block/$a" "$(readlink -f "$S/class/block/$sl")/holders/$a"
+			done
+			;;
+		mount) printf '22 1 %s / / rw,relatime shared:1 - ext4 %s rw\n' "$a" "$b" >"$R/proc/self/mountinfo" ;;
+		'' | '#'*) ;;
+		*) echo "fake-tree.sh: $2: unknown line '$kw'" >&2 && exit 1 ;;
+		esac
+	done <"$1"
+	chmod 0666 "$R/dev/vfio/"*
+}
+if [ $# -ge 2 ]; then
+	topology "$2"
+	exit 0
+fi
 
 pcidev 0000:00:01.0 "" 8086 1901 060400 pcieport 1
 pcidev 0000:01:00.0 0000:00:01.0 10de 1b80 030000 nouveau 1

@@ -8,6 +8,7 @@
 
 #include "fake.h"
 #include "ph.h"
+#include "topo.h"
 
 static struct ph_conf conf;
 
@@ -303,6 +304,72 @@ START_TEST(test_apply_already_bound)
 }
 END_TEST
 
+/* The helper on each published host of tests/data/iommu, every group in
+ * turn allowlisted whole (host-critical functions included: the allowlist
+ * must not matter) and bound by its first device: refused for a group the
+ * expert keeps on the host, naming the device and why (-EPERM) or the root
+ * filesystem's disk (-EBUSY); otherwise a plan that moves exactly the
+ * devices the listing names, and never an AMD dummy function. */
+START_TEST(test_topology_helper)
+{
+	const char *name = topo_names[_i];
+	static struct topo t;
+	char root[64] = "/tmp/ph-topo.XXXXXX", path[128];
+	struct ph_usage u;
+	FILE *f;
+
+	topo_load(name, &t);
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	topo_build(name, root);
+	snprintf(path, sizeof(path), "%s/sys", root);
+	_ph_cleanup_close_ int sysfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(sysfd, 0);
+	snprintf(path, sizeof(path), "%s/proc/self/mountinfo", root);
+	u = (struct ph_usage){ 0 };
+	if ((f = fopen(path, "re"))) {
+		ck_assert_int_eq(ph_usage_parse(f, NULL, &u), 0);
+		fclose(f);
+	}
+	for (size_t g = 0; g < t.n; g++) {
+		const struct topo_group *tg = &t.g[g];
+		const char *v = tg->verdict;
+		struct ph_conf c = { .group = "vfio" };
+		struct ph_why w = { "" };
+		struct ph_plan p;
+		char *args[] = { (char *)tg->dev[0].bdf }, want[64], moved[512] = "";
+
+		for (size_t i = 0; i < tg->n; i++)
+			strcpy(c.pci[c.n_pci++].bdf, tg->dev[i].bdf);
+		int r = ph_plan_make(sysfd, &c, true, args, 1, &u, &p, &w);
+		if (!strncmp(v, "host ", 5) || !strncmp(v, "rootfs ", 7)) {
+			snprintf(want, sizeof(want), "%s%s", v[0] == 'h' ? "holds " : "", strchr(v, ' ') + 1);
+			ck_assert_msg(r == (v[0] == 'h' ? -EPERM : -EBUSY) && strstr(w.msg, want) &&
+				      (v[0] == 'r' || strstr(w.msg, "the host needs it")),
+				      "%s group %d (%s): %d '%s'", name, tg->id, v, r, w.msg);
+			continue;
+		}
+		ck_assert_msg(r == 0, "%s group %d (%s): %d '%s'", name, tg->id, v, r, w.msg);
+		for (size_t i = 0; i < p.n; i++) {
+			const struct ph_host_rule *h = ph_host_rule(&p.dev[i]);
+			ck_assert_msg(!h, "%s: %s planned", name, p.dev[i].bdf);
+			if (strcmp(p.dev[i].driver, PH_VFIO))
+				snprintf(moved + strlen(moved), sizeof(moved) - strlen(moved), "%s%s",
+					 moved[0] ? " " : "", p.dev[i].bdf);
+		}
+		if (!strcmp(v, "bridges"))
+			ck_assert_uint_eq(p.n, 0);
+		else if (!strcmp(v, "ready"))
+			ck_assert_msg(p.n > 0 && !moved[0], "%s group %d: moves '%s'", name, tg->id, moved);
+		else
+			ck_assert_msg(!strcmp(moved, v + 5), "%s group %d: moves '%s', expert '%s'", name,
+				      tg->id, moved, v);
+	}
+	ph_usage_free(&u);
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("privhelper_plan");
@@ -320,6 +387,7 @@ int main(void)
 	tcase_add_test(ro, test_block_busy);
 	tcase_add_loop_test(ro, test_plan_refusals, 0, (int)(sizeof(refusals) / sizeof(refusals[0])));
 	tcase_add_test(ro, test_plan_group);
+	tcase_add_loop_test(ro, test_topology_helper, 0, (int)TOPO_N);
 	tcase_add_checked_fixture(rw, setup, fake_teardown);
 	tcase_add_test(rw, test_dev_read_symlinked_attr);
 	tcase_add_test(rw, test_boot_vga);

@@ -26,13 +26,19 @@ assert_contains "$golden" "# invalid architecture action"
 for sc in mount pivot_root kexec_load bpf ptrace process_vm_readv keyctl perf_event_open \
 	userfaultfd personality acct quotactl swapon reboot settimeofday clock_settime \
 	adjtimex iopl ioperm open_by_handle_at name_to_handle_at setns unshare clone clone3 \
-	setuid setresgid ioctl; do
+	setuid setresgid ioctl socket socketpair shmget shmat semget msgget; do
 	assert_contains "$golden" "# filter for syscall \"$sc\""
 done
-# With a profile: the same filter (no key changes it today); a broken
-# profile is refused like `run` refuses it.
+# With a profile: the same filter unless [network] mode = user (slirp in
+# QEMU: AF_INET and AF_INET6 allowed); a broken profile is refused like
+# `run` refuses it.
 "$VL" seccomp "$TOP_SRCDIR/profiles/demo.conf" >"$out" || fail "seccomp demo.conf exited with $?"
 diff -q "$golden" "$out" >/dev/null || fail "seccomp demo.conf differs from $golden"
+printf '[vm]\nname = t\nmemory = 64M\n[network]\nmode = user\n' >"$out.conf"
+"$VL" seccomp "$out.conf" >"$out" || fail "seccomp with mode = user exited with $?"
+# socket(2): AF_INET (2) and AF_INET6 (10) are not refused there.
+grep -q 'if (\$a0.lo32 == 3)' "$out" || fail "the mode = user filter lacks the per-family socket rules"
+if diff -q "$golden" "$out" >/dev/null; then fail "mode = user gives the same filter"; fi
 printf '[vm]\nbogus = 1\n' >"$out.conf"
 rc=0
 "$VL" seccomp "$out.conf" >/dev/null 2>"$out" || rc=$?

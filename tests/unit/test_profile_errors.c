@@ -98,7 +98,7 @@ static const struct error_case error_cases[] = {
     {"[vm]\nfirmware = efi\n", 2, "invalid value 'efi'", "bios or uefi"},
     {"[vm]\ndisplay = vnc\n", 2, "invalid value 'vnc'", "none, gtk or sdl"},
     {"[vm]\nsandbox = maybe\n", 2, "invalid value 'maybe'",
-     "on, strict or off"},
+     "on, strict, reduced or off"},
     {"[vm]\nhide-hypervisor = sure\n", 2,
      "hide-hypervisor: 'sure' is not a boolean", "yes or no"},
     {"[vm]\nhugepages = 2\n", 2, "hugepages: '2' is not a boolean", NULL},
@@ -341,6 +341,101 @@ START_TEST(test_error_format)
 }
 END_TEST
 
+/* ------------------------------------------------ all errors at once */
+
+/* Loads text, expecting -EINVAL with exactly n errors on lines[], each
+ * message containing needles[] (NULL: anything). */
+static void expect_errors(const char *text, size_t n, const unsigned *lines,
+			  const char *const *needles, struct profile_error *err)
+{
+	struct profile *p = NULL;
+
+	set_home();
+	ck_assert_int_eq(load_string(text, PATH, &p, err), -EINVAL);
+	ck_assert_ptr_null(p);
+	ck_assert_msg(err->n == n, "%zu errors, expected %zu; first: %u: %s",
+		      err->n, n, err->line, err->message);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_msg(err->all[i].line == lines[i],
+			      "error %zu on line %u, expected %u (%s)", i,
+			      err->all[i].line, lines[i], err->all[i].message);
+		if (needles[i])
+			ck_assert_msg(strstr(err->all[i].message, needles[i]),
+				      "'%s' not in '%s'", needles[i],
+				      err->all[i].message);
+	}
+	/* the summary fields are the first error */
+	ck_assert_uint_eq(err->line, lines[0]);
+	ck_assert_str_eq(err->message, err->all[0].message);
+	ck_assert_str_eq(err->file, PATH);
+}
+
+START_TEST(test_all_errors_one_run)
+{
+	struct profile_error err;
+	static const unsigned lines[] = {2, 3, 5, 6};
+	static const char *const needles[] = {
+	    "unknown key 'memroy'", "unknown key 'cpu'",
+	    "expected 'key = value'", "unknown key 'paht' in [disk a]"};
+
+	expect_errors("[vm]\nmemroy = 4G\ncpu = 2\n[disk a]\nstray line\n"
+		      "paht = /x.img\n",
+		      4, lines, needles, &err);
+	ck_assert(!err.truncated);
+}
+END_TEST
+
+/* A bad section header: its keys are skipped, not reported one by one;
+ * the next good section is read again. */
+START_TEST(test_bad_section_skipped)
+{
+	struct profile_error err;
+	static const unsigned lines[] = {1, 4, 5, 7};
+	static const char *const needles[] = {"unknown section [machine]",
+					      "did you mean 'memory'?",
+					      "without ']'", "[disk] needs a name"};
+
+	expect_errors("[machine]\nfoo = 1\n[vm]\nmemroy = 1G\n"
+		      "[usb\nport = x\n[disk]\npath = /x\n",
+		      4, lines, needles, &err);
+}
+END_TEST
+
+/* Whole-profile and whole-section rules run only on a profile without a
+ * bad line: "initrd needs kernel" or "[disk a] has no path" would repeat
+ * the mistake already reported. */
+START_TEST(test_no_follow_on_errors)
+{
+	struct profile_error err;
+	static const unsigned one[] = {2};
+	static const char *const mem[] = {"memory"};
+	static const char *const paht[] = {"unknown key 'paht'"};
+
+	expect_errors("[vm]\nmemory = lots\ninitrd = /boot/initrd.img\n", 1,
+		      one, mem, &err);
+	expect_errors("[disk a]\npaht = /x.img\n", 1, one, paht, &err);
+}
+END_TEST
+
+START_TEST(test_error_limit)
+{
+	struct profile *p = NULL;
+	struct profile_error err;
+	char text[2048] = "[vm]\n";
+
+	for (int i = 0; i < PROFILE_MAX_ERRORS + 10; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "bogus%d = 1\n", i);
+	set_home();
+	ck_assert_int_eq(load_string(text, PATH, &p, &err), -EINVAL);
+	ck_assert_uint_eq(err.n, PROFILE_MAX_ERRORS);
+	ck_assert(err.truncated);
+	ck_assert_uint_eq(err.all[0].line, 2);
+	ck_assert_uint_eq(err.all[PROFILE_MAX_ERRORS - 1].line,
+			  PROFILE_MAX_ERRORS + 1);
+}
+END_TEST
+
 /* ---------------------------------------------------- files on disk */
 
 START_TEST(test_load_missing_file)
@@ -524,6 +619,10 @@ int main(void)
 	tcase_add_test(tc, test_error_table_size);
 	tcase_add_test(tc, test_long_lines);
 	tcase_add_test(tc, test_error_format);
+	tcase_add_test(tc, test_all_errors_one_run);
+	tcase_add_test(tc, test_bad_section_skipped);
+	tcase_add_test(tc, test_no_follow_on_errors);
+	tcase_add_test(tc, test_error_limit);
 	tcase_add_test(tc, test_load_missing_file);
 	tcase_add_test(tc, test_endless_line);
 	tcase_add_test(tc, test_read_error);

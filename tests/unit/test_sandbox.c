@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The pure parts of the box: policy building, the environment allowlist,
+/* The box's data: policy building (grants opened in a fake tree), the environment allowlist,
  * /proc/self/status parsing, Landlock access masks. */
 #include <check.h>
 #include <errno.h>
@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "cleanup.h"
+#include "fake_tree.h"
 #include "landlock.h"
 #include "paths.h"
 #include "profile.h"
@@ -63,28 +64,63 @@ START_TEST(test_env_allowlist)
 }
 END_TEST
 
-static char *envp[] = {
-	"HOME=/home/u",
-	"XDG_RUNTIME_DIR=/run/user/1000",
-	"LANG=C.UTF-8",
-	"LC_TIME=de_DE.UTF-8",
-	"DISPLAY=:0",
-	"XAUTHORITY=/run/user/1000/xauth",
-	"SSH_AUTH_SOCK=/run/user/1000/ssh",
-	"LD_PRELOAD=/tmp/evil.so",
-	"PULSE_SERVER=unix:/run/user/1000/pulse/native",
-	"PATH=/usr/bin",
-	"NOEQUALS",
-	NULL,
-};
+/* The policy's grants open what they name (O_PATH): the tests' paths
+ * live in a fake tree, with /dev under its dev/ (shown at /dev in the
+ * box, as ctx->devfs maps it). */
+static struct fake_tree tree;
+static char home[256], run[256], xauth[300], cookie_dir[300], disk_path[300],
+	kernel_path[300], lg_path[300], rundir[300], qemu[300];
+static char env_home[300], env_run[300], env_xauth[320], env_pulse[320];
+static char *envp[13];
 
-static const struct landlock_rule *find_rule(const struct sandbox_policy *pol,
-					     const char *path)
+static void tree_setup(void)
 {
-	for (size_t i = 0; i < pol->n_rules; i++)
-		if (strcmp(pol->rules[i].path, path) == 0)
-			return &pol->rules[i];
-	return NULL;
+	fake_init(&tree);
+	snprintf(home, sizeof(home), "%s/home/u", tree.root);
+	snprintf(run, sizeof(run), "%s/run/user/1000", tree.root);
+	snprintf(xauth, sizeof(xauth), "%s/xauth", run);
+	snprintf(cookie_dir, sizeof(cookie_dir), "%s/.config/pulse", home);
+	snprintf(disk_path, sizeof(disk_path), "%s/vm/disk.img", home);
+	snprintf(kernel_path, sizeof(kernel_path), "%s/vm/vmlinuz", home);
+	snprintf(lg_path, sizeof(lg_path), "%s/shm/looking-glass", tree.dev);
+	snprintf(rundir, sizeof(rundir), "%s/vfio-launch/demo", run);
+	snprintf(qemu, sizeof(qemu), "%s/usr/bin/qemu-system-x86_64", tree.root);
+	fake_write(tree.root, "home/u/vm/disk.img", 0644, "disk");
+	fake_write(tree.root, "home/u/vm/vmlinuz", 0644, "kernel");
+	fake_write(tree.root, "home/u/.config/pulse/cookie", 0600, "cookie");
+	fake_write(tree.root, "home/u/.ssh/id_ed25519", 0600, "key");
+	fake_write(tree.root, "run/user/1000/xauth", 0600, "xauth");
+	fake_write(tree.root, "run/user/1000/pulse/native", 0600, "socket");
+	fake_write(tree.root, "usr/bin/qemu-system-x86_64", 0755, "qemu");
+	fake_write(tree.dev, "vfio/12", 0600, "group");
+	fake_write(tree.dev, "vfio/vfio", 0600, "container");
+	fake_write(tree.dev, "kvm", 0600, "kvm");
+	fake_write(tree.dev, "shm/looking-glass", 0600, "lg");
+	fake_mkdir_p(rundir);
+	{
+		char usb[300];
+		snprintf(usb, sizeof(usb), "%s/bus/usb/003", tree.dev);
+		fake_mkdir_p(usb);
+	}
+	snprintf(env_home, sizeof(env_home), "HOME=%s", home);
+	snprintf(env_run, sizeof(env_run), "XDG_RUNTIME_DIR=%s", run);
+	snprintf(env_xauth, sizeof(env_xauth), "XAUTHORITY=%s", xauth);
+	snprintf(env_pulse, sizeof(env_pulse), "PULSE_SERVER=unix:%s/pulse/native", run);
+	char *e[] = { env_home, env_run, "LANG=C.UTF-8", "LC_TIME=de_DE.UTF-8",
+		      "DISPLAY=:0", env_xauth, "SSH_AUTH_SOCK=/run/user/1000/ssh",
+		      "LD_PRELOAD=/tmp/evil.so", env_pulse, "PATH=/usr/bin", "NOEQUALS",
+		      NULL };
+	memcpy(envp, e, sizeof(e));
+}
+
+static void tree_teardown(void)
+{
+	fake_cleanup(&tree);
+}
+
+static const struct grant *find_rule(const struct sandbox_policy *pol, const char *path)
+{
+	return grants_find(&pol->grants, path);
 }
 
 static bool env_has(const struct sandbox_policy *pol, const char *kv)
@@ -95,23 +131,26 @@ static bool env_has(const struct sandbox_policy *pol, const char *kv)
 	return false;
 }
 
+static char vfio_path[300], usb_path[300];
+
 /* A profile like the demo's: a disk image, ivshmem, a runtime dir. */
 static void demo_like(struct profile *p, struct disk_item *disk, struct check_ctx *ctx,
 		      struct vm_paths *paths)
 {
-	*disk = (struct disk_item){ .name = "system", .path = "/home/u/vm/disk.img" };
+	*disk = (struct disk_item){ .name = "system", .path = disk_path };
 	*p = (struct profile){ .name = "demo", .sandbox = SANDBOX_ON, .disks = disk,
-			       .n_disks = 1, .lg_enabled = true,
-			       .lg_path = "/dev/shm/looking-glass",
-			       .kernel = "/home/u/vm/vmlinuz", .net_mode = NET_NONE };
-	*ctx = (struct check_ctx){ .sysfs = "/sys", .devfs = "/dev", .procfs = "/proc",
-				   .accel = ACCEL_TCG, .qemu_path = "/usr/bin/qemu-system-x86_64",
+			       .n_disks = 1, .lg_enabled = true, .lg_path = lg_path,
+			       .kernel = kernel_path, .net_mode = NET_NONE };
+	*ctx = (struct check_ctx){ .sysfs = tree.sys, .devfs = tree.dev, .procfs = "/proc",
+				   .accel = ACCEL_TCG, .qemu_path = qemu,
 				   .memlock_bytes = 0 };
-	ck_assert_int_eq(strv_push(&ctx->rw_paths, "/dev/vfio/12"), 0);
-	ck_assert_int_eq(strv_push(&ctx->rw_paths, "/dev/bus/usb/003"), 0);
-	ck_assert_int_eq(strv_push(&ctx->rw_paths, "/home/u/vm/disk.img"), 0);
-	ck_assert_int_eq(strv_push(&ctx->ro_paths, "/home/u/vm/vmlinuz"), 0);
-	*paths = (struct vm_paths){ .runtime_dir = "/run/user/1000/vfio-launch/demo" };
+	snprintf(vfio_path, sizeof(vfio_path), "%s/vfio/12", tree.dev);
+	snprintf(usb_path, sizeof(usb_path), "%s/bus/usb/003", tree.dev);
+	ck_assert_int_eq(strv_push(&ctx->rw_paths, vfio_path), 0);
+	ck_assert_int_eq(strv_push(&ctx->rw_paths, usb_path), 0);
+	ck_assert_int_eq(strv_push(&ctx->rw_paths, disk_path), 0);
+	ck_assert_int_eq(strv_push(&ctx->ro_paths, kernel_path), 0);
+	*paths = (struct vm_paths){ .runtime_dir = rundir };
 }
 
 START_TEST(test_policy_demo)
@@ -121,7 +160,8 @@ START_TEST(test_policy_demo)
 	struct check_ctx ctx;
 	struct vm_paths paths;
 	struct sandbox_policy pol;
-	const struct landlock_rule *r;
+	const struct grant *r;
+	char buf[512];
 
 	demo_like(&p, &disk, &ctx, &paths);
 	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), 0);
@@ -129,57 +169,70 @@ START_TEST(test_policy_demo)
 	/* Environment: no display, no audio -> HOME, XDG_RUNTIME_DIR, LANG,
 	 * LC_TIME only. */
 	ck_assert_uint_eq(pol.env.n, 4);
-	ck_assert(env_has(&pol, "HOME=/home/u"));
+	ck_assert(env_has(&pol, env_home));
 	ck_assert(env_has(&pol, "LC_TIME=de_DE.UTF-8"));
 	ck_assert(!env_has(&pol, "DISPLAY=:0"));
 	ck_assert(!env_has(&pol, "LD_PRELOAD=/tmp/evil.so"));
 
-	/* System paths, QEMU, the profile's files. */
+	/* System paths (the box opens them: fd -1), QEMU, the profile's
+	 * files (opened now: fd >= 0). */
 	r = find_rule(&pol, "/usr");
 	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(r->class, LANDLOCK_RX);
+	ck_assert_int_eq(r->access, GRANT_RX);
 	ck_assert(!r->optional);
+	ck_assert_int_eq(r->fd, -1);
 	ck_assert_ptr_nonnull(find_rule(&pol, "/proc/self"));
 	ck_assert_ptr_null(find_rule(&pol, "/proc"));
-	r = find_rule(&pol, "/usr/bin/qemu-system-x86_64");
+	ck_assert_ptr_null(find_rule(&pol, "/etc"));
+	ck_assert_ptr_null(find_rule(&pol, "/sys"));
+	r = find_rule(&pol, qemu);
 	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(r->class, LANDLOCK_RX);
-	r = find_rule(&pol, "/home/u/vm/disk.img");
+	ck_assert_int_eq(r->access, GRANT_RX);
+	ck_assert_int_ge(r->fd, 0);
+	r = find_rule(&pol, disk_path);
 	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(r->class, LANDLOCK_RW);
+	ck_assert_int_eq(r->access, GRANT_RW);
+	ck_assert_int_ge(r->fd, 0);
+	/* Under the check's devfs: shown at /dev in the box. */
 	r = find_rule(&pol, "/dev/vfio/12");
 	ck_assert_ptr_nonnull(r);
-	ck_assert(r->ioctl_dev);
+	ck_assert(r->dev);
+	ck_assert_ptr_null(find_rule(&pol, vfio_path));
 	r = find_rule(&pol, "/dev/bus/usb/003");
 	ck_assert_ptr_nonnull(r);
-	ck_assert(r->ioctl_dev);
+	ck_assert(r->dev);
 	r = find_rule(&pol, "/dev/null");
 	ck_assert_ptr_nonnull(r);
-	ck_assert(!r->ioctl_dev);
-	r = find_rule(&pol, "/home/u/vm/vmlinuz");
+	ck_assert(!r->dev);
+	r = find_rule(&pol, kernel_path);
 	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(r->class, LANDLOCK_RO);
+	ck_assert_int_eq(r->access, GRANT_RO);
 	r = find_rule(&pol, "/dev/shm/looking-glass");
 	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(r->class, LANDLOCK_RW);
-	r = find_rule(&pol, "/run/user/1000/vfio-launch/demo");
+	ck_assert_int_eq(r->access, GRANT_RW);
+	r = find_rule(&pol, rundir);
 	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(r->class, LANDLOCK_RW);
-	ck_assert(!r->ioctl_dev);
+	ck_assert_int_eq(r->access, GRANT_RW);
+	ck_assert(!r->dev);
 	/* Nothing else of the user's. */
-	ck_assert_ptr_null(find_rule(&pol, "/home/u"));
-	ck_assert_ptr_null(find_rule(&pol, "/home/u/.config/pulse"));
+	ck_assert_ptr_null(find_rule(&pol, home));
+	ck_assert_ptr_null(find_rule(&pol, cookie_dir));
+	snprintf(buf, sizeof(buf), "%s/pulse/native", run);
+	ck_assert_ptr_null(find_rule(&pol, buf));
 	ck_assert_ptr_null(find_rule(&pol, "/dev"));
 	ck_assert_ptr_null(find_rule(&pol, "/tmp"));
 	ck_assert_ptr_null(find_rule(&pol, "/dev/kvm"));
-	for (size_t i = 0; i < pol.n_rules; i++)
-		ck_assert_msg(pol.rules[i].class != LANDLOCK_RW ||
-				      !startswith(pol.rules[i].path, "/usr"),
-			      "%s writable", pol.rules[i].path);
-	/* 13 system rules, sysfs, 5 procfs, QEMU, 3 rw + 1 ro from the ctx,
-	 * disk, ivshmem, kernel, runtime dir. */
-	ck_assert_uint_eq(pol.n_rules, 13 + 1 + 5 + 1 + 4 + 4);
+	for (size_t i = 0; i < pol.grants.n; i++)
+		ck_assert_msg(pol.grants.v[i].access != GRANT_RW ||
+				      !startswith(pol.grants.v[i].path, "/usr"),
+			      "%s writable", pol.grants.v[i].path);
+	/* 31 system grants, 5 procfs, QEMU, 3 rw + 1 ro from the ctx,
+	 * ivshmem, runtime dir (the disk and kernel again are the same
+	 * grants). */
+	ck_assert_uint_eq(pol.grants.n, 31 + 5 + 1 + 4 + 2);
 
+	ck_assert(pol.namespaces);
+	ck_assert(pol.netns);
 	ck_assert(pol.landlock_scope);
 	ck_assert(pol.landlock_handle_net);
 	ck_assert_uint_eq(pol.memlock_bytes, 0);
@@ -196,6 +249,7 @@ START_TEST(test_policy_display_audio_kvm_net)
 	struct check_ctx ctx;
 	struct vm_paths paths;
 	struct sandbox_policy pol;
+	char sock[320];
 
 	demo_like(&p, &disk, &ctx, &paths);
 	p.display = DISPLAY_GTK;
@@ -204,24 +258,29 @@ START_TEST(test_policy_display_audio_kvm_net)
 	p.sandbox = SANDBOX_STRICT;
 	ctx.accel = ACCEL_KVM;
 	ctx.memlock_bytes = 17ULL << 30;
+	snprintf(sock, sizeof(sock), "%s/pulse/native", run);
+	ctx.audio_server = sock;
 	disk.readonly = true;
 	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), 0);
 	ck_assert_int_eq(pol.mode, SANDBOX_STRICT);
 	ck_assert(env_has(&pol, "DISPLAY=:0"));
-	ck_assert(env_has(&pol, "XAUTHORITY=/run/user/1000/xauth"));
-	ck_assert(env_has(&pol, "PULSE_SERVER=unix:/run/user/1000/pulse/native"));
+	ck_assert(env_has(&pol, env_xauth));
+	ck_assert(env_has(&pol, env_pulse));
 	ck_assert(!env_has(&pol, "SSH_AUTH_SOCK=/run/user/1000/ssh"));
 	ck_assert_uint_eq(pol.env.n, 7);
 	ck_assert(!pol.landlock_scope);     /* X11 needs abstract sockets */
 	ck_assert(!pol.landlock_handle_net); /* slirp connects anywhere */
+	ck_assert(pol.namespaces);
+	ck_assert(!pol.netns);               /* slirp needs the host's network */
 	ck_assert_uint_eq(pol.memlock_bytes, 17ULL << 30);
 	ck_assert_ptr_nonnull(find_rule(&pol, "/dev/kvm"));
-	ck_assert(find_rule(&pol, "/dev/kvm")->ioctl_dev);
-	ck_assert_ptr_nonnull(find_rule(&pol, "/run/user/1000/xauth"));
-	ck_assert(find_rule(&pol, "/run/user/1000/xauth")->optional);
-	ck_assert_ptr_nonnull(find_rule(&pol, "/home/u/.config/pulse"));
-	ck_assert_int_eq(find_rule(&pol, "/home/u/.config/pulse")->class, LANDLOCK_RO);
+	ck_assert(find_rule(&pol, "/dev/kvm")->dev);
+	ck_assert_ptr_nonnull(find_rule(&pol, xauth));
+	ck_assert_ptr_nonnull(find_rule(&pol, sock));
+	ck_assert_ptr_nonnull(find_rule(&pol, cookie_dir));
+	ck_assert_int_eq(find_rule(&pol, cookie_dir)->access, GRANT_RO);
 	sandbox_policy_clear(&pol);
+	ctx.audio_server = NULL;
 	strv_clear(&ctx.rw_paths);
 	strv_clear(&ctx.ro_paths);
 }
@@ -229,10 +288,10 @@ END_TEST
 
 /* PULSE_COOKIE from the user's environment is not the profile's: a
  * relative one (libpulse resolves it against its config dir) must not
- * make the policy fail, and gets no rule of its own. */
+ * make the policy fail, and gets no grant of its own. */
 START_TEST(test_policy_relative_pulse_cookie)
 {
-	static char *const env_rel[] = { "HOME=/home/u", "PULSE_COOKIE=pulse-cookie", NULL };
+	char *env_rel[] = { env_home, "PULSE_COOKIE=pulse-cookie", NULL };
 	struct profile p;
 	struct disk_item disk;
 	struct check_ctx ctx;
@@ -244,7 +303,7 @@ START_TEST(test_policy_relative_pulse_cookie)
 	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, env_rel, &pol), 0);
 	ck_assert(env_has(&pol, "PULSE_COOKIE=pulse-cookie"));
 	ck_assert_ptr_null(find_rule(&pol, "pulse-cookie"));
-	ck_assert_ptr_nonnull(find_rule(&pol, "/home/u/.config/pulse"));
+	ck_assert_ptr_nonnull(find_rule(&pol, cookie_dir));
 	sandbox_policy_clear(&pol);
 	strv_clear(&ctx.rw_paths);
 	strv_clear(&ctx.ro_paths);
@@ -262,6 +321,35 @@ START_TEST(test_policy_relative_path)
 	demo_like(&p, &disk, &ctx, &paths);
 	disk.path = "vm/disk.img";
 	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), -EINVAL);
+	strv_clear(&ctx.rw_paths);
+	strv_clear(&ctx.ro_paths);
+}
+END_TEST
+
+/* A grant is the object the check looked at: a symlink the profile names
+ * outside /dev is refused (it could point anywhere), a missing file is an
+ * error, and the reduced mode runs without namespaces. */
+START_TEST(test_policy_symlink_missing_reduced)
+{
+	struct profile p;
+	struct disk_item disk;
+	struct check_ctx ctx;
+	struct vm_paths paths;
+	struct sandbox_policy pol = { 0 };
+	char link[320];
+
+	demo_like(&p, &disk, &ctx, &paths);
+	snprintf(link, sizeof(link), "%s/vm/link.img", home);
+	ck_assert_int_eq(symlink("../.ssh/id_ed25519", link), 0);
+	disk.path = link;
+	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), -ELOOP);
+	disk.path = "/nonexistent/disk.img";
+	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), -ENOENT);
+	disk.path = disk_path;
+	p.sandbox = SANDBOX_REDUCED;
+	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), 0);
+	ck_assert(!pol.namespaces);
+	sandbox_policy_clear(&pol);
 	strv_clear(&ctx.rw_paths);
 	strv_clear(&ctx.ro_paths);
 }
@@ -292,10 +380,10 @@ END_TEST
 
 START_TEST(test_landlock_masks)
 {
-	const struct landlock_rule ro = { "/etc", LANDLOCK_RO, false, false };
-	const struct landlock_rule rx = { "/usr", LANDLOCK_RX, false, false };
-	const struct landlock_rule rwdir = { "/run/x", LANDLOCK_RW, false, false };
-	const struct landlock_rule dev = { "/dev/vfio/1", LANDLOCK_RW, true, false };
+	const struct grant ro = { "/etc", -1, GRANT_RO, false, false };
+	const struct grant rx = { "/usr", -1, GRANT_RX, false, false };
+	const struct grant rwdir = { "/run/x", -1, GRANT_RW, false, false };
+	const struct grant dev = { "/dev/vfio/1", -1, GRANT_RW, true, false };
 
 	ck_assert_uint_eq(landlock_handled_fs(0), 0);
 	ck_assert_uint_eq(landlock_handled_fs(1), 0x1fff);
@@ -329,11 +417,13 @@ static Suite *sandbox_suite(void)
 	Suite *s = suite_create("sandbox");
 	TCase *tc = tcase_create("pure");
 
+	tcase_add_checked_fixture(tc, tree_setup, tree_teardown);
 	tcase_add_test(tc, test_env_allowlist);
 	tcase_add_test(tc, test_policy_demo);
 	tcase_add_test(tc, test_policy_display_audio_kvm_net);
 	tcase_add_test(tc, test_policy_relative_path);
 	tcase_add_test(tc, test_policy_relative_pulse_cookie);
+	tcase_add_test(tc, test_policy_symlink_missing_reduced);
 	tcase_add_test(tc, test_status_caps);
 	tcase_add_test(tc, test_landlock_masks);
 	suite_add_tcase(s, tc);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,14 +26,14 @@
 static struct sock_filter *prog;
 static size_t n_prog;
 
-static void load_prog(void)
+static void load_prog_opt(const struct seccomp_options *opt)
 {
 	scmp_filter_ctx _cleanup_seccomp_ ctx = NULL;
 	_cleanup_close_ int fd = memfd_create("bpf", MFD_CLOEXEC);
 	off_t len;
 
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(seccomp_filter_build(NULL, &ctx), 0);
+	ck_assert_int_eq(seccomp_filter_build(opt, &ctx), 0);
 	ck_assert_int_eq(seccomp_filter_export_bpf(ctx, fd), 0);
 	len = lseek(fd, 0, SEEK_END);
 	ck_assert_int_gt(len, 0);
@@ -40,6 +41,11 @@ static void load_prog(void)
 	ck_assert_ptr_nonnull(prog);
 	ck_assert_int_eq(pread(fd, prog, (size_t)len, 0), len);
 	n_prog = (size_t)len / sizeof(*prog);
+}
+
+static void load_prog(void)
+{
+	load_prog_opt(NULL);
 }
 
 static uint32_t run(int nr, uint32_t arch, uint64_t a0, uint64_t a1)
@@ -59,9 +65,10 @@ START_TEST(test_table)
 	/* 11 mount family, 5 module/kexec, bpf, 3 ptrace, 3 keyring, perf,
 	 * userfaultfd, personality, 8 admin/time, 2 time queries, 2 port
 	 * I/O, 2 handles, setns, 8 unshare + 7 clone flags, clone3, 9 set*id,
-	 * 2 ioctls, 5 obsolete/info. */
+	 * 2 ioctls, 5 obsolete/info, 10 socket families (2 without inet, 9
+	 * with), 2 socketpair families, 12 SysV IPC. */
 	ck_assert_uint_eq(seccomp_n_rules, 11 + 5 + 1 + 3 + 3 + 1 + 1 + 1 + 8 + 2 + 2 + 2 +
-						   1 + 15 + 1 + 9 + 2 + 5);
+						   1 + 15 + 1 + 9 + 2 + 5 + 10 + 2 + 12);
 	for (size_t i = 0; i < seccomp_n_rules; i++) {
 		const struct seccomp_rule_spec *s = &seccomp_rules[i];
 		ck_assert_msg(seccomp_syscall_resolve_name(s->syscall) != __NR_SCMP_ERROR,
@@ -74,20 +81,27 @@ START_TEST(test_table)
 }
 END_TEST
 
-/* Every rule, fed a syscall that matches it, yields its action. */
+/* Every rule, fed a syscall that matches it, yields its action, in the
+ * filter with inet (_i 1) and without (_i 0). */
 START_TEST(test_each_rule)
 {
-	load_prog();
+	const struct seccomp_options opt = { .allow_inet = _i == 1 };
+
+	load_prog_opt(&opt);
 	for (size_t i = 0; i < seccomp_n_rules; i++) {
 		const struct seccomp_rule_spec *s = &seccomp_rules[i];
 		int nr = seccomp_syscall_resolve_name(s->syscall);
 		uint64_t args[2] = { 0, 0 };
 
+		if (s->when == (_i ? SECCOMP_NO_INET : SECCOMP_INET))
+			continue;
 		for (unsigned a = 0; a < s->n_args; a++) {
 			const struct seccomp_arg_spec *c = &s->args[a];
 			ck_assert_uint_lt(c->arg, 2);
 			args[c->arg] = c->op == SCMP_CMP_MASKED_EQ ? c->datum_b
 				       : c->op == SCMP_CMP_NE     ? c->datum_a + 8
+				       : c->op == SCMP_CMP_LT     ? c->datum_a - 1
+				       : c->op == SCMP_CMP_GT     ? c->datum_a + 1
 								  : c->datum_a;
 		}
 		ck_assert_msg(run(nr, ARCH_X86_64, args[0], args[1]) == s->action,
@@ -134,6 +148,36 @@ START_TEST(test_allowed_and_edges)
 	ck_assert_uint_eq(run(0x40000000 | SYS_getpid, ARCH_X86_64, 0, 0),
 			  SCMP_ACT_KILL_PROCESS);
 	ck_assert_uint_eq(run(SYS_getpid, ARCH_X86_64, 0, 0), SCMP_ACT_ALLOW);
+	/* Socket families: AF_UNIX only; netlink, vsock, packet, IPv4/6
+	 * refused, also with junk in the upper half. SysV IPC refused. */
+	ck_assert_uint_eq(run(SYS_socket, ARCH_X86_64, AF_UNIX, SOCK_STREAM), SCMP_ACT_ALLOW);
+	ck_assert_uint_eq(run(SYS_socketpair, ARCH_X86_64, AF_UNIX, SOCK_STREAM), SCMP_ACT_ALLOW);
+	for (uint64_t fam = 0; fam < 64; fam++)
+		if (fam != AF_UNIX)
+			ck_assert_uint_eq(run(SYS_socket, ARCH_X86_64, fam, 0),
+					  SCMP_ACT_ERRNO(EAFNOSUPPORT));
+	ck_assert_uint_eq(run(SYS_socket, ARCH_X86_64, 0x100000000ULL | AF_UNIX, 0),
+			  SCMP_ACT_ERRNO(EAFNOSUPPORT));
+	ck_assert_uint_eq(run(SYS_shmget, ARCH_X86_64, 0, 4096), SCMP_ACT_ERRNO(EPERM));
+	ck_assert_uint_eq(run(SYS_shmat, ARCH_X86_64, 0, 0), SCMP_ACT_ERRNO(EPERM));
+	ck_assert_uint_eq(run(SYS_msgget, ARCH_X86_64, 0, 0), SCMP_ACT_ERRNO(EPERM));
+	free(prog);
+}
+END_TEST
+
+/* [network] mode = user: AF_INET and AF_INET6 too, nothing else. */
+START_TEST(test_inet_variant)
+{
+	const struct seccomp_options opt = { .allow_inet = true };
+
+	load_prog_opt(&opt);
+	for (uint64_t fam = 0; fam < 64; fam++)
+		ck_assert_uint_eq(run(SYS_socket, ARCH_X86_64, fam, SOCK_DGRAM),
+				  fam == AF_UNIX || fam == AF_INET || fam == AF_INET6
+					  ? SCMP_ACT_ALLOW
+					  : SCMP_ACT_ERRNO(EAFNOSUPPORT));
+	ck_assert_uint_eq(run(SYS_socketpair, ARCH_X86_64, AF_INET, 0),
+			  SCMP_ACT_ERRNO(EAFNOSUPPORT));
 	free(prog);
 }
 END_TEST
@@ -160,8 +204,10 @@ START_TEST(test_pfc_export)
 				  strstr(line, "action KILL_PROCESS");
 	}
 	/* One block per distinct syscall: 73 rules over 59 syscalls
-	 * (unshare x8, clone x7, ioctl x2 merge). */
-	ck_assert_uint_eq(n_filters, seccomp_n_rules - 7 - 6 - 1);
+	 * (unshare x8, clone x7, ioctl x2 merge), and 14 socket and
+	 * socketpair rules over 2 syscalls (8 of the socket ones are only in the
+	 * inet filter), and 12 SysV IPC syscalls. */
+	ck_assert_uint_eq(n_filters, seccomp_n_rules - 7 - 6 - 1 - 8 - 1 - 1);
 	ck_assert(tree);
 	ck_assert(badarch);
 }
@@ -173,7 +219,8 @@ static Suite *seccomp_suite(void)
 	TCase *tc = tcase_create("filter");
 
 	tcase_add_test(tc, test_table);
-	tcase_add_test(tc, test_each_rule);
+	tcase_add_loop_test(tc, test_each_rule, 0, 2);
+	tcase_add_test(tc, test_inet_variant);
 	tcase_add_test(tc, test_allowed_and_edges);
 	tcase_add_test(tc, test_pfc_export);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The firmware resource: OVMF (CODE read-only, the VM's own VARS copy
+ * read-write) for firmware = uefi, and a direct kernel boot's kernel,
+ * initrd and command line.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "cleanup.h"
+#include "paths.h"
+#include "profile.h"
+#include "render.h"
+#include "resource.h"
+
+static void uefi_check(const struct profile *p, struct check_ctx *ctx,
+			   struct findings *f)
+{
+	if (p->firmware != FIRMWARE_UEFI)
+		return;
+	check_file(ctx, f, "firmware", p->ovmf_code ? p->ovmf_code : "(unset)",
+		   "install OVMF (sudo apt-get install ovmf) or set [vm] ovmf-code =", true);
+	/* The template is read by the launcher (prepare copies it), not by
+	 * QEMU; QEMU gets the per-VM copy read-write. */
+	check_file(ctx, f, "firmware vars", p->ovmf_vars ? p->ovmf_vars : "(unset)",
+		   "install OVMF (sudo apt-get install ovmf) or set [vm] ovmf-vars =", false);
+	if (ctx->paths && ctx->paths->ovmf_vars)
+		(void)strv_push(&ctx->rw_paths, ctx->paths->ovmf_vars);
+}
+
+static void kernel_check(const struct profile *p, struct check_ctx *ctx,
+			 struct findings *f)
+{
+	if (p->kernel)
+		check_file(ctx, f, "kernel", p->kernel,
+			   "fix [vm] kernel = (a file you can read)", true);
+	if (p->initrd)
+		check_file(ctx, f, "initrd", p->initrd,
+			   "fix [vm] initrd = (a file you can read)", true);
+}
+
+static void firmware_check(const struct profile *p, struct check_ctx *ctx,
+			   struct findings *f)
+{
+	uefi_check(p, ctx, f);
+	kernel_check(p, ctx, f);
+}
+
+static int firmware_argv(const struct profile *p, const struct render_env *env,
+			   struct strv *sv)
+{
+	if (p->firmware == FIRMWARE_UEFI) {
+		const char *vars = env->paths ? env->paths->ovmf_vars : NULL;
+		_cleanup_free_ char *code = NULL, *evars = NULL;
+
+		if (!p->ovmf_code || !vars)
+			return -EINVAL;
+		code = qemu_escape(p->ovmf_code);
+		evars = qemu_escape(vars);
+		if (!code || !evars)
+			return -ENOMEM;
+		/* OVMF's README: CODE read-only on unit 0, the VM's own
+		 * writable VARS on unit 1. */
+		TRY(strv_push(sv, "-drive"));
+		TRY(strv_pushf(sv, "if=pflash,format=raw,unit=0,readonly=on,file=%s", code));
+		TRY(strv_push(sv, "-drive"));
+		TRY(strv_pushf(sv, "if=pflash,format=raw,unit=1,file=%s", evars));
+	}
+	/* -kernel etc. take the whole argument as the path: no escaping. */
+	if (p->kernel)
+		TRY(strv_push2(sv, "-kernel", p->kernel));
+	if (p->initrd)
+		TRY(strv_push2(sv, "-initrd", p->initrd));
+	if (p->append)
+		TRY(strv_push2(sv, "-append", p->append));
+	return 0;
+}
+
+const struct resource resource_firmware = {
+	.name = "firmware",
+	.check = firmware_check,
+	.argv = firmware_argv,
+};
