@@ -7,7 +7,7 @@
 #   make check SANITIZE=1   the same tests under ASan/UBSan
 #   make check-unit   only the unit suites (no network, no root): dh_auto_test
 #   make deb      the Debian package (debian/, dpkg-buildpackage) in build/deb/
-#   make fuzz     libFuzzer target for the profile parser (clang)
+#   make fuzz     libFuzzer targets: the profile parser, the PulseAudio proxy (clang)
 #
 # CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line are
 # honoured (dpkg-buildflags' for a package build); the Makefile appends its
@@ -27,7 +27,7 @@ DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
 	libpci-dev libpulse-dev libinih-dev scdoc
 DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
-DEPS_TEST := check umockdev libumockdev-dev clang socat
+DEPS_TEST := check umockdev libumockdev-dev clang socat sox
 # make install: udev.pc (udevdir) is in 'udev', systemd.pc in 'systemd' on
 # Debian 12 (later releases move systemd.pc to systemd-dev).
 DEPS_INSTALL := udev systemd
@@ -202,20 +202,22 @@ check-unit: $(UNIT_BINS) $(HELPER_TEST_BINS)
 	tests/run.sh --unit
 
 # ---------------------------------------------------------------- install
-# make install [PREFIX=/usr/local] [DESTDIR=] [SYSCONFDIR=/etc]
-#              [UDEVRULESDIR=] [SYSTEMDUNITDIR=]
-# Copies files only: no daemon reload, no groupadd, no enabling, no limits
-# in force (the limits files are templates until the admin puts the figure
-# in; see README "Admin set-up"), no allowlist (only its .example, inert:
-# the helper reads the fixed path /etc/vfio-launch/privhelper.conf). The udev and systemd directories come from
-# udev.pc and systemd.pc, with Debian's paths when pkg-config has none.
+# make install [PREFIX=/usr/local] [DESTDIR=] [UDEVRULESDIR=] [SYSTEMDUNITDIR=]
+# Copies files only: no daemon reload, no groupadd, no enabling, nothing in
+# /etc. The allowlist, the limits templates (a placeholder figure until the
+# admin puts theirs in; README "Admin set-up"), the optional udev rules and
+# the example profiles are examples under DOCDIR/examples, inert there (the
+# helper reads only /etc/vfio-launch/privhelper.conf). profiles/demo.conf is
+# not installed: it boots the guest built in this tree. The udev and systemd
+# directories come from udev.pc and systemd.pc, with Debian 12's paths when
+# pkg-config has none. The Debian package (debian/rules) runs this too.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
-PKGDATADIR ?= $(DATADIR)/vfio-launch
-SYSCONFDIR ?= /etc
+DOCDIR ?= $(DATADIR)/doc/vfio-launch
+EXAMPLESDIR ?= $(DOCDIR)/examples
 UDEVRULESDIR ?= $(or $(shell $(PKG_CONFIG) --variable=udevdir udev 2>/dev/null),/lib/udev)/rules.d
 SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
 
@@ -224,31 +226,30 @@ INSTALL_RULE_EXAMPLES := $(wildcard udev-rules/*.example)
 # limits/DIR/vfio-launch.conf: templates for /etc/security/limits.d,
 # /etc/systemd/system/user@.service.d and /etc/systemd/user.conf.d
 INSTALL_LIMITS := $(wildcard limits/*/*.conf)
-INSTALL_PROFILES := $(wildcard profiles/*.conf)
+INSTALL_PROFILES := $(filter-out profiles/demo.conf,$(wildcard profiles/*.conf))
+INSTALL_DOCS := README.md LICENSE
 # every file install lays down but the man pages, for uninstall
 INSTALLED = $(BINDIR)/vfio-launch $(SBINDIR)/vfio-privhelper \
 	$(SYSTEMDUNITDIR)/vfio-privhelper.service \
-	$(SYSCONFDIR)/vfio-launch/privhelper.conf.example \
 	$(addprefix $(UDEVRULESDIR)/,$(notdir $(INSTALL_RULES))) \
-	$(addprefix $(PKGDATADIR)/udev-rules/,$(notdir $(INSTALL_RULE_EXAMPLES))) \
-	$(addprefix $(PKGDATADIR)/,$(INSTALL_LIMITS)) \
-	$(addprefix $(PKGDATADIR)/profiles/,$(notdir $(INSTALL_PROFILES)))
+	$(addprefix $(DOCDIR)/,$(INSTALL_DOCS)) \
+	$(EXAMPLESDIR)/privhelper.conf.example \
+	$(addprefix $(EXAMPLESDIR)/,$(INSTALL_RULE_EXAMPLES) $(INSTALL_LIMITS) $(INSTALL_PROFILES))
 
 install: all
 	install -D -m 0755 $(BUILD)/vfio-launch $(DESTDIR)$(BINDIR)/vfio-launch
 	install -D -m 0755 $(BUILD)/vfio-privhelper $(DESTDIR)$(SBINDIR)/vfio-privhelper
-	install -d -m 0755 $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
-		$(DESTDIR)$(PKGDATADIR)/udev-rules $(DESTDIR)$(PKGDATADIR)/limits \
-		$(DESTDIR)$(PKGDATADIR)/profiles
+	install -d -m 0755 $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' privhelper/vfio-privhelper.service \
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
-	install -D -m 0644 privhelper/privhelper.conf.example \
-		$(DESTDIR)$(SYSCONFDIR)/vfio-launch/privhelper.conf.example
 	$(if $(INSTALL_RULES),install -m 0644 $(INSTALL_RULES) $(DESTDIR)$(UDEVRULESDIR)/)
-	$(if $(INSTALL_RULE_EXAMPLES),install -m 0644 $(INSTALL_RULE_EXAMPLES) $(DESTDIR)$(PKGDATADIR)/udev-rules/)
-	for f in $(INSTALL_LIMITS); do install -D -m 0644 $$f $(DESTDIR)$(PKGDATADIR)/$$f || exit 1; done
-	$(if $(INSTALL_PROFILES),install -m 0644 $(INSTALL_PROFILES) $(DESTDIR)$(PKGDATADIR)/profiles/)
+	install -D -m 0644 -t $(DESTDIR)$(DOCDIR) $(INSTALL_DOCS)
+	install -D -m 0644 privhelper/privhelper.conf.example \
+		$(DESTDIR)$(EXAMPLESDIR)/privhelper.conf.example
+	for f in $(INSTALL_RULE_EXAMPLES) $(INSTALL_LIMITS) $(INSTALL_PROFILES); do \
+		install -D -m 0644 $$f $(DESTDIR)$(EXAMPLESDIR)/$$f || exit 1; \
+	done
 	for m in $(MAN_PAGES); do \
 		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
 	done
@@ -256,10 +257,26 @@ install: all
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	for m in $(notdir $(MAN_PAGES)); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$m; done
-	rmdir $(addprefix $(DESTDIR)$(PKGDATADIR)/,$(sort $(dir $(INSTALL_LIMITS)))) \
-		$(DESTDIR)$(PKGDATADIR)/udev-rules $(DESTDIR)$(PKGDATADIR)/limits \
-		$(DESTDIR)$(PKGDATADIR)/profiles $(DESTDIR)$(PKGDATADIR) \
-		$(DESTDIR)$(SYSCONFDIR)/vfio-launch 2>/dev/null || true
+	rmdir $(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(sort $(dir $(INSTALL_LIMITS)))) \
+		$(DESTDIR)$(EXAMPLESDIR)/udev-rules $(DESTDIR)$(EXAMPLESDIR)/limits \
+		$(DESTDIR)$(EXAMPLESDIR)/profiles $(DESTDIR)$(EXAMPLESDIR) \
+		$(DESTDIR)$(DOCDIR) 2>/dev/null || true
+
+# -------------------------------------------------------------------- deb
+# make deb: the Debian package (debian/), built with `dpkg-buildpackage -us
+# -uc -b` in a copy of the tree under DEB_OUT (its clean step would remove
+# build/ here, the guest included); the .deb, .buildinfo and .changes land
+# in DEB_OUT. Needs debhelper and the Build-Depends (dpkg-checkbuilddeps).
+DEB_OUT ?= $(BUILD)/deb
+.PHONY: deb
+deb:
+	rm -rf $(DEB_OUT)/src && mkdir -p $(DEB_OUT)/src/vfio-launch
+	tar -C $(CURDIR) --exclude=./.git --exclude=./$(BUILD) -cf - . | \
+		tar -C $(DEB_OUT)/src/vfio-launch -xf -
+	cd $(DEB_OUT)/src/vfio-launch && env -u TESTS -u BUILD -u BUILD_DIR -u TOP_SRCDIR dpkg-buildpackage -us -uc -b -J$$(nproc)
+	mv $(DEB_OUT)/src/*.deb $(DEB_OUT)/src/*.buildinfo $(DEB_OUT)/src/*.changes $(DEB_OUT)/
+	rm -rf $(DEB_OUT)/src
+
 # ------------------------------------------------------------------- fuzz
 # libFuzzer target for the profile parser, built with clang from the
 # sources it needs, then run for FUZZ_SECONDS over a corpus seeded with the
@@ -277,13 +294,31 @@ $(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRCS) launcher/profile/profile.h launcher/pro
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call pc_cflags,inih) -o $@ $(FUZZ_SRCS) $(call pc_libs,inih)
 
-fuzz: $(BUILD)/fuzz/fuzz_profile
+# The PulseAudio proxy's target (tests/fuzz/fuzz_pulse.c) runs the same
+# way over conversations (build/fuzz/pulse-corpus), seeded from
+# tests/fuzz/pulse-seeds/. `make fuzz-profile` or `make fuzz-pulse`: one.
+FUZZ_PULSE_SRCS := tests/fuzz/fuzz_pulse.c launcher/supervisor/pulse_proto.c \
+	launcher/supervisor/pulse_proxy.c
+.PHONY: fuzz-profile fuzz-pulse
+fuzz: fuzz-profile fuzz-pulse
+
+$(BUILD)/fuzz/fuzz_pulse: $(FUZZ_PULSE_SRCS) launcher/supervisor/pulse_proto.h \
+	launcher/supervisor/pulse_proxy.h launcher/util/cleanup.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_PULSE_SRCS)
+
+fuzz-profile: $(BUILD)/fuzz/fuzz_profile
 	rm -rf $(BUILD)/fuzz/seeds && mkdir -p $(BUILD)/fuzz/seeds $(BUILD)/fuzz/corpus
 	cp profiles/*.conf $(BUILD)/fuzz/seeds/
 	for f in $$(find tests/data/profiles -name '*.conf'); do \
 		cp "$$f" "$(BUILD)/fuzz/seeds/$$(echo "$$f" | tr / _)"; done
 	cd $(BUILD)/fuzz && ./fuzz_profile -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-dict=$(CURDIR)/tests/fuzz/profile.dict -print_final_stats=1 corpus seeds
+
+fuzz-pulse: $(BUILD)/fuzz/fuzz_pulse
+	mkdir -p $(BUILD)/fuzz/pulse-corpus
+	cd $(BUILD)/fuzz && ./fuzz_pulse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-print_final_stats=1 pulse-corpus $(CURDIR)/tests/fuzz/pulse-seeds
 
 clean:
 	rm -rf $(BUILD)
@@ -318,6 +353,19 @@ bench: all $(GUEST) $(BENCH_BINS)
 	sh tests/bench/launch.sh
 
 -include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
+
+# ------------------------------------------------------------ audio proxy
+# A stand-alone host for the PulseAudio proxy, and a client sending
+# KILL_CLIENT (pactl has no command for it), for tests/audio/test-pulse-proxy.sh.
+tests: $(BUILD)/tests/pulse-proxy-driver $(BUILD)/tests/pulse-kill-client
+$(BUILD)/tests/pulse-kill-client: tests/audio/pulse-kill-client.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(call pc_cflags,libpulse) $(BASE_LDFLAGS) -o $@ $< \
+		$(call pc_libs,libpulse)
+$(BUILD)/tests/pulse-proxy-driver: tests/audio/pulse-proxy-driver.c $(BUILD)/liblauncher.a
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 
 # ----------------------------------------------------------------- sandbox
 # The sandbox probe (run in QEMU's place by tests/sandbox/test-probe.sh),

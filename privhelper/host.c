@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* PCI functions the host needs: bind refuses them whatever the allowlist
- * says. The launcher's launcher/resources/pci_host.c holds the same table,
- * with the source of each entry and the kernel's reasoning about AMD's dummy
- * functions (no BARs, no driver: never bound, harmless in a group given to
- * a VM); tests/unit/test_vfio.c compares the two. */
+/* PCI functions the host needs (bind refuses them whatever the allowlist says)
+ * and AMD's dummy functions (never bound). The same table, with the source of
+ * each entry, is launcher/resources/pci_host.c; tests/unit/test_vfio.c checks. */
 #include "ph.h"
 
 #define DUMMY_HB "an AMD PCIe dummy host bridge (a placeholder: no BARs, no driver)"
@@ -31,18 +29,12 @@ const struct ph_host_rule ph_host_rules[] = {
 };
 const size_t ph_host_rules_n = sizeof(ph_host_rules) / sizeof(ph_host_rules[0]);
 
-/* The entry for d (its vendor:device first, then its class), or NULL. */
+/* The entry for d, or NULL: the first that matches, so a vendor:device entry
+ * (they come first) wins over its class. */
 const struct ph_host_rule *ph_host_rule(const struct ph_dev *d)
 {
-	const struct ph_host_rule *by_class = NULL;
-
-	for (size_t i = 0; i < ph_host_rules_n; i++) {
-		const struct ph_host_rule *r = &ph_host_rules[i];
-
-		if (r->vendor && r->vendor == d->vendor && r->device == d->device)
+	for (const struct ph_host_rule *r = ph_host_rules; r < ph_host_rules + ph_host_rules_n; r++)
+		if (r->vendor ? r->vendor == d->vendor && r->device == d->device : r->cls == d->class >> 8)
 			return r;
-		if (!r->vendor && !by_class && r->cls == d->class >> 8)
-			by_class = r;
-	}
-	return by_class;
+	return NULL;
 }

@@ -89,12 +89,9 @@ int ph_group_members(int sysfd, int group, char (*ret)[PH_BDF_SIZE], size_t max,
 int ph_boot_vga_busy(int sysfd, const char *bdf, bool *ret_busy, struct ph_why *w);
 int ph_block_busy(int sysfd, const char *bdf, const struct ph_usage *u, struct ph_why *w);
 
-/* host.c: PCI functions the host needs, or placeholders (dummy: AMD's, never bound) */
-struct ph_host_rule {
-	uint16_t cls, vendor, device; /* class >> 8; vendor 0: any */
-	bool dummy;
-	const char *what;
-};
+/* host.c: PCI functions the host needs, or AMD's placeholders (dummy: never bound);
+ * cls: class >> 8, vendor 0: any device of the class */
+struct ph_host_rule { uint16_t cls, vendor, device; bool dummy; const char *what; };
 extern const struct ph_host_rule ph_host_rules[];
 extern const size_t ph_host_rules_n;
 const struct ph_host_rule *ph_host_rule(const struct ph_dev *d);

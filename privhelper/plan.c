@@ -69,18 +69,22 @@ static int add_group(int sysfd, const struct ph_conf *c, bool bind, const char *
 	return 0;
 }
 
-/* For bind, refuses the boot VGA device and devices with disks in use; checks
+/* For bind, refuses the boot VGA device, a PF with VFs and devices with disks in use; checks
  * that the files the writes go to are regular files (not planted links). */
 static int check_dev(int sysfd, const struct ph_conf *c, bool bind, const struct ph_dev *d,
 		     const struct ph_usage *u, struct ph_why *w)
 {
 	_ph_cleanup_close_ int dfd = ph_dev_open(sysfd, d->bdf);
 	bool on_vfio = !strcmp(d->driver, PH_VFIO), busy = false;
-	char path[PH_NAME_SIZE + 32], shown[PH_NAME_SIZE + 48];
+	char path[PH_NAME_SIZE + 32], shown[PH_NAME_SIZE + 48], vfs[8];
 	int r;
 
 	if (dfd < 0)
 		return sys_err(dfd);
+	/* vfio_pci_core_register_device() refuses a PF with VFs enabled (EBUSY) */
+	if (bind && !on_vfio && ph_read_attr(dfd, "sriov_numvfs", vfs, sizeof(vfs)) == 0 && strcmp(vfs, "0"))
+		return ph_why_set(w, "%s has %s SR-IOV VFs enabled and vfio-pci does not take such a PF: pass "
+			   "its VFs, or write 0 to its sriov_numvfs first", d->bdf, vfs), -EBUSY;
 	if (bind && !on_vfio && !ph_conf_find(c, d->bdf)->boot_vga_ok) {
 		if ((r = ph_boot_vga_busy(sysfd, d->bdf, &busy, w)) < 0)
 			return sys_err(r);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "mount.h"
+#include "userns.h"
 
 extern char **environ;
 
@@ -44,7 +47,14 @@ static int setup_stdio(const struct box_spec *spec)
 	return 0;
 }
 
-static _Noreturn void child(const struct box_spec *spec, char *const argv[], int report_fd)
+/* The ids the child maps into its user namespace: the supervisor's. */
+struct box_ids {
+	uid_t uid;
+	gid_t gid;
+};
+
+static _Noreturn void child(const struct box_spec *spec, char *const argv[], int report_fd,
+			    const struct box_ids *ids)
 {
 	struct box_report rep = { 0 };
 	_cleanup_free_ int *keep = calloc(spec->n_fds + 1, sizeof(int));
@@ -69,6 +79,38 @@ static _Noreturn void child(const struct box_spec *spec, char *const argv[], int
 		rep.res.failed_step = "stdio";
 		goto fail;
 	}
+	/* The namespaces' contents, in the order DESIGN.md ("The box")
+	 * gives; clone() made the namespaces themselves (box_spawn). */
+	if (spec->policy->namespaces) {
+		/* 1. The user namespace's maps: the user's own uid and gid,
+		 *    setgroups denied. Until they are written the child is
+		 *    "nobody" in it; after, it holds every capability in its
+		 *    namespaces and none outside (user_namespaces(7)), which
+		 *    is what the mounts need and what step 4 of
+		 *    sandbox_apply drops. */
+		r = userns_write_maps(ids->uid, ids->gid);
+		if (r < 0) {
+			rep.res.failed_step = "user namespace (uid/gid maps)";
+			goto fail;
+		}
+		/* The UTS namespace: a name of its own, so nothing the box
+		 * sets is the host's hostname. */
+		if (sethostname("vfio-launch", strlen("vfio-launch")) < 0) {
+			r = -errno;
+			rep.res.failed_step = "UTS namespace (hostname)";
+			goto fail;
+		}
+		/* 2. The new root (mount.c: its steps and why each is safe). */
+		r = box_mount_root(spec->policy, &rep.res.failed_path);
+		if (r < 0) {
+			rep.res.failed_step = "box root";
+			goto fail;
+		}
+	}
+	/* 3-5 (sandbox.c): descriptors, environment, rlimits, capabilities,
+	 * no_new_privs, Landlock from the same grants (a second layer: a
+	 * bug in the mounts still leaves QEMU confined to the grants), and
+	 * seccomp last. */
 	memcpy(keep, spec->fds, spec->n_fds * sizeof(int));
 	keep[spec->n_fds] = report_fd;
 	r = sandbox_apply(spec->policy, keep, spec->n_fds + 1, &rep.res);
@@ -93,16 +135,45 @@ fail:
 int box_spawn(const struct box_spec *spec, char *const argv[],
 	      struct box_child *ret, struct sandbox_result *ret_res)
 {
+	struct box_ids ids = { geteuid(), getegid() };
+	unsigned long flags = SIGCHLD | CLONE_PIDFD;
 	int pipefd[2];
 	struct box_report rep;
 	ssize_t n;
 	pid_t pid;
-	int pidfd;
+	int pidfd = -1;
 
 	*ret_res = (struct sandbox_result){ 0 };
+	/* The namespaces (DESIGN.md, "The box", step 1): user first (the
+	 * kernel creates it before the others, which it then owns, so an
+	 * unprivileged user may create them), mount, IPC (SysV objects of
+	 * the user's other programs out of reach), network (empty, unless
+	 * QEMU's own networking needs the host's: policy->netns), PID (the
+	 * child is PID 1 of its namespace), UTS and cgroup.
+	 *
+	 * QEMU itself is PID 1, with no init before it: it starts no
+	 * processes (-sandbox spawn=deny), so there are no orphans to reap;
+	 * it installs handlers for SIGTERM/SIGINT/SIGHUP (os-posix.c,
+	 * os_setup_signal_handling), which is what lets a PID 1 receive
+	 * them from the supervisor (pid_namespaces(7)); SIGKILL always
+	 * arrives; and its exit status is the child's, read through the
+	 * pidfd without an init to relay it. When PID 1 exits the kernel
+	 * kills whatever else is left in the namespace.
+	 *
+	 * clone(2) with a NULL stack behaves as fork; CLONE_PIDFD returns a
+	 * pidfd atomically (no PID reuse race). clone, not clone3: a
+	 * seccomp filter can test clone's flags (tests/sandbox fakes a host
+	 * refusing user namespaces that way). */
+	if (spec->policy->namespaces) {
+		flags |= CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID |
+			 CLONE_NEWUTS | CLONE_NEWCGROUP;
+		if (spec->policy->netns)
+			flags |= CLONE_NEWNET;
+	}
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
-	pid = fork();
+	fflush(NULL);
+	pid = (pid_t)syscall(SYS_clone, flags, NULL, &pidfd, NULL, 0);
 	if (pid < 0) {
 		int e = errno;
 		close(pipefd[0]);
@@ -111,10 +182,9 @@ int box_spawn(const struct box_spec *spec, char *const argv[],
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		child(spec, argv, pipefd[1]);
+		child(spec, argv, pipefd[1], &ids);
 	}
 	close(pipefd[1]);
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	do
 		n = read(pipefd[0], &rep, sizeof(rep));
 	while (n < 0 && errno == EINTR);
@@ -128,12 +198,11 @@ int box_spawn(const struct box_spec *spec, char *const argv[],
 		return rep.err ? -rep.err : -EIO;
 	}
 	if (pidfd < 0) {
-		int e = errno;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		return -e;
+		return -EBADF;
 	}
-	/* pidfd_open's descriptor is O_CLOEXEC by definition. */
+	/* CLONE_PIDFD's descriptor is O_CLOEXEC by definition. */
 	ret->pid = pid;
 	ret->pidfd = pidfd;
 	return 0;

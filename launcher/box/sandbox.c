@@ -16,6 +16,7 @@
 #include "check.h"
 #include "cleanup.h"
 #include "paths.h"
+#include "resource.h"
 #include "sandbox.h"
 
 /* ------------------------------------------------------------ pure part */
@@ -230,91 +231,53 @@ static int grant_proc(struct builder *b, const char *procfs)
 	return r;
 }
 
-/* What the profile names (and the check resolved): device nodes, disks,
- * firmware, the VM's own files, the PulseAudio and display sockets.
- * ---- The resources' grants() replace this block (issue 9, part 4). ---- */
+/* What the profile names: the resources' grants (resource.h,
+ * resources_grants): the descriptors their checks opened, what the
+ * prepare stage made, the device paths a resource needs; each shown at
+ * its box path. The box learns nothing else from the checks.
+ * ---- issue 9, parts 4 and 6: made by the resources, read as data. ---- */
 static int grant_profile(struct builder *b, const struct profile *p,
-			 const struct check_ctx *ctx, const struct vm_paths *paths,
-			 char *const *envp, bool display, bool audio)
+			 const struct check_ctx *ctx, const struct vm_paths *paths)
+{
+	struct grants g = { 0 };
+	int r = resources_grants(p, ctx, paths, &g);
+
+	for (size_t i = 0; i < g.n && r == 0; i++) {
+		const struct grant *gr = &g.v[i];
+		_cleanup_free_ char *bpath = box_path_of(b->maps, ELEMENTSOF(b->maps), gr->path);
+
+		if (!bpath)
+			r = -ENOMEM;
+		else if (gr->fd >= 0)
+			r = grants_add_fd(&b->pol->grants, bpath, gr->fd, gr->access, gr->dev);
+		else
+			r = grants_add_system(&b->pol->grants, bpath, gr->access, gr->dev,
+					      gr->optional);
+	}
+	grants_clear(&g);
+	return r;
+}
+
+/* What the user's session adds, from the environment rather than the
+ * profile: libpulse's configuration and a display's sockets and
+ * settings, all optional. */
+static int grant_session(struct builder *b, char *const *envp, bool display, bool audio)
 {
 	const char *home = env_get(envp, "HOME");
-	const char *sysfs = ctx->sysfs ? ctx->sysfs : "/sys";
 	int r = 0;
 
-	/* The QEMU binary (it may live outside /usr: a build tree, or the
-	 * sandbox probe). */
-	if (ctx->qemu_path)
-		r = grant(b, ctx->qemu_path, GRANT_RX, false, false);
-
-	/* What the check stage resolved: device nodes (/dev/vfio/N, USB,
-	 * evdev), disks, the ivshmem file (rw); kernel, initrd, firmware,
-	 * read-only disks (ro). Device ioctls only on these. */
-	for (size_t i = 0; i < ctx->rw_paths.n && r == 0; i++) {
-		const char *path = ctx->rw_paths.v[i];
-		size_t dl = strlen(b->devfs);
-		bool dev = strncmp(path, b->devfs, dl) == 0 && path[dl] == '/';
-		r = grant(b, path, GRANT_RW, dev, false);
-	}
-	for (size_t i = 0; i < ctx->ro_paths.n && r == 0; i++)
-		r = grant(b, ctx->ro_paths.v[i], GRANT_RO, false, false);
-
-	/* And what the profile names itself, so that the box never depends
-	 * on another module listing it (the same path twice is one grant). */
-	for (size_t i = 0; i < p->n_disks && r == 0; i++) {
-		bool ro = p->disks[i].readonly || p->disks[i].media == DISK_MEDIA_CDROM;
-		r = grant(b, p->disks[i].path, ro ? GRANT_RO : GRANT_RW, !ro, false);
-	}
-	for (size_t i = 0; i < p->n_evdev && r == 0; i++)
-		r = grant(b, p->evdev[i].path, GRANT_RW, true, false);
-	for (size_t i = 0; i < p->n_pci && r == 0; i++) {
-		r = grant(b, p->pci[i].romfile, GRANT_RO, false, false);
-		/* The sysfs QEMU 7.2 reads for vfio-pci (hw/vfio/pci.c,
-		 * vfio_realize): stat() of /sys/bus/pci/devices/BDF, readlink()
-		 * of its iommu_group (only the link's last component, the group
-		 * number, is used), realpath() of its subsystem (an mdev test;
-		 * failing is "not an mdev"). Nothing else: the group is then
-		 * opened as /dev/vfio/N (hw/vfio/common.c, vfio_get_group) and
-		 * everything after goes through VFIO ioctls on the group and
-		 * device fds. The device's directory is shown at its bus path
-		 * (the host's is a symlink into /sys/devices), read-only. */
-		if (r == 0)
-			r = grantf(b, GRANT_RO, false, false, "%s/bus/pci/devices/%s", sysfs,
-				   p->pci[i].bdf);
-	}
-	if (r == 0 && p->n_pci > 0)
-		r = grantf(b, GRANT_RW, true, false, "%s/vfio/vfio", b->devfs);
-	if (r == 0 && ctx->accel == ACCEL_KVM)
-		r = grantf(b, GRANT_RW, true, false, "%s/kvm", b->devfs);
-	if (r == 0 && p->lg_enabled)
-		r = grant(b, p->lg_path, GRANT_RW, true, false);
-	if (r == 0 && p->hugepages)
-		r = grantf(b, GRANT_RW, false, false, "%s/hugepages", b->devfs);
-	if (r == 0 && p->net_mode == NET_TAP)
-		r = grantf(b, GRANT_RW, true, false, "%s/net/tun", b->devfs);
-	if (r == 0)
-		r = grant(b, p->kernel, GRANT_RO, false, false);
-	if (r == 0)
-		r = grant(b, p->initrd, GRANT_RO, false, false);
-	if (r == 0 && p->firmware == FIRMWARE_UEFI)
-		r = grant(b, p->ovmf_code, GRANT_RO, false, false);
-	if (r == 0 && paths)
-		r = grant(b, paths->ovmf_vars, GRANT_RW, false, false);
-	/* The runtime dir: QMP socket (created and removed by QEMU). */
-	if (r == 0 && paths)
-		r = grant(b, paths->runtime_dir, GRANT_RW, false, false);
-
-	/* PulseAudio: the server's socket (the one host socket in the box
-	 * until the audio issue moves the client out of QEMU), and
-	 * libpulse's cookie (read-only: it may try to write a new one and
-	 * copes with the refusal). */
-	if (r == 0 && audio) {
+	/* PulseAudio: the server's socket is the audio resource's grant
+	 * (the one host socket in the box until the audio issue moves the
+	 * client out of QEMU); here libpulse's cookie and configuration
+	 * (read-only: it may try to write a new cookie and copes with the
+	 * refusal). */
+	if (audio) {
 		const char *cookie = env_get(envp, "PULSE_COOKIE");
 		const char *xdg_config = env_get(envp, "XDG_CONFIG_HOME");
 
-		r = grant(b, ctx->audio_server, GRANT_RW, false, true);
 		/* A relative PULSE_COOKIE is libpulse's to resolve (against
 		 * its config dir, granted below); it is no error here. */
-		if (r == 0 && cookie && cookie[0] == '/')
+		if (cookie && cookie[0] == '/')
 			r = grant(b, cookie, GRANT_RO, false, true);
 		if (r == 0 && xdg_config && xdg_config[0] == '/')
 			r = grantf(b, GRANT_RO, false, true, "%s/pulse", xdg_config);
@@ -346,7 +309,7 @@ static int grant_profile(struct builder *b, const struct profile *p,
 	}
 	return r;
 }
-/* ---- end of what the profile names ---- */
+/* ---- end of the profile's and the session's grants ---- */
 
 int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 			 const struct vm_paths *paths, char *const *envp,
@@ -396,7 +359,9 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	if (r == 0)
 		r = grant_proc(&b, procfs);
 	if (r == 0)
-		r = grant_profile(&b, p, ctx, paths, envp, display, audio);
+		r = grant_profile(&b, p, ctx, paths);
+	if (r == 0)
+		r = grant_session(&b, envp, display, audio);
 	if (r < 0)
 		goto fail;
 

@@ -61,13 +61,13 @@ struct sandbox_policy {
 };
 
 /*
- * Builds the policy for profile p as checked into ctx (ctx->qemu_path,
- * rw_paths, ro_paths, accel, memlock_bytes) with the VM's paths (runtime
- * dir, OVMF VARS copy) and the launcher's environment envp (NULL-
- * terminated). Not pure since the grants: every path the profile or the
- * check names is opened O_PATH here (grants_open), and the box uses
- * that descriptor, never the path again; system paths are opened by
- * the box itself. Paths under ctx->sysfs/devfs/procfs (test trees) are
+ * Builds the policy for profile p as checked into ctx (the resources'
+ * grants, resources_grants(); accel, memlock_bytes) with the VM's paths
+ * (runtime dir, OVMF VARS copy) and the launcher's environment envp
+ * (NULL-terminated). The profile's grants are the descriptors the checks
+ * opened (O_PATH), never the paths resolved again; what the session's
+ * environment adds (libpulse's configuration, a display) is opened here;
+ * system paths are opened by the box itself. Paths under ctx->sysfs/devfs/procfs (test trees) are
  * shown in the box at /sys, /dev, /proc. Returns 0 with *ret filled
  * (free with sandbox_policy_clear), -ENOMEM, -EINVAL when a path given
  * is not absolute, or the -errno of opening a path the profile needs

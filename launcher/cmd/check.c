@@ -14,6 +14,7 @@
 #include "findings.h"
 #include "paths.h"
 #include "profile.h"
+#include "trust.h"
 
 /* `check` with findings that FAIL. Not a sysexits code: the command ran
  * fine, the host is what is not ready (like diff(1) and test(1)). */
@@ -21,11 +22,13 @@
 
 static void check_usage(FILE *out)
 {
-	fputs("Usage: vfio-launch check [--help] PROFILE\n"
+	fputs("Usage: vfio-launch check [--help] [--trust-profile] PROFILE\n"
 	      "       vfio-launch check [--host]\n\n"
 	      "Check the host for PROFILE: one PASS, WARN or FAIL line per\n"
 	      "resource, with the fix below each WARN and FAIL. Without a\n"
-	      "PROFILE (or with --host), check the host itself.\n"
+	      "PROFILE (or with --host), check the host itself. What the profile\n"
+	      "widens QEMU's box with is a FAIL (run refuses it), a WARN with\n"
+	      "--trust-profile or [vm] trusted = yes.\n"
 	      "Exit status: 0 when nothing FAILs, 1 when something does.\n",
 	      out);
 }
@@ -42,13 +45,14 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "host", no_argument, NULL, 'H' },
+		{ "trust-profile", no_argument, NULL, 'T' },
 		{ 0 },
 	};
 	_cleanup_profile_ struct profile *p = NULL;
 	struct findings f = { 0 };
 	struct check_ctx ctx;
 	struct vm_paths paths = { 0 };
-	bool host = false;
+	bool host = false, trust = false;
 	int c, r, paths_r;
 
 	while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
@@ -61,6 +65,9 @@ int cmd_check(int argc, char **argv)
 			return EX_OK;
 		case 'H':
 			host = true;
+			break;
+		case 'T':
+			trust = true;
 			break;
 		default:
 			check_usage(stderr);
@@ -82,6 +89,8 @@ int cmd_check(int argc, char **argv)
 		paths_r = vm_paths_init(p, &paths);
 		ctx.paths = paths_r == 0 ? &paths : NULL;
 		check_pipeline(p, ctx.paths, paths_r, &f);
+		if (trust_check(p, trust, &f) < 0)
+			log_error("out of memory listing what %s widens the box with", p->file);
 		check_profile(p, &ctx, &f);
 	}
 	findings_print(&f, stdout);

@@ -12,7 +12,8 @@
  *   69  run: a check FAILed, the VM is already running, or a host
  *       resource could not be prepared
  *   77  permission: the profile or a runtime/state path is not ours or
- *       too open, or QEMU could not be executed for lack of permission
+ *       too open, QEMU could not be executed for lack of permission, or
+ *       the profile widens the box without consent (consent.h)
  *   78  the profile is invalid (FILE:LINE: message), or the environment
  *       lacks $XDG_RUNTIME_DIR
  */
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "consent.h"
 #include "cleanup.h"
 #include "common.h"
 #include "commands.h"
@@ -43,12 +45,15 @@ extern char **environ;
 
 static void run_usage(FILE *out)
 {
-	fputs("Usage: vfio-launch run [--help] [--dry-run] [--paused] PROFILE\n\n"
+	fputs("Usage: vfio-launch run [--help] [--dry-run] [--paused] [--trust-profile] PROFILE\n\n"
 	      "Check the host, prepare the VM's files and lock, confine, and\n"
 	      "execute QEMU in place of this process (QEMU keeps the PID).\n"
 	      "Refuses to start while any check FAILs or the VM already runs.\n\n"
 	      "  --dry-run  check and print the argv, one per line; start nothing\n"
-	      "  --paused   start with the vCPUs stopped (QEMU -S; resume over QMP)\n",
+	      "  --paused   start with the vCPUs stopped (QEMU -S; resume over QMP)\n"
+	      "  --trust-profile  start even though the profile widens QEMU's box\n"
+	      "             (paths outside the usual places, binary =, sandbox = off,\n"
+	      "             extra =); without it such a profile is refused (exit 77)\n",
 	      out);
 }
 
@@ -240,6 +245,7 @@ int cmd_run(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "paused", no_argument, NULL, 'S' },
+		{ "trust-profile", no_argument, NULL, 'T' },
 		{ 0 },
 	};
 	_cleanup_profile_ struct profile *p = NULL;
@@ -251,7 +257,7 @@ int cmd_run(int argc, char **argv)
 	struct render_env env;
 	struct strv out = { 0 };
 	_cleanup_free_ char *audio = NULL;
-	bool dry_run = false, paused = false;
+	bool dry_run = false, paused = false, trust = false;
 	int c, r, ret;
 
 	while ((c = getopt_long(argc, argv, "hVnS", options, NULL)) != -1) {
@@ -268,6 +274,9 @@ int cmd_run(int argc, char **argv)
 		case 'S':
 			paused = true;
 			break;
+		case 'T':
+			trust = true;
+			break;
 		default:
 			run_usage(stderr);
 			return EX_USAGE;
@@ -279,6 +288,10 @@ int cmd_run(int argc, char **argv)
 		return EX_USAGE;
 	}
 	ret = load_profile(argv[optind], &p);
+	if (ret)
+		return ret;
+	/* Before anything starts: what the profile widens needs consent. */
+	ret = consent_gate(p, trust);
 	if (ret)
 		return ret;
 	if (render_validate(p)) {

@@ -90,6 +90,7 @@ struct profile {
 	bool hugepages;        /* back RAM with /dev/hugepages; default no */
 	enum display display;  /* default none */
 	enum sandbox_mode sandbox; /* default on */
+	bool trusted;          /* may widen the box (trust.h); default no */
 	char *kernel, *initrd, *append; /* direct kernel boot, NULL when unset */
 	unsigned line_memory;  /* lines of keys other modules point at */
 

@@ -90,6 +90,10 @@ const struct key_def profile_keys[] = {
      "a failure), reduced (no namespaces: hosts refusing user namespaces), "
      "off (debugging only)",
      false, parse_enum, VM(sandbox), sandbox_names},
+    {SEC_VM, "trusted", "BOOL", "no",
+     "yes: this profile may widen the box (paths outside the usual places, "
+     "binary =, sandbox = off|reduced, extra =) without --trust-profile",
+     false, parse_boolean, VM(trusted), NULL},
     {SEC_VM, "kernel", "PATH", "-",
      "direct kernel boot: the kernel image (-kernel)", false, parse_path,
      VM(kernel), NULL},

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -71,7 +73,10 @@ void accel_check(const struct profile *p, struct check_ctx *ctx, struct findings
 		ctx->accel = ACCEL_KVM;
 		finding_pass(f, "accel", "kvm: %s/kvm works (API 12, a VM can be created)",
 			     ctx->devfs);
-		(void)strv_pushf(&ctx->rw_paths, "%s/kvm", ctx->devfs);
+		_cleanup_free_ char *kvm = NULL;
+		if (asprintf(&kvm, "%s/kvm", ctx->devfs) < 0)
+			abort();
+		(void)check_ctx_keep_path(ctx, kvm, NULL, GRANT_RW, true, false);
 		return;
 	}
 	if (p->accel == ACCEL_KVM) {
@@ -171,8 +176,23 @@ static void machine_check(const struct profile *p, struct check_ctx *ctx,
 	hugepages_check(p, ctx, f);
 }
 
+/* /dev/kvm as the probe kept it; the hugetlbfs mount the guest's RAM
+ * file goes in (the mem-path above), a system path the box opens. */
+static int machine_grants(const struct profile *p, const struct check_ctx *ctx,
+			  const struct vm_paths *paths, const struct grants *checked,
+			  struct grants *ret)
+{
+	(void)ctx;
+	(void)paths;
+	TRY(resource_grants_copy(ret, checked));
+	if (p->hugepages)
+		TRY(grants_add_system(ret, "/dev/hugepages", GRANT_RW, false, false));
+	return 0;
+}
+
 const struct resource resource_machine = {
 	.name = "machine",
 	.check = machine_check,
+	.grants = machine_grants,
 	.argv = machine_argv,
 };

@@ -22,8 +22,8 @@ int kvm_probe(const char *devfs);
 /*
  * The "accel" finding for p->accel and ctx->accel: tcg -> PASS, TCG;
  * kvm -> PASS when kvm_probe() succeeds, else FAIL with the fix;
- * auto -> KVM when it works, else WARN saying why, and TCG. Adds
- * devfs/kvm to ctx->rw_paths when KVM is chosen.
+ * auto -> KVM when it works, else WARN saying why, and TCG. Keeps
+ * devfs/kvm (check_ctx_keep) when KVM is chosen.
  */
 void accel_check(const struct profile *p, struct check_ctx *ctx, struct findings *f);
 

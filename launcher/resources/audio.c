@@ -262,10 +262,13 @@ void audio_check(const struct profile *p, struct check_ctx *ctx,
 	} else {
 		r = audio_probe(path, AUDIO_TIMEOUT_MS, &name);
 		if (r == 0) {
-			check_ctx_add_path(ctx, true, path);
+			(void)check_ctx_keep_path(ctx, path, NULL, GRANT_RW, false, false);
+			/* A cookie that is a link is left out: libpulse
+			 * copes without one over a unix socket. */
 			cookie = cookie_path();
 			if (cookie)
-				check_ctx_add_path(ctx, false, cookie);
+				(void)check_ctx_keep_path(ctx, cookie, NULL, GRANT_RO, false,
+							  false);
 			finding_pass(f, RESOURCE, "PulseAudio server at %s (from %s) answers: %s",
 				     path, source, name);
 			free(ctx->audio_server);

@@ -46,8 +46,8 @@ int audio_probe(const char *socket_path, unsigned timeout_ms, char **ret_name);
 /*
  * The [audio] check: one finding "audio" when backend = pulse. Sets
  * ctx->audio_server (the socket path) or, with required = no and no
- * server, ctx->audio_disabled; adds the socket to ctx->rw_paths and the
- * libpulse cookie (when it exists) to ctx->ro_paths.
+ * server, ctx->audio_disabled; keeps the socket read-write and the
+ * libpulse cookie (when it exists and is no link) read-only.
  */
 void audio_check(const struct profile *p, struct check_ctx *ctx,
 		 struct findings *f);

@@ -34,53 +34,129 @@ void check_ctx_clear(struct check_ctx *ctx)
 	free(ctx->qemu_path);
 	free(ctx->audio_server);
 	free(ctx->usb);
-	strv_clear(&ctx->rw_paths);
-	strv_clear(&ctx->ro_paths);
+	check_ctx_clear_kept(ctx);
 	ctx->qemu_path = NULL;
 	ctx->audio_server = NULL;
 	ctx->usb = NULL;
 }
 
-void check_ctx_add_path(struct check_ctx *ctx, bool writable, const char *path)
+void check_ctx_clear_kept(struct check_ctx *ctx)
 {
-	struct strv *sv = writable ? &ctx->rw_paths : &ctx->ro_paths;
+	for (size_t i = 0; i < RESOURCES_MAX; i++)
+		grants_clear(&ctx->kept[i]);
+}
 
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], path) == 0)
-			return;
-	if (strv_push(sv, path) < 0) {
+int check_open_path(const char *path, bool follow, struct stat *ret_st)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	if (fd < 0)
+		return -errno;
+	/* O_PATH|O_NOFOLLOW opens a symlink itself rather than failing. */
+	if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
+		int r = S_ISLNK(st.st_mode) ? -ELOOP : -errno;
+		close(fd);
+		return r;
+	}
+	if (ret_st)
+		*ret_st = st;
+	return fd;
+}
+
+int check_ctx_keep(struct check_ctx *ctx, const char *path, int fd,
+		   enum grant_access access, bool dev)
+{
+	size_t i = ctx->current < RESOURCES_MAX ? ctx->current : 0;
+	int r = grants_add_fd(&ctx->kept[i], path, fd, access, dev);
+
+	if (r == -ENOMEM) {
 		fputs("vfio-launch: out of memory\n", stderr);
 		abort();
 	}
+	return r;
 }
 
-/* 0 when path is a regular file we can open for reading, else -errno. */
-static int readable_file(const char *path)
+int check_ctx_keep_path(struct check_ctx *ctx, const char *path, const struct stat *st,
+			enum grant_access access, bool dev, bool follow)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	struct stat st;
+	struct stat now;
+	_cleanup_close_ int fd = check_open_path(path, follow, &now);
 
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
+		return fd;
+	if (st && (now.st_dev != st->st_dev || now.st_ino != st->st_ino))
+		return -ESTALE;
+	return check_ctx_keep(ctx, path, fd, access, dev);
+}
+
+const struct grant *check_ctx_kept(const struct check_ctx *ctx, const char *path)
+{
+	for (size_t i = 0; i < RESOURCES_MAX; i++) {
+		const struct grant *g = grants_find(&ctx->kept[i], path);
+		if (g)
+			return g;
+	}
+	return NULL;
+}
+
+size_t check_ctx_n_kept(const struct check_ctx *ctx)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < RESOURCES_MAX; i++)
+		n += ctx->kept[i].n;
+	return n;
+}
+
+/*
+ * Opens path as the check's object (check_open_path) and tests that it is
+ * a regular file the user can read, through a second open compared with
+ * the first (same st_dev, st_ino). Returns the O_PATH descriptor or
+ * -errno: -EISDIR for anything but a regular file, -ELOOP for a symlink
+ * not followed, -ESTALE when the path changed in between.
+ */
+static int readable_file(const char *path, bool follow)
+{
+	_cleanup_close_ int opath = -1, fd = -1;
+	struct stat st, st2;
+
+	opath = check_open_path(path, follow, &st);
+	if (opath < 0)
+		return opath;
 	if (!S_ISREG(st.st_mode))
 		return -EISDIR;
-	return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW));
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st2) < 0)
+		return -errno;
+	if (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino)
+		return -ESTALE;
+	return steal_fd(&opath);
 }
 
 void check_file(struct check_ctx *ctx, struct findings *f, const char *resource,
 		const char *path, const char *fix, bool for_qemu)
 {
-	int r = readable_file(path);
+	/* Packaged firmware may be a link within its package's directory
+	 * (Debian 12 ovmf: OVMF_CODE_4M.ms.fd -> OVMF_CODE_4M.secboot.fd);
+	 * /usr/share belongs to root. */
+	_cleanup_close_ int fd = readable_file(path, startswith(path, "/usr/share/"));
 
-	if (r < 0) {
-		finding_fail(f, resource, fix, "%s: %s", path,
-			     r == -EISDIR ? "not a regular file" : strerror(-r));
+	if (fd < 0) {
+		finding_fail(f, resource,
+			     fd == -ELOOP ? "name the file itself, not a symbolic link to it" : fix,
+			     "%s: %s", path,
+			     fd == -EISDIR  ? "not a regular file"
+			     : fd == -ELOOP ? "a symbolic link (QEMU is given only what the check "
+					      "looked at, and a link may point elsewhere later)"
+					    : strerror(-fd));
 		return;
 	}
 	if (for_qemu)
-		(void)strv_push(&ctx->ro_paths, path);
+		(void)check_ctx_keep(ctx, path, fd, GRANT_RO, false);
 	finding_pass(f, resource, "%s is readable", path);
 }
 
@@ -121,14 +197,14 @@ void check_profile(const struct profile *p, struct check_ctx *ctx, struct findin
 {
 	/* Every resource in the table's order; each adds its findings and
 	 * never stops the others. */
-	for (size_t i = 0; i < resources_n; i++)
+	for (size_t i = 0; i < resources_n; i++) {
+		ctx->current = i;
 		if (resources[i]->check)
 			resources[i]->check(p, ctx, f);
+	}
+	ctx->current = 0;
 	/* The box itself, which is no resource. */
 	sandbox_check(p, f);
-	/* QEMU creates its QMP socket in the runtime dir. */
-	if (ctx->paths && ctx->paths->runtime_dir)
-		(void)strv_push(&ctx->rw_paths, ctx->paths->runtime_dir);
 }
 
 void check_ctx_render_env(const struct check_ctx *ctx, const struct vm_paths *paths,

@@ -15,10 +15,13 @@
 #include <stdint.h>
 
 #include "findings.h"
+#include "grants.h"
 #include "profile.h"
 #include "render.h"
+#include "resource.h"
 #include "util.h"
 
+struct stat;
 struct vm_paths;
 
 struct check_ctx {
@@ -39,27 +42,64 @@ struct check_ctx {
 	struct usb_resolved *usb;  /* p->n_usb entries, or NULL */
 	uint64_t lg_size;          /* ivshmem size in bytes, 0 = none */
 	uint64_t memlock_bytes;    /* RLIMIT_MEMLOCK needed, 0 = none */
-	/* Paths QEMU must be able to open read-write (device nodes, disks,
-	 * the ivshmem file) and read-only (kernel, initrd, firmware, ro
-	 * disks): the Landlock ruleset is built from these. */
-	struct strv rw_paths;
-	struct strv ro_paths;
+	/* What each resource's check looked at, one list per table entry
+	 * (resource.h): O_PATH descriptors of the objects themselves, with
+	 * the access QEMU needs, kept by check_ctx_keep() while that
+	 * resource's check runs (ctx->current: its table index). The
+	 * resources' grants are made from these (resources_grants), never
+	 * by resolving a checked path again. */
+	struct grants kept[RESOURCES_MAX];
+	size_t current;
 };
 
 /* Sets the defaults (/sys, /dev, /proc, ACCEL_AUTO). */
 void check_ctx_init(struct check_ctx *ctx);
 void check_ctx_clear(struct check_ctx *ctx);
 
-/* Adds path to ctx->rw_paths (writable) or ctx->ro_paths, once: a path
- * already in that list is not added again. Allocation failure aborts the
- * process, as findings_add() does (a dropped path would fail later, at
- * Landlock time, with no finding to explain it). */
-void check_ctx_add_path(struct check_ctx *ctx, bool writable, const char *path);
+/*
+ * Opens path O_PATH|O_CLOEXEC, and O_NOFOLLOW unless follow: a symlink
+ * is refused (-ELOOP) unless follow is true (a /dev/disk/by-* or
+ * /dev/input/by-* name udev keeps, a firmware file of a package under
+ * /usr/share). Fills *ret_st from the descriptor (may be NULL). Returns
+ * the descriptor (the caller closes it) or -errno.
+ */
+int check_open_path(const char *path, bool follow, struct stat *ret_st);
+
+/*
+ * Keeps fd, the O_PATH descriptor of what the running check looked at
+ * (duplicated: the caller keeps its own), as what QEMU may reach at path
+ * with access (dev: device ioctls). A path kept twice is kept once with
+ * the wider access (grants.h). Allocation failure aborts the process, as
+ * findings_add() does (a dropped grant would fail later, in the box, with
+ * no finding to explain it). Other errors (a bad fd) are returned.
+ */
+int check_ctx_keep(struct check_ctx *ctx, const char *path, int fd,
+		   enum grant_access access, bool dev);
+
+/*
+ * check_open_path() and check_ctx_keep() in one: keeps path when it is
+ * still the object the check examined, st (same st_dev and st_ino; st
+ * NULL: no comparison). Returns 0, -ELOOP (a symlink), -ESTALE (path
+ * names another object now), or -errno.
+ */
+int check_ctx_keep_path(struct check_ctx *ctx, const char *path, const struct stat *st,
+			enum grant_access access, bool dev, bool follow);
+
+/* Closes and forgets what the checks kept (check_ctx_clear does it
+ * too, with the rest). */
+void check_ctx_clear_kept(struct check_ctx *ctx);
+
+/* The object kept for path by any resource's check, or NULL. Tests. */
+const struct grant *check_ctx_kept(const struct check_ctx *ctx, const char *path);
+/* How many objects the checks kept, over all resources. Tests. */
+size_t check_ctx_n_kept(const struct check_ctx *ctx);
 
 /*
  * A file QEMU reads (firmware, kernel, initrd, romfile): a regular file
  * the user can open for reading -> PASS "resource: PATH is readable"
- * (and, when for_qemu, a read-only path for the box), else FAIL with fix.
+ * (and, when for_qemu, kept read-only for the box), else FAIL with fix.
+ * A symlink is refused, except under /usr/share (packaged firmware:
+ * Debian's OVMF_CODE_4M.ms.fd is one).
  */
 void check_file(struct check_ctx *ctx, struct findings *f, const char *resource,
 		const char *path, const char *fix, bool for_qemu);

@@ -26,6 +26,17 @@ enum image_kind image_kind_from_header(const unsigned char *buf, size_t len)
 	return IMAGE_RAW;
 }
 
+bool image_is_iso9660(int fd)
+{
+	/* ECMA-119 (ISO 9660) 8.1: the volume descriptors start at logical
+	 * sector 16 (2048-byte sectors: byte 0x8000); each begins with its
+	 * type byte, then the standard identifier "CD001". */
+	char id[5];
+
+	return pread(fd, id, sizeof(id), 0x8001) == (ssize_t)sizeof(id) &&
+	       memcmp(id, "CD001", sizeof(id)) == 0;
+}
+
 /* A block device of the set we look at: the disk and its partitions. */
 struct blk {
 	char name[64]; /* kernel name: sda, sda1, nvme0n1p4 */
@@ -237,30 +248,59 @@ static void check_one(const struct profile *p, const struct disk_item *d, size_t
 		snprintf(res, sizeof(res), "disk %zu", idx);
 	where = xasprintf("%s:%u", p->file, d->line);
 
-	/* realpath() resolves /dev/disk/by-* links for the checks; the
-	 * profile's stable name is what QEMU is given. */
-	_cleanup_free_ char *real = realpath(d->path, NULL);
-	if (!real || stat(real, &st) < 0) {
-		int e = errno;
-		fix = xasprintf("correct path = at %s%s", where,
-			 e == ENOENT && startswith(d->path, "/dev/disk/") ?
-				 " (ls -l /dev/disk/by-id/ lists the stable names)" :
-				 "");
-		finding_fail(f, res, fix, "%s: %s", d->path, strerror(e));
+	/* The object the checks look at and the box grants: O_NOFOLLOW,
+	 * so a link cannot send the grant elsewhere later; only udev's
+	 * stable names under /dev/disk/ (by-id, by-uuid, ...) are followed,
+	 * once, and must then be block devices. The profile's name is what
+	 * QEMU is given; realpath() names the device in messages. */
+	bool by_link = startswith(d->path, "/dev/disk/");
+	_cleanup_close_ int opath = check_open_path(d->path, by_link, &st);
+	if (opath < 0) {
+		int e = -opath;
+		if (e == ELOOP)
+			fix = xasprintf("name the image itself at %s, not a symbolic link to it",
+					where);
+		else if (e == ENOENT && !startswith(d->path, "/dev/") &&
+			 d->media != DISK_MEDIA_CDROM)
+			/* an image yet to be made (an ISO is downloaded, not made) */
+			fix = xasprintf("create it: qemu-img create -f %s %s SIZE (e.g. 64G), "
+					"or correct path = at %s",
+					d->format == DISK_FORMAT_QCOW2 ? "qcow2" : "raw", d->path,
+					where);
+		else
+			fix = xasprintf("correct path = at %s%s", where,
+					e == ENOENT && by_link ?
+						" (ls -l /dev/disk/by-id/ lists the stable names)" :
+						"");
+		finding_fail(f, res, fix, "%s: %s", d->path,
+			     e == ELOOP ? "a symbolic link (QEMU is given only what the check "
+					  "looked at, and a link may point elsewhere later)"
+					: strerror(e));
 		return;
 	}
+	_cleanup_free_ char *real = realpath(d->path, NULL);
+	if (!real)
+		real = xasprintf("%s", d->path);
 	bool blk = S_ISBLK(st.st_mode);
-	if (!blk && !S_ISREG(st.st_mode)) {
+	if (S_ISDIR(st.st_mode)) {
+		fix = xasprintf("point path = at %s to a block device or an image file", where);
+		finding_fail(f, res, fix, "%s is a directory; a disk is a block device or an "
+			     "image file", d->path);
+		return;
+	}
+	if (!blk && (by_link || !S_ISREG(st.st_mode))) {
 		fix = xasprintf("point path = at %s to a block device or an image file", where);
 		finding_fail(f, res, fix, "%s is neither a block device nor a regular file",
 			     d->path);
 		return;
 	}
 
-	check_ctx_add_path(ctx, !ro, d->path);
+	(void)check_ctx_keep(ctx, d->path, opath, ro ? GRANT_RO : GRANT_RW, blk);
 
-	/* The user's real rights: open it as QEMU will. */
-	int fd = open(real, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* The user's real rights: open it as QEMU will (the same object:
+	 * compared below). */
+	int fd = open(d->path, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+				       (by_link ? 0 : O_NOFOLLOW));
 	if (fd < 0) {
 		int e = errno;
 		if (blk)
@@ -281,6 +321,13 @@ static void check_one(const struct profile *p, const struct disk_item *d, size_t
 					where);
 		finding_fail(f, res, fix, "%s: cannot open %s: %s", d->path,
 			     ro ? "read-only" : "read-write", strerror(e));
+		return;
+	}
+	struct stat st2;
+	if (fstat(fd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino) {
+		close(fd);
+		fix = xasprintf("run the check again once nothing renames or replaces %s", d->path);
+		finding_fail(f, res, fix, "%s changed while it was checked", d->path);
 		return;
 	}
 
@@ -312,7 +359,19 @@ static void check_one(const struct profile *p, const struct disk_item *d, size_t
 
 	unsigned char hdr[8];
 	ssize_t n = read(fd, hdr, sizeof(hdr));
+	bool iso = image_is_iso9660(fd);
 	close(fd);
+	if (iso && d->media != DISK_MEDIA_CDROM) {
+		/* QEMU would give the guest a writable hard disk holding a CD
+		 * file system: installers do not find it, and it is writable. */
+		fix = xasprintf("add media = cdrom to [disk %s] at %s", d->name ? d->name : "",
+				where);
+		finding_warn(f, res, fix,
+			     "%s is an ISO 9660 (CD/DVD) image but media = disk: the guest "
+			     "sees a %s hard disk, not a CD-ROM", d->path,
+			     ro ? "read-only" : "writable");
+		return;
+	}
 	enum image_kind kind = image_kind_from_header(hdr, n > 0 ? (size_t)n : 0);
 	if (d->format == DISK_FORMAT_RAW && kind == IMAGE_QCOW2) {
 		fix = xasprintf("set format = qcow2 at %s", where);

@@ -21,6 +21,11 @@ enum image_kind { IMAGE_RAW, IMAGE_QCOW2 };
  */
 enum image_kind image_kind_from_header(const unsigned char *buf, size_t len);
 
+/* True when the file open on fd is an ISO 9660 image: "CD001" at byte
+ * 0x8001 (ECMA-119 8.1, the first volume descriptor at sector 16). Reads
+ * with pread (the offset is kept). */
+bool image_is_iso9660(int fd);
+
 /*
  * Why the block device dev (st_rdev) is busy on the host: dev itself, and
  * for a whole disk every partition on it, for a partition its whole disk
@@ -41,8 +46,10 @@ int blockdev_busy_reason(const char *sysfs, const char *procfs, dev_t dev,
  * (read-only when readonly or cdrom), a block device must not be busy
  * (blockdev_busy_reason), and an image whose header disagrees with
  * format = is reported (raw declared but a qcow2 header: WARN; qcow2
- * declared but no header: FAIL, QEMU refuses it). Appends the path as
- * written to ctx->rw_paths or ctx->ro_paths.
+ * declared but no header: FAIL, QEMU refuses it). A directory FAILs; a
+ * symlink FAILs unless under /dev/disk/ (udev's stable names, followed
+ * once, must be a block device). Keeps the object at the path as
+ * written (check_ctx_keep), read-write or read-only.
  */
 void disk_check(const struct profile *p, struct check_ctx *ctx,
 		struct findings *f);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "grants.h"
 #include "paths.h"
 #include "profile.h"
 #include "render.h"
@@ -71,7 +72,22 @@ static int display_argv(const struct profile *p, const struct render_env *env,
 	return 0;
 }
 
+/* The runtime dir, where QEMU creates its QMP socket (until the
+ * supervisor hands the socket in as a descriptor). */
+static int display_grants(const struct profile *p, const struct check_ctx *ctx,
+			  const struct vm_paths *paths, const struct grants *checked,
+			  struct grants *ret)
+{
+	(void)p;
+	(void)ctx;
+	TRY(resource_grants_copy(ret, checked));
+	if (paths)
+		TRY(resource_grants_prepared(ret, paths->runtime_dir, false));
+	return 0;
+}
+
 const struct resource resource_display = {
 	.name = "display",
+	.grants = display_grants,
 	.argv = display_argv,
 };

@@ -120,10 +120,23 @@ void evdev_check(const struct profile *p, struct check_ctx *ctx,
 			finding_fail(f, res, NULL, "%s: %s", it->path, strerror(-r));
 			continue;
 		}
-		/* Landlock rules are taken on the node itself; by-id links
-		 * are resolved so the rule names the device. */
+		/* The box grants the node the check probed, at the path
+		 * QEMU is given: udev's by-id/by-path links are followed
+		 * once, any other link is refused. */
+		struct stat st;
+		_cleanup_close_ int opath =
+			check_open_path(it->path, startswith(it->path, "/dev/input/by-"), &st);
+		if (opath < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != EVDEV_MAJOR) {
+			finding_fail(f, res,
+				     opath == -ELOOP ? "name the node itself, or its /dev/input/by-id/ link"
+						     : "run the check again once the device stays put",
+				     "%s: %s", it->path,
+				     opath == -ELOOP ? "a symbolic link outside /dev/input/by-id and by-path"
+						     : "changed while it was checked");
+			continue;
+		}
+		(void)check_ctx_keep(ctx, it->path, opath, GRANT_RW, true);
 		real = realpath(it->path, NULL);
-		check_ctx_add_path(ctx, true, real ? real : it->path);
 		finding_pass(f, res, "evdev node%s%s, driver version %d.%d.%d, read-write%s%s",
 			     real && strcmp(real, it->path) ? " " : "",
 			     real && strcmp(real, it->path) ? real : "",

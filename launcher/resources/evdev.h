@@ -30,8 +30,9 @@ int evdev_probe(const char *path, int *ret_version, unsigned *ret_major);
 int evdev_grab_toggle_valid(const char *keys);
 
 /*
- * The [input] check: one finding "evdev PATH" per device; adds the
- * resolved node to ctx->rw_paths (QEMU opens it O_RDWR).
+ * The [input] check: one finding "evdev PATH" per device; keeps the node
+ * at the profile's path, read-write (QEMU opens it O_RDWR). A link is
+ * followed only under /dev/input/by-* (udev's); any other link FAILs.
  */
 void evdev_check(const struct profile *p, struct check_ctx *ctx,
 		 struct findings *f);

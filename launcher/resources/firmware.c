@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "cleanup.h"
+#include "grants.h"
 #include "paths.h"
 #include "profile.h"
 #include "render.h"
@@ -22,11 +23,9 @@ static void uefi_check(const struct profile *p, struct check_ctx *ctx,
 	check_file(ctx, f, "firmware", p->ovmf_code ? p->ovmf_code : "(unset)",
 		   "install OVMF (sudo apt-get install ovmf) or set [vm] ovmf-code =", true);
 	/* The template is read by the launcher (prepare copies it), not by
-	 * QEMU; QEMU gets the per-VM copy read-write. */
+	 * QEMU; QEMU gets the per-VM copy read-write (firmware_grants). */
 	check_file(ctx, f, "firmware vars", p->ovmf_vars ? p->ovmf_vars : "(unset)",
 		   "install OVMF (sudo apt-get install ovmf) or set [vm] ovmf-vars =", false);
-	if (ctx->paths && ctx->paths->ovmf_vars)
-		(void)strv_push(&ctx->rw_paths, ctx->paths->ovmf_vars);
 }
 
 static void kernel_check(const struct profile *p, struct check_ctx *ctx,
@@ -77,8 +76,22 @@ static int firmware_argv(const struct profile *p, const struct render_env *env,
 	return 0;
 }
 
+/* CODE, kernel, initrd as checked (read-only); the VM's own VARS copy,
+ * read-write, as the prepare stage made it. */
+static int firmware_grants(const struct profile *p, const struct check_ctx *ctx,
+			   const struct vm_paths *paths, const struct grants *checked,
+			   struct grants *ret)
+{
+	(void)ctx;
+	TRY(resource_grants_copy(ret, checked));
+	if (p->firmware == FIRMWARE_UEFI && paths)
+		TRY(resource_grants_prepared(ret, paths->ovmf_vars, false));
+	return 0;
+}
+
 const struct resource resource_firmware = {
 	.name = "firmware",
 	.check = firmware_check,
+	.grants = firmware_grants,
 	.argv = firmware_argv,
 };

@@ -417,7 +417,7 @@ static void check_kvmfr(const struct profile *p, struct check_ctx *ctx,
 		return;
 	}
 	ctx->lg_size = have;
-	check_ctx_add_path(ctx, true, path);
+	(void)check_ctx_keep_path(ctx, path, NULL, GRANT_RW, true, false);
 	finding_pass(f, RESOURCE, "%s: kvmfr device of %s, read-write", path, have_s);
 }
 
@@ -452,7 +452,8 @@ static void check_shm(const struct profile *p, struct check_ctx *ctx,
 			fail_with(f, -errno, path, 0);
 			return;
 		}
-		check_ctx_add_path(ctx, true, path);
+		/* Nothing to keep: the prepare stage creates it, and the
+		 * grants are made from what it created. */
 		ctx->lg_size = size;
 		finding_pass(f, RESOURCE, "%s: will be created, %s, mode %s", path, size_s, mode_s);
 		return;
@@ -464,7 +465,15 @@ static void check_shm(const struct profile *p, struct check_ctx *ctx,
 		fail_with(f, r, path, pid);
 		return;
 	}
-	check_ctx_add_path(ctx, true, path);
+	/* The file looked at (O_PATH, no link followed) is the one kept. */
+	_cleanup_close_ int opath = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st2;
+	if (opath < 0 || fstat(opath, &st2) < 0 || st2.st_dev != st.st_dev ||
+	    st2.st_ino != st.st_ino) {
+		fail_with(f, opath < 0 ? -errno : -ESTALE, path, 0);
+		return;
+	}
+	(void)check_ctx_keep(ctx, path, opath, GRANT_RW, false);
 	ctx->lg_size = size;
 	if ((uint64_t)st.st_size != size) {
 		format_size((uint64_t)st.st_size, old_s, sizeof(old_s));
@@ -658,8 +667,25 @@ static int ivshmem_argv(const struct profile *p, const struct render_env *env,
 	return strv_push2(sv, "-device", "ivshmem-plain,memdev=ivshmem,id=ivshmem0");
 }
 
+/* The file or kvmfr device as checked; a /dev/shm file the check found
+ * missing as the prepare stage created it. */
+static int ivshmem_grants(const struct profile *p, const struct check_ctx *ctx,
+			  const struct vm_paths *paths, const struct grants *checked,
+			  struct grants *ret)
+{
+	(void)ctx;
+	TRY(resource_grants_copy(ret, checked));
+	const char *name;
+
+	if (p->lg_enabled && checked->n == 0 && paths &&
+	    ivshmem_path_kind(lg_path(p), &name) == IVSHMEM_SHM)
+		TRY(resource_grants_prepared(ret, lg_path(p), false));
+	return 0;
+}
+
 const struct resource resource_looking_glass = {
 	.name = "looking-glass",
 	.check = ivshmem_check,
+	.grants = ivshmem_grants,
 	.argv = ivshmem_argv,
 };

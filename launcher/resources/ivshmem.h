@@ -61,8 +61,9 @@ enum ivshmem_kind ivshmem_path_kind(const char *path, const char **ret_name);
 /*
  * The [looking-glass] check: one finding "looking-glass". Validates the
  * size, the path, and (read-only, nothing is created) the existing file or
- * device; sets ctx->lg_size (for kvmfr: the module's size) and adds the
- * path to ctx->rw_paths. No finding when the section is absent.
+ * device; sets ctx->lg_size (for kvmfr: the module's size) and keeps an
+ * existing file or device (check_ctx_keep). No finding when the section
+ * is absent.
  */
 void ivshmem_check(const struct profile *p, struct check_ctx *ctx,
 		   struct findings *f);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "cleanup.h"
+#include "grants.h"
 #include "profile.h"
 #include "render.h"
 #include "resource.h"
@@ -48,7 +49,22 @@ static int network_argv(const struct profile *p, const struct render_env *env,
 	return strv_pushf(sv, "%s,netdev=net0", model);
 }
 
+/* mode = tap: QEMU opens /dev/net/tun and attaches to the tap device
+ * by name (TUNSETIFF), a system path the box opens. */
+static int network_grants(const struct profile *p, const struct check_ctx *ctx,
+			  const struct vm_paths *paths, const struct grants *checked,
+			  struct grants *ret)
+{
+	(void)ctx;
+	(void)paths;
+	TRY(resource_grants_copy(ret, checked));
+	if (p->net_mode == NET_TAP)
+		TRY(grants_add_system(ret, "/dev/net/tun", GRANT_RW, true, false));
+	return 0;
+}
+
 const struct resource resource_network = {
 	.name = "network",
+	.grants = network_grants,
 	.argv = network_argv,
 };

@@ -135,12 +135,36 @@ static int pci_argv(const struct profile *p, const struct render_env *env,
 	return 0;
 }
 
+/*
+ * The sysfs QEMU 7.2 reads for vfio-pci (hw/vfio/pci.c, vfio_realize):
+ * stat() of /sys/bus/pci/devices/BDF, readlink() of its iommu_group (only
+ * the link's last component, the group number, is used), realpath() of
+ * its subsystem (an mdev test; failing is "not an mdev"). Nothing else:
+ * the group is then opened as /dev/vfio/N (hw/vfio/common.c,
+ * vfio_get_group) and everything after goes through VFIO ioctls on the
+ * group and device fds. The device's directory is kept at its bus path
+ * (a kernel link into /sys/devices, followed), read-only.
+ */
+static void keep_sysfs_device(struct check_ctx *ctx, const char *bdf)
+{
+	_cleanup_free_ char *path = NULL;
+	char canon[13];
+
+	if (pci_bdf_normalize(bdf, canon) < 0)
+		return; /* vfio_check FAILed it */
+	if (asprintf(&path, "%s/bus/pci/devices/%s", ctx->sysfs, canon) < 0)
+		abort();
+	(void)check_ctx_keep_path(ctx, path, NULL, GRANT_RO, false, true);
+}
+
 static void pci_check(const struct profile *p, struct check_ctx *ctx,
 		      struct findings *f)
 {
 	vfio_check(p, ctx, f);
 	for (size_t i = 0; i < p->n_pci; i++) {
 		_cleanup_free_ char *res = NULL;
+
+		keep_sysfs_device(ctx, p->pci[i].bdf);
 
 		if (!p->pci[i].romfile)
 			continue;

@@ -92,8 +92,10 @@ static void qemu_check(const struct profile *p, struct check_ctx *ctx, struct fi
 	}
 	free(ctx->qemu_path);
 	ctx->qemu_path = found;
-	/* QEMU must be able to map its own binary again (Landlock). */
-	(void)strv_push(&ctx->ro_paths, found);
+	/* QEMU must be able to map its own binary again (Landlock). A
+	 * link is followed ($PATH may hold Debian alternatives): only
+	 * executed, never written. */
+	(void)check_ctx_keep_path(ctx, found, NULL, GRANT_RX, false, true);
 	finding_pass(f, "qemu", "%s", found);
 }
 

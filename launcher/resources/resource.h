@@ -14,6 +14,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util.h"
@@ -87,3 +88,22 @@ extern const struct resource resource_audio;    /* audio.c */
 extern const struct resource resource_usb;      /* usb.c */
 extern const struct resource resource_looking_glass; /* ivshmem.c */
 extern const struct resource resource_input;    /* evdev.c */
+
+/*
+ * The grants of every resource for p as checked into ctx, appended to
+ * ret (the caller clears it): each resource's grants operation, or the
+ * objects its check kept when it has none. paths: the VM's paths after
+ * the prepare stage (NULL: what prepare makes is left out). Returns 0 or
+ * the first -errno.
+ */
+int resources_grants(const struct profile *p, const struct check_ctx *ctx,
+		     const struct vm_paths *paths, struct grants *ret);
+
+/* Appends every grant of from to ret, each by its own descriptor (a
+ * system grant, fd -1, as such). For the grants operations. 0 or -errno. */
+int resource_grants_copy(struct grants *ret, const struct grants *from);
+
+/* grants_open() of a file the prepare stage made (the VARS copy, the
+ * runtime dir, the ivshmem file), with no link followed; a missing one
+ * (prepare has not run: `check`) is no error. 0 or -errno. */
+int resource_grants_prepared(struct grants *ret, const char *path, bool dev);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -147,7 +148,18 @@ static void check_present(struct udev_device *d, struct check_ctx *ctx,
 			     node, vid, pid, name, port, strerror(r));
 		return;
 	}
-	check_ctx_add_path(ctx, true, node);
+	/* The box grants this node, through a descriptor of it (O_PATH
+	 * holds no claim on the device) that is the node just opened. */
+	struct stat st_rw;
+	int kr = fstat(fd, &st_rw) < 0 ? -errno
+					: check_ctx_keep_path(ctx, node, &st_rw, GRANT_RW, true,
+							      false);
+	if (kr < 0) {
+		finding_fail(f, res, "run the check again once the device stays plugged in",
+			     "%s (%s:%s %s at port %s) changed while it was checked: %s", node,
+			     vid, pid, name, port, strerror(-kr));
+		return;
+	}
 	finding_pass(f, res, "%s:%s %s at port %s, %s read-write", vid, pid, name,
 		     port, node);
 }
@@ -174,16 +186,13 @@ static void check_port(struct udev *udev, const struct usb_item *it,
 			     "there is no USB bus %u on this host", it->hostbus);
 		return;
 	}
-	/* QEMU's usb-host with hostbus/hostport attaches whatever is
-	 * plugged in later; under Landlock it needs the bus directory,
-	 * where the new node will appear. */
-	char *dir = NULL;
-	if (asprintf(&dir, "%s/bus/usb/%03u", ctx->devfs, it->hostbus) < 0)
-		abort();
-	check_ctx_add_path(ctx, true, dir);
-	free(dir);
-	finding_warn(f, res, "plug a device into the port (QEMU attaches it when it appears)",
-		     "nothing is plugged into port %s", sysname);
+	/* QEMU's usb-host with hostbus/hostport would attach whatever is
+	 * plugged in later, but the box grants only what the check saw
+	 * (issue 9): an empty port grants nothing, not the whole bus
+	 * directory with every other device on it. */
+	finding_warn(f, res, "plug the device in before starting the VM (the box gives QEMU "
+		     "only the devices present when it starts)",
+		     "nothing is plugged into port %s: QEMU gets no device there", sysname);
 }
 
 static void check_id(struct udev *udev, const struct usb_item *it, size_t i,

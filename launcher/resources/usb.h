@@ -30,9 +30,9 @@ int usb_parse_sysname(const char *sysname, unsigned *ret_bus, char *ret_port,
  * and its node must open read-write for us; an empty port is a WARN
  * (QEMU attaches the device when it is plugged in); a vendor:product with
  * no match or more than one is a FAIL. Fills ctx->usb (p->n_usb entries,
- * hostbus/hostport of each item) and adds the nodes to ctx->rw_paths (for
- * an empty port: its bus directory /dev/bus/usb/BBB, where the node will
- * appear).
+ * hostbus/hostport of each item) and keeps the nodes of present devices
+ * (check_ctx_keep); an empty port keeps nothing, so the box grants
+ * nothing there.
  */
 void usb_check(const struct profile *p, struct check_ctx *ctx,
 	       struct findings *f);

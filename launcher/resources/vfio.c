@@ -9,8 +9,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "cleanup.h"
 #include "pci_host.h"
 #include "sysfs.h"
@@ -114,9 +116,13 @@ static int read_device_at(int devfd, const char *bdf, struct pci_dev_info *ret)
 			return -EINVAL;
 		d.iommu_group = (int)g;
 	}
-	/* boot_vga exists only for VGA-class devices */
+	/* boot_vga exists only for VGA-class devices, sriov_numvfs for PFs */
 	if (sysfs_read_attr(devfd, "boot_vga", buf, sizeof(buf)) == 0)
 		d.boot_vga = strcmp(buf, "1") == 0;
+	uint64_t vfs;
+	if (sysfs_read_attr(devfd, "sriov_numvfs", buf, sizeof(buf)) == 0 &&
+	    parse_u64(buf, 0, UINT16_MAX, &vfs) == 0)
+		d.sriov_vfs = (unsigned)vfs;
 	*ret = d;
 	return 0;
 }
@@ -287,6 +293,8 @@ struct iommu_judgement iommu_group_judge(const struct pci_dev_info *devs, size_t
 		} else if (role == PCI_ROLE_ENDPOINT && root && pci_root_storage_has(root, d->bdf) &&
 			   j.verdict != IOMMU_HOST && j.verdict != IOMMU_ROOTFS) {
 			j = (struct iommu_judgement){ IOMMU_ROOTFS, d, NULL };
+		} else if (pci_needs_bind(d) && d->sriov_vfs && j.verdict == IOMMU_BRIDGES) {
+			j = (struct iommu_judgement){ IOMMU_SRIOV_PF, d, NULL };
 		}
 		endpoints |= role == PCI_ROLE_ENDPOINT;
 		bind |= pci_needs_bind(d);
@@ -372,6 +380,10 @@ static void print_verdict(FILE *out, const struct iommu_judgement *j,
 		fprintf(out, "keep on the host: %s holds the root filesystem (%s on /)\n",
 			j->dev->bdf, root->source);
 		break;
+	case IOMMU_SRIOV_PF:
+		fprintf(out, "not passable: %s has %u SR-IOV VFs enabled and vfio-pci does not "
+			"take such a PF (pass its VFs)\n", j->dev->bdf, j->dev->sriov_vfs);
+		break;
 	case IOMMU_BRIDGES:
 		fputs("bridges only: nothing to pass through\n", out);
 		break;
@@ -435,7 +447,7 @@ int iommu_print_groups(int sysfs_fd, int procfs_fd, FILE *out)
 
 		fprintf(out, "IOMMU group %d: ", groups[g]);
 		print_verdict(out, &j, devs, n, &root);
-		if (boot_vga && j.verdict != IOMMU_HOST && j.verdict != IOMMU_ROOTFS)
+		if (boot_vga && j.verdict >= IOMMU_BRIDGES)
 			fprintf(out, "  note: %s is the boot VGA device: the host's console "
 				     "and firmware screen use it; pass it through only if "
 				     "another GPU drives the host's display\n",
@@ -467,6 +479,24 @@ static int try_open_rw(int devfs_fd, const char *rel)
 	return 0;
 }
 
+/* Keeps devfs/rel (O_PATH: holding it does not open the group) for the
+ * box. Nothing when it is missing, a link or a directory (the test
+ * suite's fake trees hold regular files, the host character devices). */
+static void keep_node(struct check_ctx *ctx, int devfs_fd, const char *rel)
+{
+	_cleanup_close_ int fd = -1;
+	char path[4096];
+	struct stat st;
+
+	if (devfs_fd < 0)
+		return;
+	fd = openat(devfs_fd, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))
+		return;
+	snprintf(path, sizeof(path), "%s/%s", ctx->devfs, rel);
+	(void)check_ctx_keep(ctx, path, fd, GRANT_RW, true);
+}
+
 static void node_problem(char *msg, size_t msglen, char *fix, size_t fixlen,
 			 const char *devfs, const char *rel, int r)
 {
@@ -488,7 +518,7 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 		      int devfs_fd, struct pci_access *names,
 		      const struct pci_root_storage *root)
 {
-	char res[64], name[256], msg[2048] = "", fix[2048] = "", canon[13];
+	char res[64], name[256] = "", msg[2048] = "", fix[2048] = "", canon[13];
 	struct pci_dev_info d;
 	int r;
 
@@ -518,7 +548,10 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 			     ctx->sysfs, canon, strerror(-r));
 		return;
 	}
-	pci_name(names, d.vendor, d.device, name, sizeof(name));
+	/* The name (pci.ids, parsed by libpci at the first lookup) only for a
+	 * failure: a check that passes reads no ID database. */
+	if (d.iommu_group < 0 || !vfio_driver_is_vfio(d.driver) || pci_role(&d) != PCI_ROLE_ENDPOINT)
+		pci_name(names, d.vendor, d.device, name, sizeof(name));
 
 	if (d.iommu_group < 0) {
 		finding_fail(f, res,
@@ -574,6 +607,13 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 			     j.dev->bdf, mname, why);
 		return;
 	}
+	if (j.verdict == IOMMU_SRIOV_PF) {
+		snprintf(fix, sizeof(fix), "pass its VFs (`vfio-launch iommu` lists them), or as root "
+			 "disable them first: echo 0 > /sys/bus/pci/devices/%s/sriov_numvfs", j.dev->bdf);
+		finding_fail(f, res, fix, "IOMMU group %d: %s has %u SR-IOV VFs enabled; vfio-pci "
+			     "does not take a PF with VFs", d.iommu_group, j.dev->bdf, j.dev->sriov_vfs);
+		return;
+	}
 	char offenders[1024] = "", others[512] = "";
 	for (size_t i = 0; r >= 0 && i < n_members; i++) {
 		const struct pci_dev_info *m = &members[i];
@@ -617,18 +657,15 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 				     "vfio/vfio", r);
 	}
 
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", ctx->devfs, node);
-	check_ctx_add_path(ctx, true, path);
-	snprintf(path, sizeof(path), "%s/vfio/vfio", ctx->devfs);
-	check_ctx_add_path(ctx, true, path);
+	keep_node(ctx, devfs_fd, node);
+	keep_node(ctx, devfs_fd, "vfio/vfio");
 
 	if (msg[0]) {
 		finding_fail(f, res, fix[0] ? fix : NULL, "%s", msg);
 		return;
 	}
-	finding_pass(f, res, "%s (%04x:%04x): %s, IOMMU group %d ready, %s/%s usable",
-		     name, d.vendor, d.device, d.driver, d.iommu_group, ctx->devfs, node);
+	finding_pass(f, res, "%04x:%04x: %s, IOMMU group %d ready, %s/%s usable",
+		     d.vendor, d.device, d.driver, d.iommu_group, ctx->devfs, node);
 }
 
 void vfio_check(const struct profile *p, struct check_ctx *ctx,

@@ -24,6 +24,7 @@ struct pci_dev_info {
 	char driver[64];    /* bound driver's name, "" when unbound */
 	int iommu_group;    /* -1: no IOMMU group (IOMMU off) */
 	bool boot_vga;      /* sysfs boot_vga reads 1 */
+	unsigned sriov_vfs; /* sysfs sriov_numvfs: VFs enabled on this PF */
 };
 
 /*
@@ -36,7 +37,7 @@ int pci_bdf_normalize(const char *in, char ret[static 13]);
 
 /*
  * Reads the PCI function bdf (canonical) under sysfs_fd (the sysfs root):
- * bus/pci/devices/BDF/{vendor,device,class,boot_vga} and the driver and
+ * bus/pci/devices/BDF/{vendor,device,class,boot_vga,sriov_numvfs} and the driver and
  * iommu_group links. Returns 0, -ENOENT when there is no such device,
  * -EINVAL for an unparsable attribute, or another -errno.
  */
@@ -90,15 +91,20 @@ bool pci_needs_bind(const struct pci_dev_info *d);
 /*
  * The verdict on a group, in this order: the host's (a member the host
  * needs: HOST, wins over everything), the root filesystem's (a member is
- * its storage controller: ROOTFS), nothing to pass (bridges and dummies
- * only: BRIDGES), READY (every endpoint on vfio-pci) or BIND (the
- * endpoints for which pci_needs_bind()). dev: the member that decides a
- * HOST or ROOTFS verdict, rule its entry. Pure: the listing and the check
+ * its storage controller: ROOTFS), an SR-IOV physical function with VFs
+ * enabled not on vfio-pci (SRIOV_PF: vfio_pci_core_register_device()
+ * refuses such a PF with EBUSY, drivers/vfio/pci/vfio_pci_core.c, Linux
+ * 5.x-6.x), nothing to pass (bridges and dummies only: BRIDGES), READY
+ * (every endpoint on vfio-pci) or BIND (the endpoints for which
+ * pci_needs_bind()). dev: the member that decides a HOST, ROOTFS or
+ * SRIOV_PF verdict, rule its entry. Pure: the listing and the check
  * both call it, so they cannot disagree.
  */
 struct pci_root_storage;
 struct pci_host_rule;
-enum iommu_verdict { IOMMU_EMPTY, IOMMU_HOST, IOMMU_ROOTFS, IOMMU_BRIDGES, IOMMU_READY, IOMMU_BIND };
+enum iommu_verdict {
+	IOMMU_EMPTY, IOMMU_HOST, IOMMU_ROOTFS, IOMMU_SRIOV_PF, IOMMU_BRIDGES, IOMMU_READY, IOMMU_BIND
+};
 struct iommu_judgement {
 	enum iommu_verdict verdict;
 	const struct pci_dev_info *dev;
@@ -140,8 +146,9 @@ const char *pci_class_name(struct pci_access *names, uint32_t class, char *buf, 
  * (iommu_group_judge, the listing's) is ready,
  * and devfs/vfio/N and devfs/vfio/vfio open read-write (the test is a real
  * open(O_RDWR), as QEMU does; EBUSY means another process holds the
- * group). FAILs name the vfio-privhelper command that fixes them. Appends
- * the two device nodes to ctx->rw_paths.
+ * group). FAILs name the vfio-privhelper command that fixes them. Keeps
+ * the two device nodes that exist (check_ctx_keep: O_PATH, read-write,
+ * device ioctls).
  */
 void vfio_check(const struct profile *p, struct check_ctx *ctx,
 		struct findings *f);

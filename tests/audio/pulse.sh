@@ -4,7 +4,8 @@
 # $PULSE_SOCK, and sets $PULSE_PID from the server's own pid file (the
 # background job is a subshell running as_user, not the server);
 # pulse_stop stops it and checks that it is gone. Skips when pulseaudio
-# does not come up.
+# does not come up. PULSE_DISABLE_SHM=no and PULSE_LOG_LEVEL=debug, set
+# before pulse_start, give a server with SHM and a debug log.
 PULSE_SOCK="$USER_TMP/run/vl-pulse/native"
 PULSE_PID= PULSE_JOB=
 pulse_start() {
@@ -13,7 +14,8 @@ pulse_start() {
 	# -n: no default.pa, only the modules named; a null sink so that a
 	# client has somewhere to play. No autospawn, no D-Bus, no realtime.
 	as_user pulseaudio --daemonize=no -n --exit-idle-time=-1 --use-pid-file=yes \
-		--disallow-exit --realtime=no --high-priority=no --disable-shm=yes \
+		--disallow-exit --realtime=no --high-priority=no --disable-shm="${PULSE_DISABLE_SHM:-yes}" \
+		--log-level="${PULSE_LOG_LEVEL:-notice}" \
 		--log-target=stderr \
 		-L "module-native-protocol-unix socket=$PULSE_SOCK" \
 		-L "module-null-sink sink_name=vl_null" >"$USER_TMP/pulse.log" 2>&1 &

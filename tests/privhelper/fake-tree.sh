@@ -84,6 +84,8 @@ blockdev() {
 topology() {
 	mkdir -p "$S/dev/block" "$R/dev/vfio" "$R/proc/self"
 	: >"$R/dev/vfio/vfio"
+	# without a mount line the root filesystem is on no PCI device
+	echo '22 1 0:21 / / rw,relatime shared:1 - tmpfs rootfs rw' >"$R/proc/self/mountinfo"
 	g=-
 	while read -r kw a b c d e; do
 		case $kw in
@@ -97,6 +99,7 @@ topology() {
 				}
 			done
 			pcidev "$a" "" "${b%:*}" "${b#*:}" "$c" "$d" "$g"
+			case $e in vfs=*) echo "${e#vfs=}" >"$(devdir "$a")/sriov_numvfs" ;; esac
 			case $c in 0300*) [ "$e" = bootvga ] && echo 1 || echo 0 ;; esac >"$(devdir "$a")/boot_vga"
 			[ -s "$(devdir "$a")/boot_vga" ] || rm "$(devdir "$a")/boot_vga"
 			[ "$d" != vfio-pci ] || : >"$R/dev/vfio/$g"

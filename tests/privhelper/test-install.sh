@@ -3,7 +3,7 @@
 # `make install DESTDIR=...` lays out every file where README.md's "Install"
 # table says, installs nothing the table does not list, fills the unit's
 # ExecStart from SBINDIR, honours PREFIX/UDEVRULESDIR/SYSTEMDUNITDIR/
-# SYSCONFDIR, and `make uninstall` removes every file again.
+# DOCDIR, and `make uninstall` removes every file again.
 . "$(dirname "$0")/../lib.sh"
 need_tool make
 need_tool install
@@ -12,9 +12,10 @@ tmp=$(mktemp -d /tmp/ph-install.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cd "$TOP_SRCDIR" || exit 1
 
-# the README's table: rows "| `/path` | what |" in the install section
+# the README's table: rows "| `/package/path` | `/make/install/path` | what |"
+# in the install section; the second column is make install's
 sed -n '/<!-- section: install -->/,/<!-- section: admin -->/p' README.md |
-	sed -n 's/^| `\(\/[^`]*\)` |.*/\1/p' >"$tmp/readme-paths"
+	sed -n 's/^| `\/[^`]*` | `\(\/[^`]*\)` |.*/\1/p' >"$tmp/readme-paths"
 [ "$(wc -l <"$tmp/readme-paths")" -ge 12 ] || { cat "$tmp/readme-paths"; fail "README install table not found"; }
 
 # pinned so the test does not depend on this host's pkg-config answers;
@@ -30,7 +31,7 @@ while read -r p; do
 		# a glob row: every source file of that kind is installed there
 		dir=${p%/*}
 		for src in profiles/*.conf; do
-			[ -f "$src" ] || continue
+			[ -f "$src" ] && [ "$src" != profiles/demo.conf ] || continue
 			[ -f "$D$dir/${src##*/}" ] || fail "$dir/${src##*/} not installed"
 			checked=$((checked + 1))
 		done
@@ -80,14 +81,15 @@ else
 	echo "note: no systemd-analyze, the unit is not verified"
 fi
 assert_contains "$D/lib/udev/rules.d/70-vfio-launch.rules" 'SUBSYSTEM=="vfio", KERNEL!="noiommu-*", GROUP="vfio", MODE="0660"'
-grep -v '^#' "$D/usr/local/share/vfio-launch/udev-rules/"*.example | grep -q . &&
+EX=$D/usr/local/share/doc/vfio-launch/examples
+[ ! -e "$EX/profiles/demo.conf" ] || fail "demo.conf installed"
+[ ! -e "$D/etc" ] || fail "make install wrote into /etc"
+grep -v '^#' "$EX/udev-rules/"*.example | grep -q . &&
 	fail "an optional udev rule is active"
-[ ! -e "$D/etc/security" ] && [ ! -e "$D/etc/systemd" ] || fail "limits installed in force"
 # each template holds its placeholder once per line the README's sed edits
-assert_eq 2 "$(grep -c ' memlock 9437184$' "$D/usr/local/share/vfio-launch/limits/limits.d/vfio-launch.conf")" "limits.d template"
-assert_contains "$D/usr/local/share/vfio-launch/limits/user@.service.d/vfio-launch.conf" "LimitMEMLOCK=9663676416"
-assert_contains "$D/usr/local/share/vfio-launch/limits/user.conf.d/vfio-launch.conf" "DefaultLimitMEMLOCK=9663676416"
-[ ! -e "$D/etc/vfio-launch/privhelper.conf" ] || fail "an allowlist was installed"
+assert_eq 2 "$(grep -c ' memlock 9437184$' "$EX/limits/limits.d/vfio-launch.conf")" "limits.d template"
+assert_contains "$EX/limits/user@.service.d/vfio-launch.conf" "LimitMEMLOCK=9663676416"
+assert_contains "$EX/limits/user.conf.d/vfio-launch.conf" "DefaultLimitMEMLOCK=9663676416"
 echo "ok - unit, rules, limits templates"
 
 make -s uninstall DESTDIR="$D" UDEVRULESDIR=/lib/udev/rules.d SYSTEMDUNITDIR=/lib/systemd/system \
@@ -98,18 +100,18 @@ echo "ok - uninstall removes every file"
 
 # overrides
 D=$tmp/dest2
-make -s install DESTDIR="$D" PREFIX=/usr SYSCONFDIR=/etc/alt UDEVRULESDIR=/usr/lib/udev/rules.d \
+make -s install DESTDIR="$D" PREFIX=/usr DOCDIR=/usr/share/doc/alt UDEVRULESDIR=/usr/lib/udev/rules.d \
 	SYSTEMDUNITDIR=/usr/lib/systemd/system >"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "make install PREFIX=/usr"; }
 for f in /usr/bin/vfio-launch /usr/sbin/vfio-privhelper /usr/lib/udev/rules.d/70-vfio-launch.rules \
-	/usr/lib/systemd/system/vfio-privhelper.service /etc/alt/vfio-launch/privhelper.conf.example \
-	/usr/share/man/man8/vfio-privhelper.8 /usr/share/vfio-launch/limits/limits.d/vfio-launch.conf; do
+	/usr/lib/systemd/system/vfio-privhelper.service /usr/share/doc/alt/examples/privhelper.conf.example \
+	/usr/share/man/man8/vfio-privhelper.8 /usr/share/doc/alt/examples/limits/limits.d/vfio-launch.conf; do
 	[ -f "$D$f" ] || fail "$f not installed with the overrides"
 done
 assert_contains "$D/usr/lib/systemd/system/vfio-privhelper.service" "ExecStart=/usr/sbin/vfio-privhelper bind"
-make -s uninstall DESTDIR="$D" PREFIX=/usr SYSCONFDIR=/etc/alt UDEVRULESDIR=/usr/lib/udev/rules.d \
+make -s uninstall DESTDIR="$D" PREFIX=/usr DOCDIR=/usr/share/doc/alt UDEVRULESDIR=/usr/lib/udev/rules.d \
 	SYSTEMDUNITDIR=/usr/lib/systemd/system >"$tmp/log" 2>&1 || fail "make uninstall PREFIX=/usr"
 [ -z "$(find "$D" -type f)" ] || fail "uninstall with overrides left files"
-echo "ok - PREFIX, SYSCONFDIR, UDEVRULESDIR, SYSTEMDUNITDIR overrides"
+echo "ok - PREFIX, DOCDIR, UDEVRULESDIR, SYSTEMDUNITDIR overrides"
 
 # with no override, the udev and systemd directories come from pkg-config
 # (udev.pc, systemd.pc), or Debian's paths when it has none

@@ -23,14 +23,16 @@ chmod 0755 "$USER_TMP/fake-qemu"
 
 CONF="$USER_TMP/home/.config/vfio-launch"
 mkdir -p "$CONF"
-printf '%s\n' "[vm]" "memory = 64M" "accel = tcg" "" \
+# trusted = yes: the test's PulseAudio socket is in $XDG_RUNTIME_DIR but
+# not pulse/native, a place a profile may only reach with consent.
+printf '%s\n' "[vm]" "memory = 64M" "accel = tcg" "trusted = yes" "" \
 	"[audio]" "server = unix:$sock" "" \
 	"[looking-glass]" "path = $shm" "size = 4M" "" \
 	"[input]" "evdev = /dev/null,grab_all=on,repeat=on" "" \
 	"[usb]" "device = 1234:5678" >"$CONF/res.conf"
-printf '%s\n' "[vm]" "memory = 64M" "accel = tcg" "" \
+printf '%s\n' "[vm]" "memory = 64M" "accel = tcg" "trusted = yes" "" \
 	"[audio]" "server = unix:$USER_TMP/run/no-such/native" "required = no" >"$CONF/mute.conf"
-printf '%s\n' "[vm]" "memory = 64M" "accel = tcg" "" \
+printf '%s\n' "[vm]" "memory = 64M" "accel = tcg" "trusted = yes" "" \
 	"[qemu]" "binary = $USER_TMP/fake-qemu" "" \
 	"[audio]" "server = unix:$sock" "" \
 	"[looking-glass]" "path = $shm" "size = 4M" >"$CONF/fails.conf"

@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * sandbox-boxrun: a small driver that confines itself exactly as
- * `vfio-launch run` does (sandbox_policy_build + sandbox_apply from
- * liblauncher.a) and execs a program, without parsing a profile or
+ * sandbox-boxrun: a small driver that starts a program in the box as
+ * the supervisor does (sandbox_policy_build + box_spawn from
+ * liblauncher.a: the namespaces, the new root, then sandbox_apply),
+ * waits for it and exits with its status, without parsing a profile or
  * probing the host. Used by the sandbox tests while, or where, the run
  * pipeline is not available; the policy's inputs are given as options:
  *
- *   sandbox-boxrun [--mode on|strict|off] [--display] [--audio]
+ *   sandbox-boxrun [--mode on|strict|reduced|off] [--display] [--audio]
  *                  [--rw PATH]... [--ro PATH]... [--runtime DIR]
- *                  [--memlock BYTES] [--keep-fd N]... -- PROGRAM [ARG]...
+ *                  [--memlock BYTES] [--keep-fd N]... [--net user|none]
+ *                  [--sysfs DIR] [--devfs DIR] [--pci BDF]... [--kvm]
+ *                  -- PROGRAM [ARG]...
+ *
+ * --sysfs/--devfs are the check's host trees (a fake tree in tests):
+ * what is granted under them is shown in the box at /sys and /dev.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,8 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "box.h"
 #include "check.h"
 #include "paths.h"
 #include "profile.h"
@@ -36,6 +44,11 @@ int main(int argc, char **argv)
 		{ "runtime", required_argument, NULL, 't' },
 		{ "memlock", required_argument, NULL, 'l' },
 		{ "keep-fd", required_argument, NULL, 'k' },
+		{ "net", required_argument, NULL, 'n' },
+		{ "sysfs", required_argument, NULL, 's' },
+		{ "devfs", required_argument, NULL, 'v' },
+		{ "pci", required_argument, NULL, 'p' },
+		{ "kvm", no_argument, NULL, 'K' },
 		{ 0 },
 	};
 	struct profile p = { .sandbox = SANDBOX_ON, .net_mode = NET_NONE };
@@ -43,6 +56,10 @@ int main(int argc, char **argv)
 	struct vm_paths paths = { 0 };
 	struct sandbox_policy pol;
 	struct sandbox_result res;
+	struct pci_item pci[4];
+	struct box_child child;
+	struct box_spec spec;
+	siginfo_t si = { 0 };
 	int keep[16];
 	size_t n_keep = 0;
 	char exe[PATH_MAX];
@@ -52,9 +69,10 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			p.sandbox = strcmp(optarg, "off") == 0      ? SANDBOX_OFF
-				    : strcmp(optarg, "strict") == 0 ? SANDBOX_STRICT
-								    : SANDBOX_ON;
+			p.sandbox = strcmp(optarg, "off") == 0       ? SANDBOX_OFF
+				    : strcmp(optarg, "strict") == 0  ? SANDBOX_STRICT
+				    : strcmp(optarg, "reduced") == 0 ? SANDBOX_REDUCED
+								     : SANDBOX_ON;
 			break;
 		case 'd':
 			p.display = DISPLAY_GTK;
@@ -63,11 +81,13 @@ int main(int argc, char **argv)
 			p.audio_backend = AUDIO_PULSE;
 			break;
 		case 'w':
-			if (strv_push(&ctx.rw_paths, optarg) < 0)
+			/* as a check would keep it: the object itself */
+			if (check_ctx_keep_path(&ctx, optarg, NULL, GRANT_RW,
+						startswith(optarg, "/dev/"), false) < 0)
 				return 70;
 			break;
 		case 'r':
-			if (strv_push(&ctx.ro_paths, optarg) < 0)
+			if (check_ctx_keep_path(&ctx, optarg, NULL, GRANT_RO, false, false) < 0)
 				return 70;
 			break;
 		case 't':
@@ -82,6 +102,26 @@ int main(int argc, char **argv)
 			if (n_keep == 16 || parse_u64(optarg, 3, INT_MAX, &v) < 0)
 				return 64;
 			keep[n_keep++] = (int)v;
+			break;
+		case 'n':
+			p.net_mode = strcmp(optarg, "user") == 0 ? NET_USER : NET_NONE;
+			break;
+		case 's':
+			ctx.sysfs = optarg;
+			break;
+		case 'v':
+			ctx.devfs = optarg;
+			break;
+		case 'p':
+			if (p.n_pci == 4 || strlen(optarg) >= sizeof(pci[0].bdf))
+				return 64;
+			pci[p.n_pci] = (struct pci_item){ 0 };
+			strcpy(pci[p.n_pci].bdf, optarg);
+			p.pci = pci;
+			p.n_pci++;
+			break;
+		case 'K':
+			ctx.accel = ACCEL_KVM;
 			break;
 		default:
 			fprintf(stderr, "usage: sandbox-boxrun [OPTIONS] -- PROGRAM [ARG]...\n");
@@ -105,16 +145,24 @@ int main(int argc, char **argv)
 	}
 	if (p.sandbox == SANDBOX_OFF)
 		fprintf(stderr, "sandbox-boxrun: WARNING: sandbox = off\n");
-	r = sandbox_apply(&pol, keep, n_keep, &res);
+	spec = (struct box_spec){ .policy = &pol, .fds = keep, .n_fds = n_keep,
+				  .stdio = { 0, 1, 2 } };
+	argv[optind] = exe;
+	r = box_spawn(&spec, argv + optind, &child, &res);
 	if (r < 0) {
-		fprintf(stderr, "sandbox-boxrun: %s%s%s: %s\n", res.failed_step,
-			res.failed_path ? " " : "",
+		fprintf(stderr, "sandbox-boxrun: %s%s%s: %s\n",
+			res.failed_step ? res.failed_step : "box", res.failed_path ? " " : "",
 			res.failed_path ? res.failed_path : "", strerror(-r));
 		return 77;
 	}
-	if (p.sandbox != SANDBOX_OFF && res.landlock_abi == 0)
-		fprintf(stderr, "sandbox-boxrun: WARNING: no Landlock\n");
-	execv(exe, argv + optind);
-	fprintf(stderr, "sandbox-boxrun: exec %s: %m\n", exe);
-	return 71;
+	/* P_PIDFD (Linux 5.4) is 3; glibc 2.36 has no name for it. */
+	while (waitid((idtype_t)3, (id_t)child.pidfd, &si, WEXITED) < 0)
+		if (errno != EINTR) {
+			fprintf(stderr, "sandbox-boxrun: waitid: %m\n");
+			return 71;
+		}
+	if (si.si_code == CLD_EXITED)
+		return si.si_status;
+	fprintf(stderr, "sandbox-boxrun: killed by signal %d\n", si.si_status);
+	return 128 + si.si_status;
 }

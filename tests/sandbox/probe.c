@@ -353,7 +353,15 @@ static long op_open_tun(void) { return open_path("/dev/net/tun", "", O_RDWR); }
 static long op_open_tty0(void) { return open_path("/dev/tty0", "", O_RDWR); }
 static long op_open_sda(void) { return open_path("/dev/sda", "", O_RDONLY); }
 static long op_open_planted_dev(void) { return open_path(home, "/probe-null", O_RDWR); }
-static long op_proc1_cmdline(void) { return open_path("/proc/1/cmdline", "", O_RDONLY); }
+static long op_proc1_cmdline(void)
+{
+	/* Each op runs in a child of the probe: a parent of PID 1 means the
+	 * probe is the init of a PID namespace (the box's), whose /proc
+	 * shows the probe as PID 1 and the host's init not at all. */
+	if (getppid() == 1)
+		return -ESRCH;
+	return open_path("/proc/1/cmdline", "", O_RDONLY);
+}
 static long op_victim_environ(void)
 {
 	char p[64];

@@ -79,6 +79,8 @@ run_probe() { # MODE OUTFILE
 name = probe
 memory = 64M
 sandbox = $1
+# binary = and sandbox = off widen the box: consent (trust.h)
+trusted = yes
 
 [disk system]
 path = $disk

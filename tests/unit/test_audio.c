@@ -48,8 +48,7 @@ static struct check_ctx ctx_new(void)
 
 static void ctx_free(struct check_ctx *ctx)
 {
-	strv_clear(&ctx->rw_paths);
-	strv_clear(&ctx->ro_paths);
+	check_ctx_clear_kept(ctx);
 	free(ctx->audio_server);
 }
 
@@ -130,7 +129,7 @@ START_TEST(test_no_server_fail)
 	expect(&f, FINDING_FAIL, msg, fix_no_server);
 	ck_assert_ptr_null(ctx.audio_server);
 	ck_assert(!ctx.audio_disabled);
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
 	findings_clear(&f);
 	ctx_free(&ctx);
 }
@@ -298,8 +297,7 @@ START_TEST(test_real_server)
 	snprintf(msg, sizeof(msg), "PulseAudio server at %s (from server =) answers: %s", sock, name);
 	expect(&f, FINDING_PASS, msg, NULL);
 	ck_assert_str_eq(ctx.audio_server, sock);
-	ck_assert_uint_eq(ctx.rw_paths.n, 1);
-	ck_assert_str_eq(ctx.rw_paths.v[0], sock);
+	ck_assert_int_eq(check_ctx_kept(&ctx, sock)->access, GRANT_RW);
 	ck_assert(!ctx.audio_disabled);
 	findings_clear(&f);
 	ctx_free(&ctx);

@@ -54,12 +54,11 @@ static void teardown(void)
 		fprintf(stderr, "cannot remove %s\n", tmp);
 }
 
-static bool strv_has(const struct strv *sv, const char *s)
+static bool kept_as(const struct check_ctx *ctx, const char *path, enum grant_access a)
 {
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], s) == 0)
-			return true;
-	return false;
+	const struct grant *g = check_ctx_kept(ctx, path);
+
+	return g && g->access == a && g->fd >= 0;
 }
 
 static struct profile tcg_profile(void)
@@ -82,7 +81,7 @@ START_TEST(test_qemu_in_path)
 	ck_assert_ptr_nonnull(q);
 	ck_assert_int_eq(q->level, FINDING_PASS);
 	ck_assert_str_eq(ctx.qemu_path, at(0, "bin/qemu-test"));
-	ck_assert(strv_has(&ctx.ro_paths, at(0, "bin/qemu-test")));
+	ck_assert_int_eq(check_ctx_kept(&ctx, at(0, "bin/qemu-test"))->access, GRANT_RX);
 	ck_assert_uint_eq(f.n_fail, 0);
 	findings_clear(&f);
 	check_ctx_clear(&ctx);
@@ -141,7 +140,7 @@ START_TEST(test_accel_tcg)
 	accel_check(&p, &ctx, &f);
 	ck_assert_int_eq(ctx.accel, ACCEL_TCG);
 	ck_assert_int_eq(findings_find(&f, "accel")->level, FINDING_PASS);
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
 	findings_clear(&f);
 	check_ctx_clear(&ctx);
 }
@@ -176,7 +175,7 @@ START_TEST(test_accel_no_kvm_node)
 	ck_assert_int_eq(a->level, FINDING_FAIL);
 	ck_assert_ptr_nonnull(strstr(a->message, "accel = kvm but"));
 	ck_assert_uint_eq(f.n_fail, 1);
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
 	findings_clear(&f);
 	check_ctx_clear(&ctx);
 }
@@ -222,7 +221,7 @@ START_TEST(test_accel_real_kvm)
 	accel_check(&p, &ctx, &f);
 	ck_assert_int_eq(ctx.accel, ACCEL_KVM);
 	ck_assert_int_eq(findings_find(&f, "accel")->level, FINDING_PASS);
-	ck_assert(strv_has(&ctx.rw_paths, "/dev/kvm"));
+	ck_assert(kept_as(&ctx, "/dev/kvm", GRANT_RW));
 	findings_clear(&f);
 	check_ctx_clear(&ctx);
 }
@@ -273,12 +272,14 @@ START_TEST(test_files)
 			n_file_fail++;
 	ck_assert_uint_eq(n_file_fail, 3);
 	/* what QEMU reads, and what it writes */
-	ck_assert(strv_has(&ctx.ro_paths, p.ovmf_code));
-	ck_assert(strv_has(&ctx.ro_paths, p.kernel));
-	ck_assert(!strv_has(&ctx.ro_paths, p.initrd));
-	ck_assert(!strv_has(&ctx.ro_paths, p.ovmf_vars)); /* the launcher copies it */
-	ck_assert(strv_has(&ctx.rw_paths, "/s/vfio-launch/t/OVMF_VARS.fd"));
-	ck_assert(strv_has(&ctx.rw_paths, "/r/vfio-launch/t"));
+	ck_assert(kept_as(&ctx, p.ovmf_code, GRANT_RO));
+	ck_assert(kept_as(&ctx, p.kernel, GRANT_RO));
+	ck_assert_ptr_null(check_ctx_kept(&ctx, p.initrd));
+	ck_assert_ptr_null(check_ctx_kept(&ctx, p.ovmf_vars)); /* the launcher copies it */
+	/* the VARS copy and the runtime dir are made by prepare: granted
+	 * from what it made (resources_grants), not kept by the check */
+	ck_assert_ptr_null(check_ctx_kept(&ctx, "/s/vfio-launch/t/OVMF_VARS.fd"));
+	ck_assert_ptr_null(check_ctx_kept(&ctx, "/r/vfio-launch/t"));
 	findings_clear(&f);
 
 	/* a directory is not a kernel */
@@ -412,20 +413,62 @@ START_TEST(test_sandbox_off)
 }
 END_TEST
 
-START_TEST(test_add_path)
+/* What a check keeps is a descriptor of the object itself, once per path
+ * with the wider access, listed under the running resource. */
+START_TEST(test_keep)
 {
 	struct check_ctx ctx;
+	struct stat st, kst;
+	const struct grant *g;
 
+	touch(at(1, "disk.img"), 0644);
+	touch(at(2, "other.img"), 0644);
+	ck_assert_int_eq(stat(at(1, "disk.img"), &st), 0);
 	check_ctx_init(&ctx);
-	check_ctx_add_path(&ctx, true, "/dev/vfio/1");
-	check_ctx_add_path(&ctx, true, "/dev/vfio/vfio");
-	check_ctx_add_path(&ctx, true, "/dev/vfio/1"); /* once */
-	check_ctx_add_path(&ctx, false, "/dev/vfio/1"); /* the other list */
-	ck_assert_uint_eq(ctx.rw_paths.n, 2);
-	ck_assert_str_eq(ctx.rw_paths.v[0], "/dev/vfio/1");
-	ck_assert_str_eq(ctx.rw_paths.v[1], "/dev/vfio/vfio");
-	ck_assert_uint_eq(ctx.ro_paths.n, 1);
-	ck_assert_str_eq(ctx.ro_paths.v[0], "/dev/vfio/1");
+	ctx.current = 3;
+	ck_assert_int_eq(check_ctx_keep_path(&ctx, at(1, "disk.img"), &st, GRANT_RO, false, false), 0);
+	ck_assert_int_eq(check_ctx_keep_path(&ctx, at(1, "disk.img"), NULL, GRANT_RW, false, false), 0);
+	ck_assert_uint_eq(ctx.kept[3].n, 1);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 1);
+	g = check_ctx_kept(&ctx, at(1, "disk.img"));
+	ck_assert_ptr_nonnull(g);
+	ck_assert_int_eq(g->access, GRANT_RW);
+	ck_assert_int_ge(g->fd, 0);
+	ck_assert_int_eq(fstat(g->fd, &kst), 0);
+	ck_assert(kst.st_ino == st.st_ino && kst.st_dev == st.st_dev);
+	/* another object than the one examined: refused */
+	ck_assert_int_eq(check_ctx_keep_path(&ctx, at(2, "other.img"), &st, GRANT_RW, false, false),
+			 -ESTALE);
+	/* a symlink is not followed unless asked */
+	ck_assert_int_eq(symlink(at(1, "disk.img"), at(3, "link.img")), 0);
+	ck_assert_int_eq(check_ctx_keep_path(&ctx, at(3, "link.img"), NULL, GRANT_RO, false, false),
+			 -ELOOP);
+	ck_assert_ptr_null(check_ctx_kept(&ctx, at(3, "link.img")));
+	ck_assert_int_eq(check_ctx_keep_path(&ctx, at(3, "link.img"), &st, GRANT_RO, false, true), 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 2);
+	check_ctx_clear(&ctx);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
+}
+END_TEST
+
+/* check_file refuses a link (outside /usr/share) and keeps the file. */
+START_TEST(test_file_link)
+{
+	struct check_ctx ctx;
+	struct findings f = { 0 };
+
+	touch(at(1, "vmlinuz"), 0644);
+	ck_assert_int_eq(symlink(at(1, "vmlinuz"), at(2, "vmlinuz.link")), 0);
+	check_ctx_init(&ctx);
+	check_file(&ctx, &f, "kernel", at(2, "vmlinuz.link"), "fix it", true);
+	ck_assert_int_eq(f.items[0].level, FINDING_FAIL);
+	ck_assert_ptr_nonnull(strstr(f.items[0].message, "a symbolic link"));
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
+	check_file(&ctx, &f, "kernel", at(1, "vmlinuz"), "fix it", true);
+	ck_assert_int_eq(f.items[1].level, FINDING_PASS);
+	ck_assert_ptr_nonnull(check_ctx_kept(&ctx, at(1, "vmlinuz")));
+	ck_assert_int_eq(check_ctx_kept(&ctx, at(1, "vmlinuz"))->access, GRANT_RO);
+	findings_clear(&f);
 	check_ctx_clear(&ctx);
 }
 END_TEST
@@ -443,7 +486,8 @@ int main(void)
 	tcase_add_test(tc, test_accel_real_kvm);
 	tcase_add_test(tc, test_files);
 	tcase_add_test(tc, test_host_and_env);
-	tcase_add_test(tc, test_add_path);
+	tcase_add_test(tc, test_keep);
+	tcase_add_test(tc, test_file_link);
 	tcase_add_test(tc, test_sandbox_landlock);
 	tcase_add_loop_test(tc, test_sandbox_no_landlock, 0, 2);
 	tcase_add_test(tc, test_sandbox_off);

@@ -47,8 +47,7 @@ static struct check_ctx ctx_for(void)
 
 static void ctx_free(struct check_ctx *c)
 {
-	strv_clear(&c->rw_paths);
-	strv_clear(&c->ro_paths);
+	check_ctx_clear_kept(c);
 }
 
 /* An image file under the fake root, with the given first bytes. */
@@ -91,9 +90,8 @@ START_TEST(test_raw_image_rw)
 	ck_assert_int_eq(it->level, FINDING_PASS);
 	snprintf(want, sizeof(want), "image %s (raw, read-write)", path);
 	ck_assert_str_eq(it->message, want);
-	ck_assert_uint_eq(ctx.rw_paths.n, 1);
-	ck_assert_str_eq(ctx.rw_paths.v[0], path);
-	ck_assert_uint_eq(ctx.ro_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 1);
+	ck_assert_int_eq(check_ctx_kept(&ctx, path)->access, GRANT_RW);
 	ctx_free(&ctx);
 	findings_clear(&f);
 }
@@ -163,8 +161,92 @@ START_TEST(test_missing)
 	ck_assert_str_eq(f.items[0].resource, "disk 0");
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	ck_assert_str_eq(f.items[0].message, want);
+	snprintf(want, sizeof(want),
+		 "create it: qemu-img create -f raw %s SIZE (e.g. 64G), or correct path = "
+		 "at /p/vm.conf:7", path);
+	ck_assert_str_eq(f.items[0].fix, want);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
+
+	/* qcow2: the create line says so */
+	findings_clear(&f);
+	p = profile_disk("root", path, DISK_FORMAT_QCOW2, false);
+	disk_check(&p, &ctx, &f);
+	snprintf(want, sizeof(want), "create it: qemu-img create -f qcow2 %s SIZE", path);
+	ck_assert_ptr_nonnull(strstr(f.items[0].fix, want));
+
+	/* a missing CD image is downloaded, not created; a missing /dev
+	 * name is a wrong name */
+	findings_clear(&f);
+	p = profile_disk("cd", path, DISK_FORMAT_RAW, true);
+	disks[0].media = DISK_MEDIA_CDROM;
+	disk_check(&p, &ctx, &f);
 	ck_assert_str_eq(f.items[0].fix, "correct path = at /p/vm.conf:7");
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	findings_clear(&f);
+	p = profile_disk("d", "/dev/vfio-launch-test-no-such-disk", DISK_FORMAT_RAW, false);
+	disk_check(&p, &ctx, &f);
+	ck_assert_str_eq(f.items[0].fix, "correct path = at /p/vm.conf:7");
+	findings_clear(&f);
+}
+END_TEST
+
+/* An image with the ISO 9660 signature ("CD001" at 0x8001). */
+static const char *iso_image(const char *name)
+{
+	const char *path = image(name, raw_hdr, 8, 0644);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pwrite(fd, "\001CD001\001", 7, 0x8000), 7);
+	close(fd);
+	return path;
+}
+
+START_TEST(test_iso_signature)
+{
+	char iso[256], raw[256]; /* image() returns one static buffer */
+	snprintf(iso, sizeof(iso), "%s", iso_image("i.iso"));
+	snprintf(raw, sizeof(raw), "%s", image("r.img", raw_hdr, 8, 0644));
+	int fd = open(iso, O_RDONLY | O_CLOEXEC);
+	ck_assert(image_is_iso9660(fd));
+	close(fd);
+	fd = open(raw, O_RDONLY | O_CLOEXEC);
+	ck_assert(!image_is_iso9660(fd));
+	close(fd);
+	/* shorter than the descriptor: not an ISO, no error */
+	const char *tiny = image("t.img", raw_hdr, 8, 0644);
+	ck_assert_int_eq(truncate(tiny, 100), 0);
+	fd = open(tiny, O_RDONLY | O_CLOEXEC);
+	ck_assert(!image_is_iso9660(fd));
+	close(fd);
+}
+END_TEST
+
+/* An ISO under [disk NAME] without media = cdrom: WARN (it would be a
+ * writable hard disk); with media = cdrom: PASS. */
+START_TEST(test_iso_without_cdrom)
+{
+	const char *path = iso_image("virtio-win.iso");
+	struct profile p = profile_disk("virtio-win", path, DISK_FORMAT_RAW, false);
+	struct check_ctx ctx = ctx_for();
+	struct findings f = { 0 };
+	char want[512];
+
+	disk_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n, 1);
+	ck_assert_int_eq(f.items[0].level, FINDING_WARN);
+	snprintf(want, sizeof(want),
+		 "%s is an ISO 9660 (CD/DVD) image but media = disk: the guest sees a "
+		 "writable hard disk, not a CD-ROM", path);
+	ck_assert_str_eq(f.items[0].message, want);
+	ck_assert_str_eq(f.items[0].fix, "add media = cdrom to [disk virtio-win] at /p/vm.conf:7");
+	ctx_free(&ctx);
+
+	findings_clear(&f);
+	ctx = ctx_for();
+	p = profile_disk("virtio-win", path, DISK_FORMAT_RAW, true);
+	disks[0].media = DISK_MEDIA_CDROM;
+	disk_check(&p, &ctx, &f);
+	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
+	ctx_free(&ctx);
 	findings_clear(&f);
 }
 END_TEST
@@ -178,8 +260,10 @@ START_TEST(test_directory)
 
 	disk_check(&p, &ctx, &f);
 	ck_assert_uint_eq(f.n_fail, 1);
-	snprintf(want, sizeof(want), "%s is neither a block device nor a regular file", T.root);
+	snprintf(want, sizeof(want), "%s is a directory; a disk is a block device or an image file",
+		 T.root);
 	ck_assert_str_eq(f.items[0].message, want);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0); /* nothing for the box */
 	ck_assert_str_eq(f.items[0].fix,
 			 "point path = at /p/vm.conf:7 to a block device or an image file");
 	findings_clear(&f);
@@ -221,8 +305,8 @@ START_TEST(test_read_only_file)
 	ck_assert_uint_eq(f.n_fail, 0);
 	snprintf(want, sizeof(want), "image %s (raw, read-only)", saved);
 	ck_assert_str_eq(f.items[0].message, want);
-	ck_assert_uint_eq(ctx.ro_paths.n, 1);
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 1);
+	ck_assert_int_eq(check_ctx_kept(&ctx, saved)->access, GRANT_RO);
 	ctx_free(&ctx);
 	findings_clear(&f);
 }
@@ -278,8 +362,9 @@ START_TEST(test_unreadable_cdrom)
 }
 END_TEST
 
-/* A stable-name link is followed for the check and kept for QEMU. */
-START_TEST(test_link_kept)
+/* A link outside /dev/disk/ is refused: the box would grant what it
+ * points to at check time, and it may point elsewhere later. */
+START_TEST(test_link_refused)
 {
 	const char *path = image("target.img", raw_hdr, 8, 0644);
 	char target[256], link[256], want[512];
@@ -290,10 +375,13 @@ START_TEST(test_link_kept)
 	struct check_ctx ctx = ctx_for();
 	struct findings f = { 0 };
 	disk_check(&p, &ctx, &f);
-	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
-	snprintf(want, sizeof(want), "image %s (raw, read-write)", link);
+	ck_assert_int_eq(f.items[0].level, FINDING_FAIL);
+	snprintf(want, sizeof(want), "%s: a symbolic link (QEMU is given only what the check "
+		 "looked at, and a link may point elsewhere later)", link);
 	ck_assert_str_eq(f.items[0].message, want);
-	ck_assert_str_eq(ctx.rw_paths.v[0], link);
+	ck_assert_str_eq(f.items[0].fix,
+			 "name the image itself at /p/vm.conf:7, not a symbolic link to it");
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
 	ctx_free(&ctx);
 	findings_clear(&f);
 }
@@ -432,11 +520,13 @@ int main(void)
 	tcase_add_test(tc, test_qcow2_declared_raw);
 	tcase_add_test(tc, test_raw_declared_qcow2);
 	tcase_add_test(tc, test_missing);
+	tcase_add_test(tc, test_iso_signature);
+	tcase_add_test(tc, test_iso_without_cdrom);
 	tcase_add_test(tc, test_directory);
 	tcase_add_test(tc, test_read_only_file);
 	tcase_add_test(tc, test_own_file_no_write);
 	tcase_add_test(tc, test_unreadable_cdrom);
-	tcase_add_test(tc, test_link_kept);
+	tcase_add_test(tc, test_link_refused);
 	tcase_add_test(tc, test_busy_whole_disk);
 	tcase_add_test(tc, test_busy_partition);
 	tcase_add_test(tc, test_busy_free_and_unknown);

@@ -45,8 +45,7 @@ static struct check_ctx ctx_new(void)
 
 static void ctx_free(struct check_ctx *ctx)
 {
-	strv_clear(&ctx->rw_paths);
-	strv_clear(&ctx->ro_paths);
+	check_ctx_clear_kept(ctx);
 }
 
 /* evdev_check on one item; its finding must be a FAIL with msg and fix. */
@@ -64,7 +63,7 @@ static void expect_fail(struct evdev_item it, const char *msg, const char *fix)
 	ck_assert_int_eq(f.items[0].level, FINDING_FAIL);
 	ck_assert_str_eq(f.items[0].message, msg);
 	ck_assert_str_eq(f.items[0].fix, fix);
-	ck_assert_uint_eq(ctx.rw_paths.n, 0);
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
 	findings_clear(&f);
 	ctx_free(&ctx);
 }
@@ -160,7 +159,7 @@ START_TEST(test_not_openable)
 		if (strcmp(f.items[0].fix, "add yourself to the group owning it (usermod -aG input $USER, then log in again), "
 					   "or a udev rule giving your seat access: TAG+=\"uaccess\"") != 0)
 			_exit(5);
-		_exit(ctx.rw_paths.n == 0 ? 0 : 6);
+		_exit(check_ctx_n_kept(&ctx) == 0 ? 0 : 6);
 	}
 	int status;
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -213,7 +212,7 @@ START_TEST(test_uinput_device)
 	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
 	ck_assert_msg(strstr(f.items[0].message, "evdev node, driver version 1.0.1, read-write, grab_all, repeat"),
 		      "%s", f.items[0].message);
-	ck_assert_str_eq(ctx.rw_paths.v[0], path);
+	ck_assert_int_eq(check_ctx_kept(&ctx, path)->access, GRANT_RW);
 	ioctl(ufd, UI_DEV_DESTROY);
 	close(ufd);
 	findings_clear(&f);

@@ -8,9 +8,13 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "cleanup.h"
+#include "findings.h"
+#include "grants.h"
 #include "paths.h"
 #include "profile_test.h"
 #include "render.h"
@@ -102,6 +106,116 @@ START_TEST(render_is_the_table)
 }
 END_TEST
 
+static size_t index_of(const char *name)
+{
+	for (size_t i = 0; i < resources_n; i++)
+		if (strcmp(resources[i]->name, name) == 0)
+			return i;
+	ck_abort_msg("no resource %s", name);
+	return 0;
+}
+
+static void write_file(const char *path)
+{
+	FILE *f = fopen(path, "we");
+
+	ck_assert_ptr_nonnull(f);
+	fputs("raw image\n", f);
+	fclose(f);
+}
+
+/* The disk resource's grants are the descriptors its check opened: the
+ * same inode as the file checked, read-write or read-only as the profile
+ * says; a directory or a symlink named as a disk FAILs and grants nothing. */
+START_TEST(disk_grants_from_check)
+{
+	char dir[] = "/tmp/vl-res.XXXXXX", text[2048], rw[256], ro[256], ln[256];
+	_cleanup_profile_ struct profile *p = NULL;
+	struct check_ctx ctx;
+	struct findings f = { 0 };
+	struct grants g = { 0 };
+	struct stat st, gst;
+	const struct grant *gr;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(rw, sizeof(rw), "%s/rw.img", dir);
+	snprintf(ro, sizeof(ro), "%s/ro.img", dir);
+	snprintf(ln, sizeof(ln), "%s/link.img", dir);
+	write_file(rw);
+	write_file(ro);
+	ck_assert_int_eq(symlink(rw, ln), 0);
+	snprintf(text, sizeof(text),
+		 "[vm]\nname = t\nmemory = 1G\nfirmware = bios\n"
+		 "[disk a]\npath = %s\n"
+		 "[disk b]\npath = %s\nreadonly = yes\ninterface = virtio\n"
+		 "[disk c]\npath = %s\n"
+		 "[disk d]\npath = %s\n",
+		 rw, ro, dir, ln);
+	p = load_ok(text);
+	check_ctx_init(&ctx);
+	ctx.current = index_of("disk");
+	resource_disk.check(p, &ctx, &f);
+	ck_assert_uint_eq(f.n, 4);
+	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
+	ck_assert_int_eq(f.items[1].level, FINDING_PASS);
+	ck_assert_int_eq(f.items[2].level, FINDING_FAIL); /* a directory */
+	ck_assert_int_eq(f.items[3].level, FINDING_FAIL); /* a symlink */
+
+	ck_assert_int_eq(resources_grants(p, &ctx, NULL, &g), 0);
+	ck_assert_uint_eq(g.n, 2);
+	gr = grants_find(&g, rw);
+	ck_assert_ptr_nonnull(gr);
+	ck_assert_int_eq(gr->access, GRANT_RW);
+	ck_assert_int_eq(stat(rw, &st), 0);
+	ck_assert_int_eq(fstat(gr->fd, &gst), 0);
+	ck_assert(st.st_ino == gst.st_ino && st.st_dev == gst.st_dev);
+	gr = grants_find(&g, ro);
+	ck_assert_ptr_nonnull(gr);
+	ck_assert_int_eq(gr->access, GRANT_RO);
+	ck_assert_ptr_null(grants_find(&g, dir));
+	ck_assert_ptr_null(grants_find(&g, ln));
+
+	/* The grant holds the checked object: replacing the file at its
+	 * path afterwards does not change what the box would get. */
+	ck_assert_int_eq(unlink(rw), 0);
+	write_file(rw);
+	gr = grants_find(&g, rw);
+	ck_assert_int_eq(fstat(gr->fd, &gst), 0);
+	ck_assert(st.st_ino == gst.st_ino);
+
+	grants_clear(&g);
+	findings_clear(&f);
+	check_ctx_clear(&ctx);
+	unlink(rw);
+	unlink(ro);
+	unlink(ln);
+	rmdir(dir);
+}
+END_TEST
+
+/* What a resource without a check grants comes from the profile and the
+ * prepare stage only: /dev/net/tun for a tap, the runtime dir once it
+ * exists, nothing of the sort for `check` (paths NULL). */
+START_TEST(grants_without_check)
+{
+	static const char text[] = "[vm]\nname = t\nmemory = 1G\nfirmware = bios\n"
+				   "[network]\nmode = tap\ntap = tap0\n";
+	_cleanup_profile_ struct profile *p = NULL;
+	struct check_ctx ctx;
+	struct grants g = { 0 };
+
+	p = load_ok(text);
+	check_ctx_init(&ctx);
+	ck_assert_int_eq(resources_grants(p, &ctx, NULL, &g), 0);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_str_eq(g.v[0].path, "/dev/net/tun");
+	ck_assert_int_eq(g.v[0].fd, -1);
+	ck_assert(g.v[0].dev);
+	grants_clear(&g);
+	check_ctx_clear(&ctx);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("resources");
@@ -112,6 +226,8 @@ int main(void)
 	tcase_add_test(tc, table_shape);
 	tcase_add_test(tc, table_names);
 	tcase_add_test(tc, render_is_the_table);
+	tcase_add_test(tc, disk_grants_from_check);
+	tcase_add_test(tc, grants_without_check);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -12,6 +12,7 @@
 #include "landlock.h"
 #include "paths.h"
 #include "profile.h"
+#include "resource.h"
 #include "sandbox.h"
 
 /* Landlock rights, as include/uapi/linux/landlock.h numbers them. */
@@ -133,6 +134,21 @@ static bool env_has(const struct sandbox_policy *pol, const char *kv)
 
 static char vfio_path[300], usb_path[300];
 
+/* What resource res's check would keep: the object at path, O_PATH. */
+static void keep(struct check_ctx *ctx, const char *res, const char *path,
+		 enum grant_access a, bool dev)
+{
+	size_t i;
+
+	for (i = 0; i < resources_n; i++)
+		if (strcmp(resources[i]->name, res) == 0)
+			break;
+	ck_assert_uint_lt(i, resources_n);
+	ctx->current = i;
+	ck_assert_int_eq(check_ctx_keep_path(ctx, path, NULL, a, dev, false), 0);
+	ctx->current = 0;
+}
+
 /* A profile like the demo's: a disk image, ivshmem, a runtime dir. */
 static void demo_like(struct profile *p, struct disk_item *disk, struct check_ctx *ctx,
 		      struct vm_paths *paths)
@@ -146,10 +162,13 @@ static void demo_like(struct profile *p, struct disk_item *disk, struct check_ct
 				   .memlock_bytes = 0 };
 	snprintf(vfio_path, sizeof(vfio_path), "%s/vfio/12", tree.dev);
 	snprintf(usb_path, sizeof(usb_path), "%s/bus/usb/003", tree.dev);
-	ck_assert_int_eq(strv_push(&ctx->rw_paths, vfio_path), 0);
-	ck_assert_int_eq(strv_push(&ctx->rw_paths, usb_path), 0);
-	ck_assert_int_eq(strv_push(&ctx->rw_paths, disk_path), 0);
-	ck_assert_int_eq(strv_push(&ctx->ro_paths, kernel_path), 0);
+	/* as the checks keep them (the box reads only these) */
+	keep(ctx, "qemu", qemu, GRANT_RX, false);
+	keep(ctx, "pci", vfio_path, GRANT_RW, true);
+	keep(ctx, "usb", usb_path, GRANT_RW, true);
+	keep(ctx, "disk", disk_path, GRANT_RW, false);
+	keep(ctx, "firmware", kernel_path, GRANT_RO, false);
+	keep(ctx, "looking-glass", lg_path, GRANT_RW, false);
 	*paths = (struct vm_paths){ .runtime_dir = rundir };
 }
 
@@ -226,9 +245,8 @@ START_TEST(test_policy_demo)
 		ck_assert_msg(pol.grants.v[i].access != GRANT_RW ||
 				      !startswith(pol.grants.v[i].path, "/usr"),
 			      "%s writable", pol.grants.v[i].path);
-	/* 31 system grants, 5 procfs, QEMU, 3 rw + 1 ro from the ctx,
-	 * ivshmem, runtime dir (the disk and kernel again are the same
-	 * grants). */
+	/* 31 system grants, 5 procfs, QEMU, 3 rw + 1 ro from the checks,
+	 * ivshmem, runtime dir. */
 	ck_assert_uint_eq(pol.grants.n, 31 + 5 + 1 + 4 + 2);
 
 	ck_assert(pol.namespaces);
@@ -237,8 +255,7 @@ START_TEST(test_policy_demo)
 	ck_assert(pol.landlock_handle_net);
 	ck_assert_uint_eq(pol.memlock_bytes, 0);
 	sandbox_policy_clear(&pol);
-	strv_clear(&ctx.rw_paths);
-	strv_clear(&ctx.ro_paths);
+	check_ctx_clear_kept(&ctx);
 }
 END_TEST
 
@@ -249,7 +266,7 @@ START_TEST(test_policy_display_audio_kvm_net)
 	struct check_ctx ctx;
 	struct vm_paths paths;
 	struct sandbox_policy pol;
-	char sock[320];
+	char sock[320], kvm[320];
 
 	demo_like(&p, &disk, &ctx, &paths);
 	p.display = DISPLAY_GTK;
@@ -260,7 +277,9 @@ START_TEST(test_policy_display_audio_kvm_net)
 	ctx.memlock_bytes = 17ULL << 30;
 	snprintf(sock, sizeof(sock), "%s/pulse/native", run);
 	ctx.audio_server = sock;
-	disk.readonly = true;
+	snprintf(kvm, sizeof(kvm), "%s/kvm", tree.dev);
+	keep(&ctx, "machine", kvm, GRANT_RW, true);
+	keep(&ctx, "audio", sock, GRANT_RW, false);
 	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), 0);
 	ck_assert_int_eq(pol.mode, SANDBOX_STRICT);
 	ck_assert(env_has(&pol, "DISPLAY=:0"));
@@ -281,8 +300,7 @@ START_TEST(test_policy_display_audio_kvm_net)
 	ck_assert_int_eq(find_rule(&pol, cookie_dir)->access, GRANT_RO);
 	sandbox_policy_clear(&pol);
 	ctx.audio_server = NULL;
-	strv_clear(&ctx.rw_paths);
-	strv_clear(&ctx.ro_paths);
+	check_ctx_clear_kept(&ctx);
 }
 END_TEST
 
@@ -305,31 +323,16 @@ START_TEST(test_policy_relative_pulse_cookie)
 	ck_assert_ptr_null(find_rule(&pol, "pulse-cookie"));
 	ck_assert_ptr_nonnull(find_rule(&pol, cookie_dir));
 	sandbox_policy_clear(&pol);
-	strv_clear(&ctx.rw_paths);
-	strv_clear(&ctx.ro_paths);
+	check_ctx_clear_kept(&ctx);
 }
 END_TEST
 
-START_TEST(test_policy_relative_path)
-{
-	struct profile p;
-	struct disk_item disk;
-	struct check_ctx ctx;
-	struct vm_paths paths;
-	struct sandbox_policy pol = { 0 };
-
-	demo_like(&p, &disk, &ctx, &paths);
-	disk.path = "vm/disk.img";
-	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), -EINVAL);
-	strv_clear(&ctx.rw_paths);
-	strv_clear(&ctx.ro_paths);
-}
-END_TEST
-
-/* A grant is the object the check looked at: a symlink the profile names
- * outside /dev is refused (it could point anywhere), a missing file is an
- * error, and the reduced mode runs without namespaces. */
-START_TEST(test_policy_symlink_missing_reduced)
+/* The box grants what the checks kept, never a profile path resolved
+ * again: a disk the check refused (a symlink: it could point anywhere)
+ * or never saw is not in the policy whatever the profile says, a
+ * relative path cannot be kept, and the reduced mode runs without
+ * namespaces. */
+START_TEST(test_policy_only_kept)
 {
 	struct profile p;
 	struct disk_item disk;
@@ -341,17 +344,20 @@ START_TEST(test_policy_symlink_missing_reduced)
 	demo_like(&p, &disk, &ctx, &paths);
 	snprintf(link, sizeof(link), "%s/vm/link.img", home);
 	ck_assert_int_eq(symlink("../.ssh/id_ed25519", link), 0);
+	ck_assert_int_eq(check_ctx_keep_path(&ctx, link, NULL, GRANT_RW, false, false), -ELOOP);
+	ck_assert_int_eq(check_ctx_keep_path(&ctx, "vm/disk.img", NULL, GRANT_RW, false, false),
+			 -ENOENT);
 	disk.path = link;
-	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), -ELOOP);
-	disk.path = "/nonexistent/disk.img";
-	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), -ENOENT);
-	disk.path = disk_path;
 	p.sandbox = SANDBOX_REDUCED;
 	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), 0);
+	ck_assert_ptr_null(find_rule(&pol, link));
+	for (size_t i = 0; i < pol.grants.n; i++)
+		ck_assert_msg(!strstr(pol.grants.v[i].path, ".ssh"), "%s granted",
+			      pol.grants.v[i].path);
+	ck_assert_ptr_nonnull(find_rule(&pol, disk_path)); /* what the check kept */
 	ck_assert(!pol.namespaces);
 	sandbox_policy_clear(&pol);
-	strv_clear(&ctx.rw_paths);
-	strv_clear(&ctx.ro_paths);
+	check_ctx_clear_kept(&ctx);
 }
 END_TEST
 
@@ -421,9 +427,8 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(tc, test_env_allowlist);
 	tcase_add_test(tc, test_policy_demo);
 	tcase_add_test(tc, test_policy_display_audio_kvm_net);
-	tcase_add_test(tc, test_policy_relative_path);
 	tcase_add_test(tc, test_policy_relative_pulse_cookie);
-	tcase_add_test(tc, test_policy_symlink_missing_reduced);
+	tcase_add_test(tc, test_policy_only_kept);
 	tcase_add_test(tc, test_status_caps);
 	tcase_add_test(tc, test_landlock_masks);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* User namespaces for the box; see userns.h. */
+#include "userns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+static int write_file(const char *path, const char *text)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(text);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int userns_write_maps(uid_t uid, gid_t gid)
+{
+	char map[64];
+	int r;
+
+	/* "deny" first: an unprivileged process may write gid_map only
+	 * once setgroups is denied in the namespace (since Linux 3.19),
+	 * which also stops it from dropping a group that denies it access
+	 * (a file mode like 0707). */
+	r = write_file("/proc/self/setgroups", "deny");
+	if (r < 0)
+		return r;
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	r = write_file("/proc/self/uid_map", map);
+	if (r < 0)
+		return r;
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	return write_file("/proc/self/gid_map", map);
+}
+
+int userns_probe(void)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int r = 0;
+
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+			r = -errno;
+		if (r == 0)
+			r = userns_write_maps(uid, gid);
+		if (r == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			r = -errno;
+		if (r == 0 && mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k") < 0)
+			r = -errno;
+		_exit(r < 0 && -r < 255 ? -r : (r < 0 ? 254 : 0));
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!WIFEXITED(status))
+		return -ECHILD;
+	return -WEXITSTATUS(status);
+}
+
+/* The first line of procfs/rel as an integer, or -1. */
+static long read_sysctl(const char *procfs, const char *rel)
+{
+	char path[512], buf[32];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/sys/%s", procfs, rel);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+void userns_refusal(const char *procfs, int err, const char **ret_why,
+		    const char **ret_fix)
+{
+	if (read_sysctl(procfs, "user/max_user_namespaces") == 0) {
+		*ret_why = "user namespaces are disabled (user.max_user_namespaces = 0)";
+		*ret_fix = "echo user.max_user_namespaces=15000 | sudo tee /etc/sysctl.d/"
+			   "50-vfio-launch-userns.conf && sudo sysctl --system";
+	} else if (read_sysctl(procfs, "kernel/unprivileged_userns_clone") == 0) {
+		*ret_why = "unprivileged user namespaces are disabled "
+			   "(kernel.unprivileged_userns_clone = 0)";
+		*ret_fix = "echo kernel.unprivileged_userns_clone=1 | sudo tee /etc/sysctl.d/"
+			   "50-vfio-launch-userns.conf && sudo sysctl --system";
+	} else if (read_sysctl(procfs, "kernel/apparmor_restrict_unprivileged_userns") == 1) {
+		*ret_why = "AppArmor restricts unprivileged user namespaces "
+			   "(kernel.apparmor_restrict_unprivileged_userns = 1)";
+		*ret_fix = "load the AppArmor profile `make install` puts in "
+			   "/etc/apparmor.d/vfio-launch: sudo apparmor_parser -r "
+			   "/etc/apparmor.d/vfio-launch";
+	} else {
+		*ret_why = err == -ENOSPC ? "the user namespace limit is reached "
+					    "(user.max_user_namespaces)"
+			   : err == -ENOSYS ? "this kernel has no user namespaces "
+					     "(CONFIG_USER_NS)"
+					   : "unprivileged user namespaces are refused";
+		*ret_fix = "allow unprivileged user namespaces (user_namespaces(7)), or set "
+			   "sandbox = reduced in the profile (QEMU then runs without "
+			   "namespaces)";
+	}
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * User namespaces for the box (DESIGN.md, "The box", step 1): entering
+ * one with the user's own ids mapped, probing whether this host allows
+ * an unprivileged user to, and naming the fix when it does not.
+ *
+ * Sources: user_namespaces(7) (uid_map/gid_map rules, setgroups),
+ * Debian's kernel patch "add sysctl to disallow unprivileged
+ * CLONE_NEWUSER by default" (kernel.unprivileged_userns_clone), Ubuntu
+ * 23.10+'s AppArmor restriction (kernel.apparmor_restrict_unprivileged_
+ * userns: the namespace is created, but without capabilities in it
+ * unless an AppArmor profile grants "userns,").
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/*
+ * In a process that has just entered a new user namespace: denies
+ * setgroups (required for an unprivileged gid_map) and maps uid and gid
+ * (the ids the process had outside, geteuid()/getegid() before) to
+ * themselves. Returns 0 or -errno.
+ */
+int userns_write_maps(uid_t uid, gid_t gid);
+
+/*
+ * Whether the box can be built here: a forked child enters new user and
+ * mount namespaces, writes its maps and mounts a tmpfs (what the box
+ * does first; the AppArmor restriction only shows at that step). Returns
+ * 0, or the -errno of the first step that failed (-EPERM, -ENOSPC when
+ * user.max_user_namespaces is reached or 0, -EACCES, ...).
+ */
+int userns_probe(void);
+
+/*
+ * Why the host refuses user namespaces, from its sysctls under procfs
+ * ("/proc" in production): the message and the fix, static strings.
+ * When no sysctl explains it, a generic pair naming err.
+ */
+void userns_refusal(const char *procfs, int err, const char **ret_why,
+		    const char **ret_fix);
