@@ -26,6 +26,17 @@ enum image_kind image_kind_from_header(const unsigned char *buf, size_t len)
 	return IMAGE_RAW;
 }
 
+bool image_is_iso9660(int fd)
+{
+	/* ECMA-119 (ISO 9660) 8.1: the volume descriptors start at logical
+	 * sector 16 (2048-byte sectors: byte 0x8000); each begins with its
+	 * type byte, then the standard identifier "CD001". */
+	char id[5];
+
+	return pread(fd, id, sizeof(id), 0x8001) == (ssize_t)sizeof(id) &&
+	       memcmp(id, "CD001", sizeof(id)) == 0;
+}
+
 /* A block device of the set we look at: the disk and its partitions. */
 struct blk {
 	char name[64]; /* kernel name: sda, sda1, nvme0n1p4 */
@@ -249,6 +260,13 @@ static void check_one(const struct profile *p, const struct disk_item *d, size_t
 		if (e == ELOOP)
 			fix = xasprintf("name the image itself at %s, not a symbolic link to it",
 					where);
+		else if (e == ENOENT && !startswith(d->path, "/dev/") &&
+			 d->media != DISK_MEDIA_CDROM)
+			/* an image yet to be made (an ISO is downloaded, not made) */
+			fix = xasprintf("create it: qemu-img create -f %s %s SIZE (e.g. 64G), "
+					"or correct path = at %s",
+					d->format == DISK_FORMAT_QCOW2 ? "qcow2" : "raw", d->path,
+					where);
 		else
 			fix = xasprintf("correct path = at %s%s", where,
 					e == ENOENT && by_link ?
@@ -341,7 +359,19 @@ static void check_one(const struct profile *p, const struct disk_item *d, size_t
 
 	unsigned char hdr[8];
 	ssize_t n = read(fd, hdr, sizeof(hdr));
+	bool iso = image_is_iso9660(fd);
 	close(fd);
+	if (iso && d->media != DISK_MEDIA_CDROM) {
+		/* QEMU would give the guest a writable hard disk holding a CD
+		 * file system: installers do not find it, and it is writable. */
+		fix = xasprintf("add media = cdrom to [disk %s] at %s", d->name ? d->name : "",
+				where);
+		finding_warn(f, res, fix,
+			     "%s is an ISO 9660 (CD/DVD) image but media = disk: the guest "
+			     "sees a %s hard disk, not a CD-ROM", d->path,
+			     ro ? "read-only" : "writable");
+		return;
+	}
 	enum image_kind kind = image_kind_from_header(hdr, n > 0 ? (size_t)n : 0);
 	if (d->format == DISK_FORMAT_RAW && kind == IMAGE_QCOW2) {
 		fix = xasprintf("set format = qcow2 at %s", where);

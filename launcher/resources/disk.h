@@ -21,6 +21,11 @@ enum image_kind { IMAGE_RAW, IMAGE_QCOW2 };
  */
 enum image_kind image_kind_from_header(const unsigned char *buf, size_t len);
 
+/* True when the file open on fd is an ISO 9660 image: "CD001" at byte
+ * 0x8001 (ECMA-119 8.1, the first volume descriptor at sector 16). Reads
+ * with pread (the offset is kept). */
+bool image_is_iso9660(int fd);
+
 /*
  * Why the block device dev (st_rdev) is busy on the host: dev itself, and
  * for a whole disk every partition on it, for a partition its whole disk

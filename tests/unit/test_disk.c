@@ -161,8 +161,92 @@ START_TEST(test_missing)
 	ck_assert_str_eq(f.items[0].resource, "disk 0");
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	ck_assert_str_eq(f.items[0].message, want);
-	ck_assert_str_eq(f.items[0].fix, "correct path = at /p/vm.conf:7");
+	snprintf(want, sizeof(want),
+		 "create it: qemu-img create -f raw %s SIZE (e.g. 64G), or correct path = "
+		 "at /p/vm.conf:7", path);
+	ck_assert_str_eq(f.items[0].fix, want);
 	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
+
+	/* qcow2: the create line says so */
+	findings_clear(&f);
+	p = profile_disk("root", path, DISK_FORMAT_QCOW2, false);
+	disk_check(&p, &ctx, &f);
+	snprintf(want, sizeof(want), "create it: qemu-img create -f qcow2 %s SIZE", path);
+	ck_assert_ptr_nonnull(strstr(f.items[0].fix, want));
+
+	/* a missing CD image is downloaded, not created; a missing /dev
+	 * name is a wrong name */
+	findings_clear(&f);
+	p = profile_disk("cd", path, DISK_FORMAT_RAW, true);
+	disks[0].media = DISK_MEDIA_CDROM;
+	disk_check(&p, &ctx, &f);
+	ck_assert_str_eq(f.items[0].fix, "correct path = at /p/vm.conf:7");
+	findings_clear(&f);
+	p = profile_disk("d", "/dev/vfio-launch-test-no-such-disk", DISK_FORMAT_RAW, false);
+	disk_check(&p, &ctx, &f);
+	ck_assert_str_eq(f.items[0].fix, "correct path = at /p/vm.conf:7");
+	findings_clear(&f);
+}
+END_TEST
+
+/* An image with the ISO 9660 signature ("CD001" at 0x8001). */
+static const char *iso_image(const char *name)
+{
+	const char *path = image(name, raw_hdr, 8, 0644);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pwrite(fd, "\001CD001\001", 7, 0x8000), 7);
+	close(fd);
+	return path;
+}
+
+START_TEST(test_iso_signature)
+{
+	char iso[256], raw[256]; /* image() returns one static buffer */
+	snprintf(iso, sizeof(iso), "%s", iso_image("i.iso"));
+	snprintf(raw, sizeof(raw), "%s", image("r.img", raw_hdr, 8, 0644));
+	int fd = open(iso, O_RDONLY | O_CLOEXEC);
+	ck_assert(image_is_iso9660(fd));
+	close(fd);
+	fd = open(raw, O_RDONLY | O_CLOEXEC);
+	ck_assert(!image_is_iso9660(fd));
+	close(fd);
+	/* shorter than the descriptor: not an ISO, no error */
+	const char *tiny = image("t.img", raw_hdr, 8, 0644);
+	ck_assert_int_eq(truncate(tiny, 100), 0);
+	fd = open(tiny, O_RDONLY | O_CLOEXEC);
+	ck_assert(!image_is_iso9660(fd));
+	close(fd);
+}
+END_TEST
+
+/* An ISO under [disk NAME] without media = cdrom: WARN (it would be a
+ * writable hard disk); with media = cdrom: PASS. */
+START_TEST(test_iso_without_cdrom)
+{
+	const char *path = iso_image("virtio-win.iso");
+	struct profile p = profile_disk("virtio-win", path, DISK_FORMAT_RAW, false);
+	struct check_ctx ctx = ctx_for();
+	struct findings f = { 0 };
+	char want[512];
+
+	disk_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n, 1);
+	ck_assert_int_eq(f.items[0].level, FINDING_WARN);
+	snprintf(want, sizeof(want),
+		 "%s is an ISO 9660 (CD/DVD) image but media = disk: the guest sees a "
+		 "writable hard disk, not a CD-ROM", path);
+	ck_assert_str_eq(f.items[0].message, want);
+	ck_assert_str_eq(f.items[0].fix, "add media = cdrom to [disk virtio-win] at /p/vm.conf:7");
+	ctx_free(&ctx);
+
+	findings_clear(&f);
+	ctx = ctx_for();
+	p = profile_disk("virtio-win", path, DISK_FORMAT_RAW, true);
+	disks[0].media = DISK_MEDIA_CDROM;
+	disk_check(&p, &ctx, &f);
+	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
+	ctx_free(&ctx);
 	findings_clear(&f);
 }
 END_TEST
@@ -436,6 +520,8 @@ int main(void)
 	tcase_add_test(tc, test_qcow2_declared_raw);
 	tcase_add_test(tc, test_raw_declared_qcow2);
 	tcase_add_test(tc, test_missing);
+	tcase_add_test(tc, test_iso_signature);
+	tcase_add_test(tc, test_iso_without_cdrom);
 	tcase_add_test(tc, test_directory);
 	tcase_add_test(tc, test_read_only_file);
 	tcase_add_test(tc, test_own_file_no_write);
