@@ -32,6 +32,7 @@ struct check_ctx {
 	const char *sysfs;
 	const char *devfs;
 	const char *procfs;
+	const char *etcfs; /* "/etc" (NULL: "/etc"): the memlock limits installed */
 	bool for_run; /* `run`: may raise the soft memlock limit */
 
 	/* ---- outputs (owned by the ctx, freed by check_ctx_clear) ---- */

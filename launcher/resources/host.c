@@ -109,20 +109,21 @@ bool interrupts_show_remapping(const char *interrupts)
 	return false;
 }
 
-static void check_virtualization(struct check_ctx *ctx, struct findings *f,
-				 struct cpu_facts *cpu)
+void virtualization_verdict(const struct cpu_facts *cpu, bool kvm_works, struct findings *f)
 {
-	_cleanup_free_ char *text = NULL;
-	int r = read_text(ctx->procfs, "cpuinfo", &text);
-	if (r >= 0)
-		r = cpu_facts_parse(text, cpu);
-	if (r < 0) {
-		finding_warn(f, "virtualization", NULL, "cannot read %s/cpuinfo: %s",
-			     ctx->procfs, strerror(-r));
-		return;
-	}
 	if (cpu->vmx || cpu->svm) {
 		finding_pass(f, "virtualization", "%s", cpu->vmx ? "Intel VT-x (vmx)" : "AMD-V (svm)");
+		return;
+	}
+	/* Some hypervisors run nested KVM without showing the flag to the
+	 * guest's cpuinfo: /dev/kvm creating a VM is the proof that counts,
+	 * and the kvm line has said it works. */
+	if (kvm_works) {
+		finding_pass(f, "virtualization",
+			     "the CPU flags show neither vmx nor svm, but /dev/kvm creates VMs%s: "
+			     "VMs run under KVM",
+			     cpu->hypervisor ? " (a virtual machine whose hypervisor hides the flag)"
+					     : "");
 		return;
 	}
 	/* WARN, not FAIL: QEMU still runs the guest under TCG (the kvm
@@ -140,6 +141,21 @@ static void check_virtualization(struct check_ctx *ctx, struct findings *f,
 				     "enable Intel Virtualization Technology (VT-x) in the firmware setup",
 			     "the CPU flags show neither vmx nor svm: hardware virtualization "
 			     "is off or missing; VMs run under TCG");
+}
+
+static void check_virtualization(struct check_ctx *ctx, struct findings *f,
+				 struct cpu_facts *cpu, bool kvm_works)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = read_text(ctx->procfs, "cpuinfo", &text);
+	if (r >= 0)
+		r = cpu_facts_parse(text, cpu);
+	if (r < 0) {
+		finding_warn(f, "virtualization", NULL, "cannot read %s/cpuinfo: %s",
+			     ctx->procfs, strerror(-r));
+		return;
+	}
+	virtualization_verdict(cpu, kvm_works, f);
 }
 
 static void check_iommu(struct check_ctx *ctx, struct findings *f, const struct cpu_facts *cpu)
@@ -334,7 +350,7 @@ static void check_hugepage_pools(struct check_ctx *ctx, struct findings *f)
 }
 
 /* /dev/kvm, by accel.c's probe, worded as accel_check words it. */
-static void check_kvm(struct check_ctx *ctx, struct findings *f)
+static bool check_kvm(struct check_ctx *ctx, struct findings *f)
 {
 	int r = kvm_probe(ctx->devfs);
 
@@ -344,6 +360,7 @@ static void check_kvm(struct check_ctx *ctx, struct findings *f)
 		finding_warn(f, "kvm", kvm_fix(r), "%s/kvm is not usable: %s; VMs fall back to TCG",
 			     ctx->devfs,
 			     r == -EPROTO ? "unexpected KVM API version" : strerror(-r));
+	return r == 0;
 }
 
 /* Landlock (what confines QEMU to the profile's files, sandbox.c). */
@@ -362,8 +379,8 @@ static void check_landlock(struct findings *f)
 void check_host(struct check_ctx *ctx, struct findings *f)
 {
 	struct cpu_facts cpu = { .vendor = CPU_OTHER };
-	check_kvm(ctx, f);
-	check_virtualization(ctx, f, &cpu);
+	bool kvm_works = check_kvm(ctx, f);
+	check_virtualization(ctx, f, &cpu, kvm_works);
 	check_iommu(ctx, f, &cpu);
 	check_interrupt_remapping(ctx, f);
 	check_vfio_modules(ctx, f);

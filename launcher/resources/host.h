@@ -26,6 +26,12 @@ struct cpu_facts {
  */
 int cpu_facts_parse(const char *cpuinfo, struct cpu_facts *ret);
 
+/* The "virtualization" finding from the CPU flags and whether /dev/kvm
+ * created a VM (kvm_probe): the flags missing while KVM works is a PASS
+ * (nested KVM under a hypervisor that hides vmx/svm), so this line never
+ * says "TCG" while the kvm line says KVM works. Pure. */
+void virtualization_verdict(const struct cpu_facts *cpu, bool kvm_works, struct findings *f);
+
 /*
  * True when /proc/interrupts text shows interrupt remapping at work: the
  * kernel names remapped irq chips with an "IR-" prefix (IR-IO-APIC,

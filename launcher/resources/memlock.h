@@ -86,3 +86,21 @@ void memlock_check(const struct profile *p, struct check_ctx *ctx,
  */
 void memlock_check_need(uint64_t need, uint64_t guest_ram, struct check_ctx *ctx,
 			struct findings *f);
+
+/* The memlock limits the admin installed (README "Admin set-up" step 6),
+ * in bytes: 0 none found, UINT64_MAX unlimited. */
+struct memlock_installed {
+	uint64_t limits_d;     /* hard memlock of @MEMLOCK_GROUP or "*" in
+				  security/limits.conf or limits.d/ *.conf */
+	uint64_t user_service; /* LimitMEMLOCK= (hard part) in
+				  systemd/system/user@.service.d/ *.conf */
+	uint64_t user_conf;    /* DefaultLimitMEMLOCK= in systemd/user.conf.d/ *.conf */
+};
+
+/*
+ * Reads what is installed under etc ("/etc", a fake tree in tests): the
+ * largest figure of each kind (limits.conf(5): KiB, "unlimited"/"infinity";
+ * systemd.exec(5): bytes with K/M/G/T suffixes, "infinity", "SOFT:HARD").
+ * Unreadable files count as absent. Never fails.
+ */
+void memlock_find_installed(const char *etc, struct memlock_installed *ret);

@@ -1,17 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The PulseAudio proxy (launcher/supervisor/pulse_proxy.c) against a real
+# The PulseAudio proxy (launcher/supervisor/pulse_*.c) against a real
 # server, as the unprivileged test user, through build/tests/pulse-proxy-
-# driver (the proxy in a poll loop of its own, as the supervisor will host
+# driver (pulse_hub in a poll loop, hosted as the supervisor will host
 # it). Through the proxy's socket, what could take the sound server over
 # or disturb the desktop fails (load-module, unload-module,
-# set-default-sink, kill-client), and the same commands sent directly to
-# the server work (so the failures are the proxy's doing); a WAV played
+# set-default-sink, kill-client: pactl 16.1 has none, so a small libpulse
+# client sends KILL_CLIENT; moving or changing others' streams, device
+# volume, suspend, exit), and the same commands sent directly to the
+# server work (so the failures are the proxy's doing); a WAV played
 # through the proxy reaches the null sink (recorded from its monitor,
-# directly on the server, and not silent). The server runs with SHM on,
-# so the proxy's clearing of the SHM bits in AUTH is what makes the
-# proxied client send its audio in the frames: the server logs
-# "Negotiated SHM: no" for it and "yes" for a direct client.
+# directly and through the proxy at once, and not silent). The server
+# runs with SHM on, so the proxy's clearing of the SHM bits in AUTH is
+# what makes a proxied client send its audio in the frames: the server
+# logs "Negotiated SHM: no" for it and "yes" for a direct client.
 . "$(dirname "$0")/../lib.sh"
 for t in pulseaudio pactl paplay parecord sox; do need_tool "$t"; done
 user_setup
@@ -97,22 +99,38 @@ direct pactl get-default-sink >"$out"
 assert_eq vl_null "$(cat "$out")" "default sink after set-default-sink through the proxy"
 kill -0 "$REC_PID" || fail "parecord (client $REC_CLIENT) died"
 
-# Playback through the proxy reaches the sink.
+# Playback through the proxy reaches the sink, heard by the direct
+# recorder and by a second one recording through the proxy at the same
+# time (two proxied connections at once, audio both ways).
+PREC="$USER_TMP/run/prec.wav"
+as_user sh -c 'echo $$ >"$1"; exec env PULSE_SERVER="unix:$2" parecord --device=vl_null.monitor --latency-msec=50 \
+	--file-format=wav --rate=44100 --channels=2 "$3"' sh "$USER_TMP/run/prec.pid" "$PROXY_SOCK" "$PREC" &
+i=0
+while [ "$(direct pactl list short source-outputs | wc -l)" -lt 2 ]; do
+	i=$((i + 1))
+	[ "$i" -le 100 ] || fail "parecord through the proxy did not start recording"
+	sleep 0.1
+done
+PREC_PID=$(cat "$USER_TMP/run/prec.pid")
 WAV="$USER_TMP/run/tone.wav"
 as_user sox -n -r 44100 -c 2 -b 16 "$WAV" synth 1 sine 440 vol 0.5
 proxied paplay --device=vl_null "$WAV" >"$out" 2>&1 || { cat "$out"; fail "paplay through the proxy"; }
-kill -INT "$REC_PID"
-i=0
-while kill -0 "$REC_PID" 2>/dev/null; do
-	i=$((i + 1))
-	[ "$i" -le 100 ] || fail "parecord did not stop"
-	sleep 0.1
-done
-as_user sox "$REC" -n stat 2>"$out" || { cat "$out"; fail "sox stat on the recording"; }
-cat "$out"
-max=$(awk '/^Maximum amplitude:/ { print $3 }' "$out")
-awk -v m="$max" 'BEGIN { exit !(m > 0.2) }' || fail "the recording is silent (maximum amplitude $max)"
-echo "recorded through the proxy: maximum amplitude $max"
+# loud PID FILE WHAT: stops the recorder PID, FILE is not silent
+loud() {
+	kill -INT "$1"
+	i=0
+	while kill -0 "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -le 100 ] || fail "parecord ($3) did not stop"
+		sleep 0.1
+	done
+	as_user sox "$2" -n stat 2>"$out" || { cat "$out"; fail "sox stat on the recording ($3)"; }
+	max=$(awk '/^Maximum amplitude:/ { print $3 }' "$out")
+	awk -v m="$max" 'BEGIN { exit !(m > 0.2) }' || { cat "$out"; fail "the recording ($3) is silent (maximum amplitude $max)"; }
+	echo "played through the proxy, recorded $3: maximum amplitude $max"
+}
+loud "$REC_PID" "$REC" "directly"
+loud "$PREC_PID" "$PREC" "through the proxy"
 
 # SHM: the proxied clients (pactl, paplay) negotiated none; a direct one did.
 assert_contains "$USER_TMP/pulse.log" "Negotiated SHM: no"

@@ -209,6 +209,35 @@ START_TEST(test_no_virtualization)
 }
 END_TEST
 
+/* The kvm and virtualization lines agree: with /dev/kvm working, missing
+ * vmx/svm flags (a hypervisor hiding them) is no TCG warning. */
+START_TEST(test_virtualization_agrees_with_kvm)
+{
+	struct cpu_facts cpu = { .vendor = CPU_OTHER };
+	struct findings f = { 0 };
+
+	ck_assert_int_eq(cpu_facts_parse(AMD_VM_CPUINFO, &cpu), 0);
+	virtualization_verdict(&cpu, true, &f);
+	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
+	ck_assert_str_eq(f.items[0].message,
+			 "the CPU flags show neither vmx nor svm, but /dev/kvm creates VMs (a "
+			 "virtual machine whose hypervisor hides the flag): VMs run under KVM");
+	ck_assert_ptr_null(strstr(f.items[0].message, "TCG"));
+	findings_clear(&f);
+
+	virtualization_verdict(&cpu, false, &f);
+	ck_assert_int_eq(f.items[0].level, FINDING_WARN);
+	ck_assert_ptr_nonnull(strstr(f.items[0].message, "VMs run under TCG"));
+	findings_clear(&f);
+
+	/* flags present: PASS whatever /dev/kvm says (the kvm line explains) */
+	ck_assert_int_eq(cpu_facts_parse("vendor_id\t: GenuineIntel\nflags\t\t: fpu vmx\n", &cpu), 0);
+	virtualization_verdict(&cpu, false, &f);
+	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
+	findings_clear(&f);
+}
+END_TEST
+
 /* DMAR table but no groups: the kernel parameter is missing. */
 START_TEST(test_iommu_off_in_kernel)
 {
@@ -422,6 +451,7 @@ int main(void)
 	tcase_add_test(tc, test_host_landlock);
 	tcase_add_loop_test(tc, test_host_no_landlock, 0, 2);
 	tcase_add_test(tc, test_no_virtualization);
+	tcase_add_test(tc, test_virtualization_agrees_with_kvm);
 	tcase_add_test(tc, test_iommu_off_in_kernel);
 	tcase_add_test(tc, test_iommu_off_in_firmware);
 	tcase_add_test(tc, test_interrupt_remapping_off);

@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "cleanup.h"
+#include "fake_tree.h"
 #include "memlock.h"
 
 #define MiB (UINT64_C(1) << 20)
@@ -35,10 +36,16 @@ static struct profile make_profile(uint64_t memory, size_t n_pci, bool hugepages
 	};
 }
 
+/* An /etc for the installed limits, empty unless a test writes into it
+ * (the real /etc would make the tests depend on this machine). */
+static struct fake_tree E;
+
 static struct check_ctx make_ctx(bool for_run)
 {
-	return (struct check_ctx){ .sysfs = "/sys", .devfs = "/dev",
-				   .procfs = "/proc", .for_run = for_run };
+	if (!E.root[0])
+		fake_init(&E);
+	return (struct check_ctx){ .sysfs = "/sys", .devfs = "/dev", .procfs = "/proc",
+				   .etcfs = E.root, .for_run = for_run };
 }
 
 /* libvirt qemuDomainGetMemLockLimitBytes: guest RAM + 1 GiB with VFIO. */
@@ -132,7 +139,7 @@ START_TEST(test_check_too_low)
 	struct check_ctx ctx = make_ctx(true);
 	struct findings f = { 0 };
 	struct rlimit rl;
-	char want[128];
+	char want[256];
 
 	/* Lowering works without privilege: 64 MiB, or less when the hard
 	 * limit already is (systemd's default is 8 MiB). */
@@ -146,7 +153,8 @@ START_TEST(test_check_too_low)
 	ck_assert_uint_eq(f.n_fail, 1);
 	const struct finding *it = findings_find(&f, "memlock");
 	snprintf(want, sizeof(want),
-		 "hard limit %llu bytes < 2147483648 needed (guest RAM 1G + 1 GiB for VFIO)",
+		 "hard limit %llu bytes < 2147483648 needed (guest RAM 1G + 1 GiB for VFIO); "
+		 "no memlock limit is installed (security/limits.d, the systemd drop-ins)",
 		 (unsigned long long)lim);
 	ck_assert_str_eq(it->message, want);
 	ck_assert_ptr_nonnull(it->fix);
@@ -161,6 +169,97 @@ START_TEST(test_check_too_low)
 	getrlimit(RLIMIT_MEMLOCK, &rl);
 	ck_assert_uint_eq(rl.rlim_cur, lim);
 	findings_clear(&f);
+}
+END_TEST
+
+/* What the admin installed, as limits.conf(5) and systemd.exec(5) write
+ * it; other files and other domains do not count. */
+START_TEST(test_find_installed)
+{
+	struct memlock_installed in;
+	struct check_ctx ctx = make_ctx(false);
+
+	memlock_find_installed(ctx.etcfs, &in);
+	ck_assert_uint_eq(in.limits_d + in.user_service + in.user_conf, 0);
+
+	fake_write(E.root, "security/limits.d/vfio-launch.conf", 0644, "%s",
+		   "# comment\n@vfio soft memlock 1048576\n@vfio hard memlock 2097152\n"
+		   "@audio hard memlock unlimited\nalice hard memlock unlimited\n");
+	fake_write(E.root, "security/limits.d/other.conf.disabled", 0644, "%s",
+		   "* hard memlock unlimited\n");
+	fake_write(E.root, "systemd/system/user@.service.d/vfio-launch.conf", 0644, "%s",
+		   "[Service]\nLimitMEMLOCK=1G:3G\n");
+	fake_write(E.root, "systemd/user.conf.d/vfio-launch.conf", 0644, "%s",
+		   "[Manager]\nDefaultLimitMEMLOCK=infinity\n");
+	memlock_find_installed(ctx.etcfs, &in);
+	ck_assert_uint_eq(in.limits_d, 2097152ULL * 1024);
+	ck_assert_uint_eq(in.user_service, 3 * GiB);
+	ck_assert_uint_eq(in.user_conf, UINT64_MAX);
+
+	fake_write(E.root, "security/limits.conf", 0644, "%s", "*  -  memlock  unlimited\n");
+	memlock_find_installed(ctx.etcfs, &in);
+	ck_assert_uint_eq(in.limits_d, UINT64_MAX);
+	fake_cleanup(&E);
+}
+END_TEST
+
+/* Too low in this session, but /etc has enough: log in again (or join
+ * the group), not "install the limits". */
+START_TEST(test_check_installed_log_in_again)
+{
+	struct profile p = make_profile(1 * GiB, 1, false);
+	struct check_ctx ctx = make_ctx(true);
+	struct findings f = { 0 };
+	struct rlimit rl;
+
+	getrlimit(RLIMIT_MEMLOCK, &rl);
+	rlim_t lim = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < 64 * MiB ?
+			     rl.rlim_max : 64 * MiB;
+	set_limits(lim, lim);
+	/* all three files, enough: log in again */
+	fake_write(E.root, "security/limits.d/vfio-launch.conf", 0644, "%s",
+		   "@vfio hard memlock 2097152\n");
+	fake_write(E.root, "systemd/system/user@.service.d/vfio-launch.conf", 0644, "%s",
+		   "[Service]\nLimitMEMLOCK=2147483648\n");
+	fake_write(E.root, "systemd/user.conf.d/vfio-launch.conf", 0644, "%s",
+		   "[Manager]\nDefaultLimitMEMLOCK=2147483648\n");
+	memlock_check(&p, &ctx, &f);
+	ck_assert_uint_eq(f.n_fail, 1);
+	ck_assert_ptr_nonnull(strstr(f.items[0].message,
+				     "the limits installed in "));
+	ck_assert_ptr_nonnull(strstr(f.items[0].message,
+				     "(security/limits.d and the systemd drop-ins) suffice but this "
+				     "session started before them"));
+	ck_assert_str_eq(f.items[0].fix, "log out completely (every session, so the systemd "
+					 "user manager restarts) and in again, or reboot");
+	findings_clear(&f);
+
+	/* only limits.d, and this process is not in group vfio: join it */
+	struct group *g = getgrnam("vfio");
+	bool member = false;
+	gid_t groups[256];
+	int n = getgroups(256, groups);
+	for (int i = 0; g && i < n; i++)
+		member |= groups[i] == g->gr_gid;
+	if (!member && !(g && getegid() == g->gr_gid)) {
+		fake_write(E.root, "systemd/user.conf.d/vfio-launch.conf", 0644, "%s", "");
+		memlock_check(&p, &ctx, &f);
+		ck_assert_ptr_nonnull(strstr(f.items[0].message,
+					     "(security/limits.d) suffice but this session started "
+					     "before them, or you are not in group vfio"));
+		ck_assert_ptr_nonnull(strstr(f.items[0].fix, "usermod -aG vfio $USER"));
+		findings_clear(&f);
+	}
+
+	/* installed, but lower than the need: raise them, with the figures */
+	fake_write(E.root, "security/limits.d/vfio-launch.conf", 0644, "%s",
+		   "@vfio hard memlock 1024\n");
+	fake_write(E.root, "systemd/user.conf.d/vfio-launch.conf", 0644, "%s", "");
+	memlock_check(&p, &ctx, &f);
+	ck_assert_ptr_nonnull(strstr(f.items[0].message, "the limits installed are lower"));
+	ck_assert_ptr_nonnull(strstr(f.items[0].fix, "@vfio hard memlock 2097152\n"));
+	findings_clear(&f);
+	fake_cleanup(&E);
 }
 END_TEST
 
@@ -352,6 +451,7 @@ int main(void)
 	tcase_add_test(tc, test_print_fix);
 	tcase_add_test(tc, test_check_no_pci);
 	tcase_add_test(tc, test_print_limits);
+	tcase_add_test(tc, test_find_installed);
 	suite_add_tcase(s, tc);
 
 	/* Raising a hard limit needs CAP_SYS_RESOURCE (root in CI). The
@@ -359,6 +459,7 @@ int main(void)
 	bool can_set = can_raise_hard_limit();
 	TCase *rt = tcase_create("rlimit");
 	tcase_add_test(rt, test_check_too_low);
+	tcase_add_test(rt, test_check_installed_log_in_again);
 	tcase_add_test(rt, test_check_raisable_small);
 	tcase_add_test(rt, test_check_enough_small);
 	if (can_set) {
