@@ -16,8 +16,9 @@ static void usage(FILE *out)
 	fputs("Usage: vfio-launch iommu\n\n"
 	      "Lists every IOMMU group with its PCI devices (address, class,\n"
 	      "vendor:device, name, driver) and whether the group can be passed\n"
-	      "through: ready, passable after `vfio-privhelper bind ...`, or to\n"
-	      "be kept on the host.\n",
+	      "through: ready, passable after `vfio-privhelper bind ...`, bridges\n"
+	      "only, not passable (an SR-IOV PF with VFs), or to be kept on the\n"
+	      "host (a host-critical function, the root filesystem's storage).\n",
 	      out);
 }
 

@@ -107,8 +107,9 @@ static bool is_bdf(const char *s, size_t len)
 
 /*
  * Adds the controller under block device rel (a link below sysfs_fd:
- * dev/block/M:m or class/block/NAME): the last BDF in the link's target,
- * or, for a virtual device (dm, md), those of its slaves/.
+ * dev/block/M:m or class/block/NAME): the last BDF in the link's target;
+ * for a multipath NVMe disk those of its subsystem's controllers; for a
+ * virtual device (dm, md) those of its slaves/.
  */
 static void add_block(int sysfs_fd, const char *rel, struct pci_root_storage *r,
 		      unsigned depth)
@@ -130,6 +131,28 @@ static void add_block(int sysfs_fd, const char *rel, struct pci_root_storage *r,
 		bdf[12] = '\0';
 		if (r->n < sizeof(r->bdf) / sizeof(r->bdf[0]) && !pci_root_storage_has(r, bdf))
 			memcpy(r->bdf[r->n++], bdf, 13);
+		return;
+	}
+	/* NVMe native multipath (CONFIG_NVME_MULTIPATH, on in Debian) puts the
+	 * disk of a multi-controller subsystem under the virtual subsystem
+	 * device, which links each of its controllers (nvmeN) by name:
+	 * drivers/nvme/host/core.c, nvme_init_subsystem(). */
+	char *subsys = strstr(target, "/nvme-subsystem/nvme-subsys");
+	if (subsys) {
+		subsys[strcspn(subsys + 16, "/") + 16] = '\0';
+		snprintf(path, sizeof(path), "devices/virtual%s", subsys);
+		_cleanup_closedir_ DIR *sd = NULL;
+		if (sysfs_opendir(sysfs_fd, path, 0, &sd) < 0)
+			return;
+		while ((de = readdir(sd))) {
+			unsigned ctrl;
+			int end = 0;
+			if (sscanf(de->d_name, "nvme%u%n", &ctrl, &end) != 1 || de->d_name[end])
+				continue;
+			char link[4500];
+			snprintf(link, sizeof(link), "%.4200s/%.256s", path, de->d_name);
+			add_block(sysfs_fd, link, r, depth + 1);
+		}
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/slaves", rel);

@@ -284,6 +284,49 @@ START_TEST(test_apply_rollback_fails)
 }
 END_TEST
 
+/* Allowlisted or not, a group holding the chipset's power management
+ * controller (class 0580, as on Intel 200-series PCHs) is refused, named. */
+START_TEST(test_plan_host_critical)
+{
+	struct ph_plan p;
+	struct ph_why w = { "" };
+
+	fake_sh("d=sys/devices/pci0000:00/0000:00:1f.2 && mkdir -p $d && echo 0x8086 > $d/vendor && "
+		"echo 0xa2a1 > $d/device && echo 0x058000 > $d/class && echo '(null)' > $d/driver_override && "
+		"ln -s ../../../kernel/iommu_groups/15 $d/iommu_group && "
+		"ln -s ../../../../devices/pci0000:00/0000:00:1f.2 sys/kernel/iommu_groups/15/devices/ && "
+		"ln -s ../../../devices/pci0000:00/0000:00:1f.2 sys/bus/pci/devices/");
+	strcpy(conf.pci[conf.n_pci++].bdf, "0000:00:1f.2");
+	ck_assert_int_eq(plan(true, "0000:0f:00.0", NULL, &p, &w), -EPERM);
+	ck_assert_str_eq(w.msg, "0000:0f:00.0: IOMMU group 15 holds 0000:00:1f.2 (8086:a2a1), a memory "
+				"controller (the chipset's power management controller): the host needs it; "
+				"the group stays on the host whatever /etc/vfio-launch/privhelper.conf says");
+	/* giving such a group back stays allowed */
+	ck_assert_int_eq(plan(false, "0000:0f:00.0", NULL, &p, &w), 0);
+}
+END_TEST
+
+/* The wait a message names is the wait made: 600 ms for vfio-pci to take
+ * a device, a sixth of it for a host driver to take one back. */
+START_TEST(test_apply_wait_message)
+{
+	struct ph_plan p;
+	struct ph_why w = { "" };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *rep = open_memstream(&out, &len);
+
+	fake_sh("cd sys/devices/pci0000:00/0000:0c:00.0 && rm driver && "
+		"ln -s ../../../bus/pci/drivers/vfio-pci driver");
+	ck_assert_int_eq(plan(true, "0000:0c:00.0", NULL, &p, &w), 0);
+	ck_assert_int_eq(ph_plan_apply(fake_sysfd, &p, 600, rep, &w), -ETIMEDOUT);
+	fclose(rep);
+	ck_assert_msg(strstr(w.msg, "0000:0c:00.1: vfio-pci did not take the device after 600 ms"), "%s", w.msg);
+	ck_assert_msg(strstr(w.msg, "0000:0c:00.0: vfio-pci still drives it after 100 ms"), "%s", w.msg);
+	free(out);
+}
+END_TEST
+
 /* A device already on vfio-pci with the override set needs no write. */
 START_TEST(test_apply_already_bound)
 {
@@ -400,6 +443,8 @@ int main(void)
 	tcase_add_test(rw, test_apply_rollback);
 	tcase_add_test(rw, test_apply_already_bound);
 	tcase_add_test(rw, test_apply_rollback_fails);
+	tcase_add_test(rw, test_plan_host_critical);
+	tcase_add_test(rw, test_apply_wait_message);
 	suite_add_tcase(s, ro);
 	suite_add_tcase(s, rw);
 	fake_build_template();

@@ -518,6 +518,48 @@ START_TEST(test_host_tables_equal)
 }
 END_TEST
 
+/* The root filesystem's controllers: through NVMe native multipath (the
+ * disk under the virtual subsystem), through btrfs's anonymous 0:N device
+ * (found by its source), none for a tmpfs root. */
+START_TEST(test_root_storage)
+{
+	struct pci_root_storage r;
+
+	fake_mkdir_p(T.sys);
+	char d[512];
+	snprintf(d, sizeof(d), "%s/devices/pci0000:00/0000:00:1d.0/0000:03:00.0/nvme/nvme0", T.sys);
+	fake_mkdir_p(d);
+	snprintf(d, sizeof(d), "%s/devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n1/nvme0n1p2", T.sys);
+	fake_mkdir_p(d);
+	fake_link(T.sys, "devices/virtual/nvme-subsystem/nvme-subsys0/nvme0",
+		  "../../../pci0000:00/0000:00:1d.0/0000:03:00.0/nvme/nvme0");
+	fake_link(T.sys, "dev/block/259:2", "../../devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n1/nvme0n1p2");
+	fake_link(T.sys, "class/block/nvme0n1p2", "../../devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n1/nvme0n1p2");
+	fake_write(T.proc, "self/mountinfo", 0444, "%s",
+		   "21 1 0:20 / /sys rw - sysfs sysfs rw\n"
+		   "22 1 259:2 / / rw,relatime - ext4 /dev/nvme0n1p2 rw\n");
+	_cleanup_close_ int fd = open(T.sys, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int procfd = open(T.proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_eq(pci_root_storage_find(fd, procfd, &r), 0);
+	ck_assert_uint_eq(r.n, 1);
+	ck_assert_str_eq(r.bdf[0], "0000:03:00.0");
+	ck_assert_str_eq(r.source, "/dev/nvme0n1p2");
+
+	/* btrfs: 0:N in mountinfo; the last mount on / is the one seen */
+	fake_write(T.proc, "self/mountinfo", 0444, "%s",
+		   "1 0 0:2 / / rw - rootfs rootfs rw\n"
+		   "22 1 0:31 /@ / rw,relatime - btrfs /dev/nvme0n1p2 rw\n");
+	ck_assert_int_eq(pci_root_storage_find(fd, procfd, &r), 0);
+	ck_assert_uint_eq(r.n, 1);
+	ck_assert_str_eq(r.bdf[0], "0000:03:00.0");
+
+	fake_write(T.proc, "self/mountinfo", 0444, "%s", "22 1 0:21 / / rw - tmpfs rootfs rw\n");
+	ck_assert_int_eq(pci_root_storage_find(fd, procfd, &r), 0);
+	ck_assert_uint_eq(r.n, 0);
+	ck_assert_int_eq(pci_root_storage_find(fd, -1, &r), -EBADF);
+}
+END_TEST
+
 /* The listing's verdict line, in the fixture's words ("host BDF", "rootfs
  * BDF", "bridges", "ready", "bind BDF..."), for group g of out. */
 static void listed_verdict(const char *out, int g, char *buf, size_t len)
@@ -661,6 +703,7 @@ int main(void)
 	tcase_add_test(tc, test_iommu_print_xeon);
 	tcase_add_test(tc, test_iommu_print_none);
 	tcase_add_test(tc, test_host_tables_equal);
+	tcase_add_test(tc, test_root_storage);
 	tcase_add_loop_test(tc, test_topology_agrees, 0, (int)TOPO_N);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
