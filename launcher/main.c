@@ -18,6 +18,8 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "check the host, prepare, start QEMU in its box and supervise it" },
+	{ "start", cmd_start, "run in the background; return once the guest runs" },
+	{ "status", cmd_status, "whether a VM runs: state, PIDs, uptime, vCPU threads" },
 	{ "stop", cmd_stop, "power a running VM down (ACPI), then quit, then SIGKILL" },
 	{ "check", cmd_check, "report PASS/WARN/FAIL for a profile (or --host)" },
 	{ "cmdline", cmd_cmdline, "print the QEMU argv, one per line, no probing" },

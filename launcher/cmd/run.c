@@ -44,6 +44,8 @@
 
 extern char **environ;
 
+int run_ready_fd = -1;
+
 static void run_usage(FILE *out)
 {
 	fputs("Usage: vfio-launch run [--help] [--dry-run] [--paused] [--trust-profile] PROFILE\n\n"
@@ -122,6 +124,8 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	sv.control_path = control;
 	sv.stop_timeout = p->stop_timeout;
 	sv.paused = paused;
+	sv.ready_fd = run_ready_fd; /* start's pipe: the supervisor owns it now */
+	run_ready_fd = -1;
 	r = supervisor_open(&sv);
 	if (r < 0) {
 		log_error("cannot make QEMU's sockets (%s): %s", sv.qmp_user_path, strerror(-r));

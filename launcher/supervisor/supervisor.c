@@ -48,6 +48,7 @@ void supervisor_init(struct supervisor *sv)
 	sv->qmp_fd = sv->serial_fd = sv->err_fd = sv->child_err_fd = -1;
 	sv->out_fd = sv->child_out_fd = -1;
 	sv->ctl_fd = sv->ctl_client_fd = -1;
+	sv->ready_fd = -1;
 	sv->child = (struct supervisor_child_fds){ -1, -1, -1 };
 	sv->epoll_fd = sv->signal_fd = sv->timer_fd = sv->pidfd = -1;
 	sv->caps_id = sv->cont_id = -1;
@@ -313,11 +314,14 @@ static void on_qmp_message(struct supervisor *sv, const struct qmp_msg *m)
 			/* QEMU starts paused (-S); pinning goes here. */
 			if (sv->paused) {
 				say(sv, "QEMU (pid %d) is ready, vCPUs paused (--paused)", (int)sv->pid);
+				supervisor_ready(sv);
 				break;
 			}
 			sv->cont_id = qmp_send(&sv->qmp, "cont", NULL);
 			if (sv->cont_id < 0)
 				say(sv, "QMP: cannot send cont: %s", strerror((int)-sv->cont_id));
+		} else if (m->id == sv->cont_id) {
+			supervisor_ready(sv);
 		}
 		break;
 	case QMP_ERROR:
@@ -575,6 +579,7 @@ void supervisor_close(struct supervisor *sv)
 	close_fd(&sv->signal_fd);
 	close_fd(&sv->timer_fd);
 	close_fd(&sv->pidfd);
+	close_fd(&sv->ready_fd);
 	if (sv->mask_set)
 		sigprocmask(SIG_SETMASK, &sv->old_mask, NULL);
 	sv->mask_set = false;

@@ -56,6 +56,7 @@ struct supervisor {
 	const char *control_path;  /* runtime_dir/ctl.sock (control.h) */
 	unsigned stop_timeout;   /* seconds ([vm] stop-timeout) */
 	bool paused;             /* leave the vCPUs stopped (run --paused) */
+	int ready_fd;            /* `start`'s readiness pipe (notify.c), or -1 */
 
 	/* Our ends, and QEMU's until it runs (then closed here). */
 	int qmp_fd, serial_fd, out_fd, err_fd;
@@ -123,6 +124,14 @@ void supervisor_close(struct supervisor *sv);
  * replaces the stop-timeout for this request. why is for the message.
  */
 void supervisor_stop(struct supervisor *sv, const char *why, bool force, unsigned timeout);
+
+/*
+ * The VM is up: QMP answered and the vCPUs were resumed (or left paused
+ * with --paused). Tells systemd (sd_notify READY=1, a no-op without
+ * $NOTIFY_SOCKET: Type=notify units) and `start` (one byte on
+ * sv->ready_fd, then closed). notify.c.
+ */
+void supervisor_ready(struct supervisor *sv);
 
 /* Zeroes sv: all descriptors -1, state SV_STARTING; then the caller
  * sets the settings. */
