@@ -205,6 +205,7 @@ check-unit: $(UNIT_BINS) $(HELPER_TEST_BINS)
 
 # ---------------------------------------------------------------- install
 # make install [PREFIX=/usr/local] [DESTDIR=] [UDEVRULESDIR=] [SYSTEMDUNITDIR=]
+#              [SYSTEMDUSERUNITDIR=]
 # Copies files only: no daemon reload, no groupadd, no enabling, nothing in
 # /etc. The allowlist, the limits templates (a placeholder figure until the
 # admin puts theirs in; README "Admin set-up"), the optional udev rules and
@@ -222,6 +223,7 @@ DOCDIR ?= $(DATADIR)/doc/vfio-launch
 EXAMPLESDIR ?= $(DOCDIR)/examples
 UDEVRULESDIR ?= $(or $(shell $(PKG_CONFIG) --variable=udevdir udev 2>/dev/null),/lib/udev)/rules.d
 SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+SYSTEMDUSERUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemduserunitdir systemd 2>/dev/null),/usr/lib/systemd/user)
 
 INSTALL_RULES := $(wildcard udev-rules/*.rules)
 INSTALL_RULE_EXAMPLES := $(wildcard udev-rules/*.example)
@@ -233,6 +235,7 @@ INSTALL_DOCS := README.md LICENSE
 # every file install lays down but the man pages, for uninstall
 INSTALLED = $(BINDIR)/vfio-launch $(SBINDIR)/vfio-privhelper \
 	$(SYSTEMDUNITDIR)/vfio-privhelper.service \
+	$(SYSTEMDUSERUNITDIR)/vfio-launch@.service \
 	$(addprefix $(UDEVRULESDIR)/,$(notdir $(INSTALL_RULES))) \
 	$(addprefix $(DOCDIR)/,$(INSTALL_DOCS)) \
 	$(EXAMPLESDIR)/privhelper.conf.example \
@@ -245,6 +248,10 @@ install: all
 	sed 's|@SBINDIR@|$(SBINDIR)|g' privhelper/vfio-privhelper.service \
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
+	install -d -m 0755 $(DESTDIR)$(SYSTEMDUSERUNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' launcher/vfio-launch@.service \
+		> $(DESTDIR)$(SYSTEMDUSERUNITDIR)/vfio-launch@.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUSERUNITDIR)/vfio-launch@.service
 	$(if $(INSTALL_RULES),install -m 0644 $(INSTALL_RULES) $(DESTDIR)$(UDEVRULESDIR)/)
 	install -D -m 0644 -t $(DESTDIR)$(DOCDIR) $(INSTALL_DOCS)
 	install -D -m 0644 privhelper/privhelper.conf.example \

@@ -15,6 +15,8 @@ int cmd_run(int argc, char **argv);     /* cmd/run.c: run [--dry-run] */
 int cmd_stop(int argc, char **argv);    /* cmd/stop.c: stop [--timeout S] [--force] */
 int cmd_start(int argc, char **argv);   /* cmd/start.c: run in the background */
 int cmd_status(int argc, char **argv);  /* cmd/status.c: status [--json] */
+int cmd_qmp(int argc, char **argv);     /* cmd/qmp.c: one QMP command */
+int cmd_console(int argc, char **argv); /* cmd/console.c: the serial console */
 
 /* cmd/run.c: a descriptor the supervisor writes one byte to once the VM
  * runs, then closes (supervisor_ready); set by start before cmd_run. */

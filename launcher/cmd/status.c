@@ -36,41 +36,6 @@ static void status_usage(FILE *out)
 	      out);
 }
 
-/* Seconds since pid started (proc(5): stat field 22, starttime in clock
- * ticks since boot; /proc/uptime), or -1. */
-static long process_uptime(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long start = 0;
-	double up;
-	FILE *f;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-			 "%*d %*d %*d %llu", &start) != 1)
-		return -1;
-	f = fopen("/proc/uptime", "re");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lf", &up) != 1)
-		up = -1;
-	fclose(f);
-	if (up < 0)
-		return -1;
-	return (long)(up - (double)start / (double)sysconf(_SC_CLK_TCK));
-}
-
 /*
  * QEMU runs in its own PID namespace (the box), so query-cpus-fast's
  * thread-id is a tid there. /proc/QEMU/task/T/status has "NSpid: HOST NS"

@@ -38,3 +38,7 @@ int vmctl_status(const struct vm_paths *paths, struct vm_status *ret);
  */
 int vmctl_qmp(const struct vm_paths *paths, const char *execute, json_object *args,
 	      json_object **ret_reply);
+
+/* Seconds since pid started (proc(5): /proc/PID/stat field 22,
+ * starttime in clock ticks since boot, against /proc/uptime), or -1. */
+long process_uptime(pid_t pid);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "console.h"
 #include "control.h"
 
 /* The supervisor's own lines, on stderr (stdout is the guest's console).
@@ -48,7 +49,7 @@ void supervisor_init(struct supervisor *sv)
 	sv->qmp_fd = sv->serial_fd = sv->err_fd = sv->child_err_fd = -1;
 	sv->out_fd = sv->child_out_fd = -1;
 	sv->ctl_fd = sv->ctl_client_fd = -1;
-	sv->ready_fd = -1;
+	sv->ready_fd = sv->console_fd = -1;
 	sv->child = (struct supervisor_child_fds){ -1, -1, -1 };
 	sv->epoll_fd = sv->signal_fd = sv->timer_fd = sv->pidfd = -1;
 	sv->caps_id = sv->cont_id = -1;
@@ -507,7 +508,7 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 			} else if (fd == sv->qmp_fd) {
 				on_qmp(sv);
 			} else if (fd == sv->serial_fd) {
-				if (relay(sv->serial_fd, STDOUT_FILENO, false) < 0)
+				if (console_on_serial(sv) < 0)
 					epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
 			} else if (fd == sv->out_fd) {
 				if (relay(sv->out_fd, STDOUT_FILENO, false) < 0)
@@ -524,6 +525,8 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 				control_on_listen(sv);
 			} else if (fd == sv->ctl_client_fd) {
 				control_on_client(sv);
+			} else if (fd == sv->console_fd) {
+				console_on_client(sv);
 			} else if (fd == sv->pidfd) {
 				done = true;
 			}
@@ -560,6 +563,7 @@ void supervisor_close(struct supervisor *sv)
 		unlink(sv->control_path);
 	sv->made_control_socket = false;
 	close_fd(&sv->ctl_fd);
+	close_fd(&sv->console_fd);
 	/* A `stop` waiting for the end keeps its connection until this
 	 * process exits (after the lock is released): its EOF says the VM
 	 * is gone. */

@@ -69,6 +69,7 @@ struct supervisor {
 	char ctl_buf[512];
 	size_t ctl_len;
 	bool ctl_waits_exit; /* the client asked to stop: answer at the end */
+	int console_fd;      /* the attached console client (console.h), or -1 */
 
 	/* The loop. */
 	int epoll_fd, signal_fd, timer_fd;

@@ -7,7 +7,13 @@
 #    $XDG_STATE_HOME/vfio-launch/NAME/log;
 #  - status --json parses, says running, names that supervisor and its
 #    QEMU (a live descendant of it), QEMU's run state "running" and a vCPU;
+#  - list shows it running with PID and uptime, and warns about two
+#    profiles with one [vm] name;
 #  - a second start while it runs is refused (69), the log untouched;
+#  - console (in a pty) sees the guest's output and a line typed into it
+#    (the guest answers DEMO-GUEST-GOT: LINE), a second console meanwhile
+#    is refused, Ctrl-] detaches with the VM still running;
+#  - qmp sends one command and prints QEMU's reply;
 #  - stop powers the guest down gracefully (the guest logs the button),
 #    every process is gone, status says stopped;
 #  - start of a profile whose QEMU fails at once: non-zero (QEMU's status),
@@ -77,6 +83,19 @@ cat "$USER_TMP/status"
 assert_contains "$USER_TMP/status" "VM sta: running"
 assert_contains "$USER_TMP/status" "QEMU run state: running"
 
+# list: STATE, PID, UPTIME, and a warning for two profiles of one [vm] name
+mkdir -p "$USER_TMP/home/.config/vfio-launch"
+cp "$conf" "$USER_TMP/home/.config/vfio-launch/sta.conf"
+cp "$conf" "$USER_TMP/home/.config/vfio-launch/sta-again.conf"
+chown -R "$TEST_UID:$TEST_GID" "$USER_TMP/home/.config"
+as_user "$VL" list >"$USER_TMP/list" 2>&1 || { cat "$USER_TMP/list"; fail "list failed"; }
+cat "$USER_TMP/list"
+grep -E '^NAME +STATE +PID +UPTIME +FILE$' "$USER_TMP/list" >/dev/null || fail "list has no header"
+grep -E "^sta +running +$spid +[0-9]+:[0-9]{2}:[0-9]{2} .*/sta.conf\$" "$USER_TMP/list" >/dev/null ||
+	fail "list does not show sta running with its PID and uptime"
+assert_contains "$USER_TMP/list" "both say [vm] name = sta"
+rm -r "$USER_TMP/home/.config/vfio-launch"
+
 before=$(wc -c <"$log")
 rc=0
 as_user "$VL" start "$conf" >"$USER_TMP/start2" 2>&1 </dev/null || rc=$?
@@ -91,6 +110,64 @@ until grep -q '^DEMO-GUEST-WAITING' "$log"; do
 	[ $i -lt 1800 ] || { cat "$log"; fail "the guest did not get to wait for the button in 180 s"; }
 	sleep 0.1
 done
+
+# console, in a pseudo-terminal: type a line, see the guest's answer, try a
+# second console meanwhile, detach with Ctrl-].
+cat >"$USER_TMP/console-driver.py" <<'PY'
+import os, pty, select, subprocess, sys, time
+vl, conf, out = sys.argv[1:4]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(vl, [vl, "console", conf])
+seen = b""
+def expect(what, secs=120):
+    global seen
+    end = time.monotonic() + secs
+    while what not in seen:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            break
+        try:
+            seen += os.read(fd, 4096)
+        except OSError:
+            break
+    open(out, "wb").write(seen)
+    if what not in seen:
+        sys.exit("console: no %r" % what)
+expect(b"Ctrl-] detaches")
+os.write(fd, b"hello-console\r")
+expect(b"DEMO-GUEST-GOT: hello-console")
+second = subprocess.run([vl, "console", conf], stdin=subprocess.DEVNULL,
+                        capture_output=True, text=True)
+open(out + ".second", "w").write("%d %s" % (second.returncode, second.stderr))
+os.write(fd, b"\x1d")
+expect(b"keeps running")
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+chmod a+r "$USER_TMP/console-driver.py"
+: >"$USER_TMP/console"
+chown "$TEST_UID" "$USER_TMP/console"
+rc=0
+as_user python3 "$USER_TMP/console-driver.py" "$VL" "$conf" "$USER_TMP/console" || rc=$?
+cat "$USER_TMP/console"; echo
+[ "$rc" -eq 0 ] || fail "console exited $rc"
+assert_contains "$USER_TMP/console" "DEMO-GUEST-GOT: hello-console"
+assert_contains "$USER_TMP/console" "Detached from VM sta; it keeps running."
+cat "$USER_TMP/console.second"; echo
+assert_contains "$USER_TMP/console.second" "69 vfio-launch: VM sta: a console is attached already"
+kill -0 "$spid" || fail "the supervisor is gone after the console detached"
+assert_contains "$log" "DEMO-GUEST-GOT: hello-console"
+
+as_user "$VL" qmp "$conf" '{"execute": "query-status"}' >"$USER_TMP/qmp" 2>&1 ||
+	{ cat "$USER_TMP/qmp"; fail "qmp query-status failed"; }
+python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["return"]["status"] == "running"' \
+	"$USER_TMP/qmp" || { cat "$USER_TMP/qmp"; fail "qmp did not print query-status's reply"; }
+rc=0
+as_user "$VL" qmp "$conf" '{"execute": "no-such-command"}' >"$USER_TMP/qmp" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { cat "$USER_TMP/qmp"; fail "qmp of an unknown command exited $rc, not 1"; }
+assert_contains "$USER_TMP/qmp" "CommandNotFound"
+
 rc=0
 as_user "$VL" stop "$conf" >"$USER_TMP/stop" 2>&1 || rc=$?
 cat "$USER_TMP/stop"
@@ -128,4 +205,5 @@ flog=$USER_TMP/home/.local/state/vfio-launch/stf/log
 assert_contains "$flog.1" "-bogus: invalid option (test)"
 [ ! -e "$USER_TMP/run/vfio-launch/stf" ] || fail "the failed start left its runtime dir behind"
 echo "start: returns with the guest running (own session, log); status --json right;" \
+	"console: output, input, one at a time, Ctrl-] detaches; qmp;" \
 	"second start refused (69); stop graceful, all gone; failing QEMU: 1 with the error, log.1 kept"
