@@ -131,6 +131,16 @@ $(BUILD)/gen/version.h: FORCE
 FORCE:
 $(LAUNCHER_OBJS) $(HELPER_OBJS): | $(BUILD)/gen/version.h
 
+# The seccomp filter, compiled at build time from the rule table by
+# libseccomp (tools/seccomp-bpf-gen), built into the launcher (issue 15).
+$(BUILD)/tools/seccomp-bpf-gen: tools/seccomp-bpf-gen.c $(BUILD)/obj/launcher/box/seccomp.o
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $^ $(call pc_libs,libseccomp)
+$(BUILD)/gen/seccomp_bpf.h: $(BUILD)/tools/seccomp-bpf-gen
+	@mkdir -p $(@D)
+	$< $@
+$(BUILD)/obj/launcher/box/seccomp_builtin.o: $(BUILD)/gen/seccomp_bpf.h
+
 $(BUILD)/obj/launcher/%.o: launcher/%.c
 	@mkdir -p $(@D)
 	$(CC) $(LAUNCHER_CFLAGS) -c $< -o $@
