@@ -23,6 +23,7 @@ int cmd_console(int argc, char **argv); /* cmd/console.c: the serial console */
 extern int run_ready_fd;
 int cmd_check(int argc, char **argv);   /* cmd/check.c: check [PROFILE|--host] */
 int cmd_cmdline(int argc, char **argv); /* cmd/cmdline.c: cmdline PROFILE */
+int cmd_reset_vars(int argc, char **argv); /* cmd/reset_vars.c */
 int cmd_list(int argc, char **argv);    /* cmd_list.c */
 int cmd_iommu(int argc, char **argv);   /* cmd_iommu.c */
 int cmd_usb(int argc, char **argv);     /* cmd_usb.c */
