@@ -24,7 +24,7 @@ WERROR ?= 0
 # Debian 12 packages, by what needs them. 'make deps' installs the missing
 # ones (apt-get as root, through sudo otherwise).
 DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
-	libpci-dev libpulse-dev libinih-dev scdoc
+	libpci-dev libpulse-dev libinih-dev libjson-c-dev libsystemd-dev scdoc
 DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
 DEPS_TEST := check umockdev libumockdev-dev clang socat sox
@@ -68,7 +68,7 @@ BASE_CFLAGS := $(CPPFLAGS) $(CFLAGS) -std=gnu17 -D_GNU_SOURCE $(OPT) $(WARNINGS)
 	-iquote $(BUILD)/gen -MMD -MP
 BASE_LDFLAGS := $(LDFLAGS) $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
 
-LAUNCHER_PKGS := libcap-ng libseccomp libudev libpci libpulse inih
+LAUNCHER_PKGS := libcap-ng libseccomp libudev libpci libpulse inih json-c libsystemd
 HELPER_PKGS := libpci
 TEST_PKGS := check
 
@@ -335,7 +335,7 @@ BENCH_BINS := $(BUILD)/bench/qmp-ready
 guest: $(GUEST)
 $(BUILD)/guest/vmlinuz: | tests/guest/mkguest.sh
 	sh tests/guest/mkguest.sh $(@D) kernel
-$(BUILD)/guest/initramfs.cpio.gz: tests/guest/init tests/guest/mkguest.sh
+$(BUILD)/guest/initramfs.cpio.gz: tests/guest/init tests/guest/pwrbtn.c tests/guest/mkguest.sh
 	sh tests/guest/mkguest.sh $(@D) initramfs
 
 $(BUILD)/bench/%: tests/bench/%.c

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -60,6 +61,13 @@ static _Noreturn void child(const struct box_spec *spec, char *const argv[], int
 	_cleanup_free_ int *keep = calloc(spec->n_fds + 1, sizeof(int));
 	int r;
 
+	/* Its own session, first (signals are still blocked): the
+	 * terminal's Ctrl-C goes to the supervisor alone, which turns it
+	 * into an ACPI power-down, and the child has no controlling
+	 * terminal to inject input into. */
+	setsid();
+	/* QEMU does not outlive its supervisor (killed with it). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* Back to default dispositions and an empty mask: the supervisor's
 	 * signalfd setup must not leak into QEMU. */
 	sigset_t all;

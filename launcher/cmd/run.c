@@ -32,7 +32,6 @@
 #include "cleanup.h"
 #include "common.h"
 #include "commands.h"
-#include "exec_guard.h"
 #include "findings.h"
 #include "ivshmem.h"
 #include "paths.h"
@@ -40,17 +39,20 @@
 #include "profile.h"
 #include "render.h"
 #include "sandbox.h"
+#include "supervisor.h"
+#include "landlock.h"
 
 extern char **environ;
 
 static void run_usage(FILE *out)
 {
 	fputs("Usage: vfio-launch run [--help] [--dry-run] [--paused] [--trust-profile] PROFILE\n\n"
-	      "Check the host, prepare the VM's files and lock, confine, and\n"
-	      "execute QEMU in place of this process (QEMU keeps the PID).\n"
+	      "Check the host, prepare the VM's files and lock, start QEMU in\n"
+	      "its box and supervise it: the guest's serial console on this\n"
+	      "terminal, Ctrl-C asks the guest to power down (twice: forces).\n"
 	      "Refuses to start while any check FAILs or the VM already runs.\n\n"
 	      "  --dry-run  check and print the argv, one per line; start nothing\n"
-	      "  --paused   start with the vCPUs stopped (QEMU -S; resume over QMP)\n"
+	      "  --paused   leave the vCPUs stopped (resume over QMP: cont)\n"
 	      "  --trust-profile  start even though the profile widens QEMU's box\n"
 	      "             (paths outside the usual places, binary =, sandbox = off,\n"
 	      "             extra =); without it such a profile is refused (exit 77)\n",
@@ -93,112 +95,95 @@ static void run_undo(void *arg)
 }
 
 /*
- * What execve would refuse, checked while a failure can still be rolled
- * back: path executable by us, and for a "#!" script its interpreter too
- * (execve reports a missing interpreter as ENOENT on the script). Not
- * covered: an ELF whose loader is missing, or ENOMEM at exec time; then
- * the run fails confined and the runtime dir stays (harmless: the next
- * run reuses it). Returns 0 or -errno.
+ * The last step: QEMU in its box, and this process its supervisor until
+ * QEMU is gone (supervisor.h). Returns run's exit status after logging;
+ * removes what the run made (the ivshmem file too when QEMU never got as
+ * far as QMP: a failed start), the lock last.
  */
-static int exec_preflight(const char *path)
+static int supervise(const struct profile *p, const struct check_ctx *ctx,
+		     struct render_env *env, bool paused, struct run_undo *undo)
 {
-	char buf[256], *interp, *end;
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
-
-	if (access(path, X_OK) < 0)
-		return -errno;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n < 2 || buf[0] != '#' || buf[1] != '!')
-		return 0;
-	buf[n] = '\0';
-	interp = buf + 2;
-	interp += strspn(interp, " \t");
-	end = interp + strcspn(interp, " \t\n");
-	*end = '\0';
-	if (*interp && access(interp, X_OK) < 0)
-		return -errno;
-	return 0;
-}
-
-/*
- * The last step: confine this process and become QEMU. Only returns on
- * failure, with an exit code, after logging.
- */
-static int confine_and_exec(const struct profile *p, const struct check_ctx *ctx,
-			    struct prepare_state *st, int guard_fd, char **argv, bool *ret_confined)
-{
+	struct supervisor sv;
 	struct sandbox_policy pol;
 	struct sandbox_result res;
-	/* The lock fd goes to QEMU on purpose (prepare.h): clear its
-	 * FD_CLOEXEC now, after everything that could still fail in the
-	 * launcher's own logic. */
-	int r = prepare_lock_inherit(st);
+	struct strv argv = { 0 };
+	bool policy_made = false, started = false;
+	int r, ret;
+
+	supervisor_init(&sv);
+	sv.name = p->name;
+	sv.qmp_user_path = ctx->paths->qmp_socket;
+	sv.stop_timeout = p->stop_timeout;
+	sv.paused = paused;
+	r = supervisor_open(&sv);
 	if (r < 0) {
-		log_error("cannot hand the lock to QEMU: %s", strerror(-r));
-		return EX_OSERR;
+		log_error("cannot make QEMU's sockets (%s): %s", sv.qmp_user_path, strerror(-r));
+		ret = EX_OSERR;
+		goto fail;
+	}
+	env->qmp_fd = sv.child.qmp;
+	env->qmp_user_fd = sv.child.qmp_user;
+	env->serial_fd = sv.child.serial;
+	r = render_argv(p, env, &argv);
+	if (r < 0) {
+		log_error("cannot render %s: %s", p->file, strerror(-r));
+		ret = r == -ENOMEM ? EX_OSERR : EX_CONFIG;
+		goto fail;
 	}
 
-	/* Once confined, a failed execve can no longer undo prepare's work
-	 * (Landlock denies removing the runtime dir and the ivshmem file),
-	 * so catch the usual cause here, while rollback still works. */
-	r = exec_preflight(argv[0]);
-	if (r < 0) {
-		log_error("cannot execute %s: %s", argv[0], strerror(-r));
-		return r == -EACCES || r == -EPERM ? EX_NOPERM : EX_UNAVAILABLE;
-	}
-
-	/* ---- confine (sandbox.h): close fds but 0, 1, 2 and the lock,
-	 * clean the environment, rlimits, capabilities, no_new_privs,
-	 * Landlock, seccomp last; fail closed. ---- */
 	r = sandbox_policy_build(p, ctx, ctx->paths, environ, &pol);
 	if (r < 0) {
 		log_error("cannot build QEMU's sandbox policy: %s", strerror(-r));
-		return EX_SOFTWARE;
+		ret = EX_SOFTWARE;
+		goto fail;
 	}
+	policy_made = true;
 	if (p->sandbox == SANDBOX_OFF)
 		log_warn("*** sandbox = off in %s: QEMU runs WITHOUT the box: no seccomp, "
 			 "no Landlock, capabilities, environment and descriptors untouched, "
 			 "and without QEMU's own -sandbox. A guest that takes over QEMU "
 			 "gets everything you have. For debugging only. ***",
 			 p->file);
-	/* Kept through step 1 of the box: the lock (QEMU's), and the exec
-	 * guard's socket, which must close exactly at execve. */
-	int keep[2] = { st->lock_fd, guard_fd };
-	r = sandbox_apply(&pol, keep, guard_fd >= 0 ? 2 : 1, &res);
-	if (r == 0 && guard_fd >= 0 && fcntl(guard_fd, F_SETFD, FD_CLOEXEC) < 0)
-		r = -errno;
+
+	fflush(stdout);
+	fflush(stderr);
+	r = supervisor_start(&sv, &pol, argv.v, &res);
 	if (r < 0) {
 		if (r == -EOPNOTSUPP)
 			log_error("the kernel offers no Landlock and %s says sandbox = strict: "
 				  "not starting QEMU (%s; or use sandbox = on)", p->file,
 				  landlock_missing_fix(res.landlock_err));
+		else if (res.failed_step && strcmp(res.failed_step, "execve") == 0)
+			log_error("cannot execute %s: %s", argv.v[0], strerror(-r));
 		else
 			log_error("cannot confine QEMU (%s%s%s): %s; not starting it",
 				  res.failed_step ? res.failed_step : "?",
 				  res.failed_path ? ": " : "", res.failed_path ? res.failed_path : "",
 				  strerror(-r));
-		sandbox_policy_clear(&pol);
-		return r == -EOPNOTSUPP ? EX_UNAVAILABLE : EX_OSERR;
+		ret = r == -EOPNOTSUPP ? EX_UNAVAILABLE
+		      : r == -EACCES || r == -EPERM ? EX_NOPERM
+		      : r == -ENOENT ? EX_UNAVAILABLE : EX_OSERR;
+		goto fail;
 	}
-	*ret_confined = true;
 	/* No Landlock (res.landlock_abi 0): the check's sandbox line has
 	 * already WARNed, with the fix. */
-	/* pol stays allocated: environ points into it until execve. */
+	ret = supervisor_loop(&sv, &started);
+	supervisor_close(&sv);
+	if (started)
+		prepare_rollback(undo->st); /* runtime files, then the lock */
+	else
+		run_undo(undo);
+	sandbox_policy_clear(&pol);
+	strv_clear(&argv);
+	return ret;
 
-	/* Whatever QEMU creates (its QMP socket, a memory-backend-file
-	 * that does not exist yet) is the user's alone (DESIGN.md, trust
-	 * boundary 2). */
-	umask(077);
-	fflush(stdout);
-	fflush(stderr);
-	execve(argv[0], argv, environ);
-	r = -errno;
-	log_error("cannot execute %s: %s", argv[0], strerror(-r));
-	return r == -EACCES || r == -EPERM ? EX_NOPERM : EX_UNAVAILABLE;
+fail:
+	supervisor_close(&sv);
+	run_undo(undo);
+	if (policy_made)
+		sandbox_policy_clear(&pol);
+	strv_clear(&argv);
+	return ret;
 }
 
 /*
@@ -318,7 +303,9 @@ int cmd_run(int argc, char **argv)
 	}
 
 	check_ctx_render_env(&ctx, &paths, &env);
-	env.paused = paused;
+	/* Always -S: the supervisor resumes the vCPUs over QMP (cont) once
+	 * QMP answers, unless --paused (DESIGN.md: pinning goes there). */
+	env.paused = true;
 	if (!env.audio_server && !env.audio_disabled) {
 		/* No audio check resolved a server: render the same default
 		 * cmdline shows, explicitly, rather than leave it to QEMU. */
@@ -339,7 +326,7 @@ int cmd_run(int argc, char **argv)
 
 	r = prepare_vm(p, &paths, &st);
 	if (r == -EBUSY) {
-		log_error("VM %s is already running (%s is locked by its QEMU)", p->name,
+		log_error("VM %s is already running (%s is locked by its supervisor)", p->name,
 			  paths.lock_file);
 		ret = EX_UNAVAILABLE;
 		goto out;
@@ -364,25 +351,8 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	/* exec failed: leave no new file behind (DESIGN.md, "Errors"). Once
-	 * confined, only the exec guard (forked before) may still do that. */
 	struct run_undo undo = { p, ctx.devfs, &lg, &st };
-	int guard_fd = -1;
-	if (exec_guard_start(run_undo, &undo, &guard_fd) < 0)
-		guard_fd = -1; /* no guard: undo here, as far as the box allows */
-	bool confined = false;
-	ret = confine_and_exec(p, &ctx, &st, guard_fd, out.v, &confined);
-	if (guard_fd < 0 || exec_guard_undo(guard_fd) < 0)
-		run_undo(&undo);
-	else
-		prepare_state_clear(&st); /* the watcher removed the files */
-	/* A confined launcher whose exec failed has nothing left to do: leave
-	 * without atexit handlers, which may need what the box denies (a
-	 * sanitizer's leak checker ptraces itself and spins under seccomp). */
-	if (confined) {
-		fflush(NULL);
-		_exit(ret);
-	}
+	ret = supervise(p, &ctx, &env, paused, &undo);
 
 out:
 	prepare_state_clear(&st);

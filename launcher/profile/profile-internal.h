@@ -89,7 +89,7 @@ struct key_def {
 
 /* The rows of profile_keys[]; profile_keys.c asserts the count, so a key
  * added without updating it (or two rows joined) does not build. */
-#define N_KEYS 42
+#define N_KEYS 43
 extern const struct key_def profile_keys[N_KEYS];
 
 /* Appends item to the array arr of n items (e.g. p->pci, p->n_pci);
@@ -133,6 +133,8 @@ int parse_enum(struct parser *ps, const struct key_def *k, void *base,
 	       const char *value);
 int parse_vm_name(struct parser *ps, const struct key_def *k, void *base,
 		  const char *value);
+int parse_stop_timeout(struct parser *ps, const struct key_def *k, void *base,
+		       const char *value);
 int parse_memory(struct parser *ps, const struct key_def *k, void *base,
 		 const char *value);
 int parse_cpus(struct parser *ps, const struct key_def *k, void *base,

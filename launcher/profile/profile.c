@@ -649,6 +649,7 @@ static struct profile *profile_new(void)
 	p->firmware = FIRMWARE_BIOS;
 	p->display = DISPLAY_NONE;
 	p->sandbox = SANDBOX_ON;
+	p->stop_timeout = STOP_TIMEOUT_DEFAULT;
 	p->audio_backend = AUDIO_NONE;
 	p->audio_model = AUDIO_HDA_DUPLEX;
 	p->audio_required = true;

@@ -73,6 +73,10 @@ struct evdev_item {
 	unsigned line;
 };
 
+/* [vm] stop-timeout: default and bound, in seconds. */
+#define STOP_TIMEOUT_DEFAULT 60
+#define STOP_TIMEOUT_MAX 86400
+
 struct profile {
 	char *file; /* absolute path of the profile, for messages */
 
@@ -91,6 +95,7 @@ struct profile {
 	enum display display;  /* default none */
 	enum sandbox_mode sandbox; /* default on */
 	bool trusted;          /* may widen the box (trust.h); default no */
+	unsigned stop_timeout; /* seconds, 1..STOP_TIMEOUT_MAX; default 60 */
 	char *kernel, *initrd, *append; /* direct kernel boot, NULL when unset */
 	unsigned line_memory;  /* lines of keys other modules point at */
 

@@ -94,6 +94,10 @@ const struct key_def profile_keys[] = {
      "yes: this profile may widen the box (paths outside the usual places, "
      "binary =, sandbox = off|reduced, extra =) without --trust-profile",
      false, parse_boolean, VM(trusted), NULL},
+    {SEC_VM, "stop-timeout", "SECONDS", "60",
+     "seconds between the ACPI power-down (Ctrl-C in run) and ending QEMU with "
+     "quit, then SIGKILL",
+     false, parse_stop_timeout, 0, NULL},
     {SEC_VM, "kernel", "PATH", "-",
      "direct kernel boot: the kernel image (-kernel)", false, parse_path,
      VM(kernel), NULL},

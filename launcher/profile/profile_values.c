@@ -251,6 +251,22 @@ int parse_cpus(struct parser *ps, const struct key_def *k, void *base,
 	return 0;
 }
 
+/* stop-timeout = SECONDS: 1 s to one day. */
+int parse_stop_timeout(struct parser *ps, const struct key_def *k, void *base,
+		       const char *value)
+{
+	uint64_t v;
+
+	(void)k;
+	if (parse_u64(value, 1, STOP_TIMEOUT_MAX, &v) < 0)
+		return profile_fail(
+		    ps, ps->line, -EINVAL,
+		    "stop-timeout: '%.64s' is not a number of seconds between 1 and %d",
+		    value, STOP_TIMEOUT_MAX);
+	((struct profile *)base)->stop_timeout = (unsigned)v;
+	return 0;
+}
+
 /*
  * The decimal number at the start of s (at most 7 digits), in [min, max],
  * into *ret. Returns the number of digits read, 0 when s does not start

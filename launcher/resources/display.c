@@ -22,11 +22,15 @@ static bool any_x_vga(const struct profile *p)
 	return false;
 }
 
+/* A descriptor number from env, or the placeholder cmdline shows. */
+static int fd_or(int fd, int placeholder)
+{
+	return fd > 0 ? fd : placeholder;
+}
+
 static int display_argv(const struct profile *p, const struct render_env *env,
 			  struct strv *sv)
 {
-	_cleanup_free_ char *qmp = NULL;
-
 	switch (p->display) {
 	case DISPLAY_GTK:
 		TRY(strv_push2(sv, "-display", "gtk"));
@@ -42,25 +46,25 @@ static int display_argv(const struct profile *p, const struct render_env *env,
 	 * display at all: no emulated VGA. Otherwise the window needs one. */
 	TRY(strv_push2(sv, "-vga",
 		  p->display == DISPLAY_NONE || any_x_vga(p) ? "none" : "std"));
-	/* The guest's serial console is the launcher's terminal (the demo
-	 * guest reports there); no human monitor: QMP is the control
-	 * channel. */
-	TRY(strv_push2(sv, "-serial", "stdio"));
+	/* The supervisor's sockets, handed in by number (supervisor.h):
+	 * chardev socket with fd= and server=off uses a connected socket as
+	 * it is, with server=on a bound one as the listener (QEMU 7.2
+	 * chardev/char-socket.c, util/qemu-sockets.c socket_get_fd). The
+	 * guest's serial console goes through the supervisor to the
+	 * terminal (the demo guest reports there); the supervisor's private
+	 * QMP channel, and the user's QMP socket (qmp.sock, which QEMU
+	 * serves itself); no human monitor. */
+	TRY(strv_push(sv, "-chardev"));
+	TRY(strv_pushf(sv, "socket,id=serial0,fd=%d", fd_or(env->serial_fd, RENDER_FD_SERIAL)));
+	TRY(strv_push2(sv, "-serial", "chardev:serial0"));
 	TRY(strv_push2(sv, "-monitor", "none"));
-
-	if (!env->paths || !env->paths->qmp_socket)
-		return -EINVAL;
-	qmp = qemu_escape(env->paths->qmp_socket);
-	if (!qmp)
-		return -ENOMEM;
-	/* "unix:PATH" names its first value without a key (QemuOpts'
-	 * implied "path"), and an implied value ends at the first '='
-	 * (util/qemu-option.c, get_opt_name_value): a PATH with '='
-	 * (from $XDG_RUNTIME_DIR) would be taken as a key. Then name the
-	 * key; otherwise keep the usual spelling. */
-	TRY(strv_push(sv, "-qmp"));
-	TRY(strv_pushf(sv, "unix:%s%s,server=on,wait=off",
-		       strchr(qmp, '=') ? "path=" : "", qmp));
+	TRY(strv_push(sv, "-chardev"));
+	TRY(strv_pushf(sv, "socket,id=qmp,fd=%d", fd_or(env->qmp_fd, RENDER_FD_QMP)));
+	TRY(strv_push2(sv, "-mon", "chardev=qmp,mode=control"));
+	TRY(strv_push(sv, "-chardev"));
+	TRY(strv_pushf(sv, "socket,id=qmp-user,fd=%d,server=on,wait=off",
+		       fd_or(env->qmp_user_fd, RENDER_FD_QMP_USER)));
+	TRY(strv_push2(sv, "-mon", "chardev=qmp-user,mode=control"));
 
 	if (p->sandbox != SANDBOX_OFF)
 		/* QEMU's own seccomp filter (-sandbox, QEMU 7.2), on top of
@@ -72,17 +76,17 @@ static int display_argv(const struct profile *p, const struct render_env *env,
 	return 0;
 }
 
-/* The runtime dir, where QEMU creates its QMP socket (until the
- * supervisor hands the socket in as a descriptor). */
+/* Nothing of the runtime dir: the supervisor makes QEMU's sockets and
+ * hands them in, and the VM's lock file there must stay out of QEMU's
+ * reach (a QEMU that could replace it would let a second run start). */
 static int display_grants(const struct profile *p, const struct check_ctx *ctx,
 			  const struct vm_paths *paths, const struct grants *checked,
 			  struct grants *ret)
 {
 	(void)p;
 	(void)ctx;
+	(void)paths;
 	TRY(resource_grants_copy(ret, checked));
-	if (paths)
-		TRY(resource_grants_prepared(ret, paths->runtime_dir, false));
 	return 0;
 }
 

@@ -33,7 +33,16 @@ struct render_env {
 	const struct usb_resolved *usb; /* n_usb entries, or NULL */
 	uint64_t lg_size;            /* bytes; 0: computed from the profile */
 	bool paused;                 /* -S: start with vCPUs stopped (bench) */
+	/* The sockets the supervisor hands QEMU (supervisor.h), as QEMU
+	 * will number them; 0: not made (cmdline, run --dry-run), render
+	 * the RENDER_FD_* placeholders. */
+	int qmp_fd, qmp_user_fd, serial_fd;
 };
+
+/* What cmdline shows for the supervisor's descriptors. */
+#define RENDER_FD_QMP 3
+#define RENDER_FD_QMP_USER 4
+#define RENDER_FD_SERIAL 5
 
 /*
  * Appends the QEMU argv for p to *ret_argv (argv[0] is the QEMU binary).

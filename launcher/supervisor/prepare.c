@@ -350,18 +350,6 @@ fail:
 	return r;
 }
 
-int prepare_lock_inherit(struct prepare_state *st)
-{
-	int flags;
-
-	if (st->lock_fd < 0)
-		return -EBADF;
-	flags = fcntl(st->lock_fd, F_GETFD);
-	if (flags < 0 || fcntl(st->lock_fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-		return -errno;
-	return 0;
-}
-
 void prepare_rollback(struct prepare_state *st)
 {
 	/* Reverse order: the lock file goes while we still hold the lock,

@@ -16,8 +16,8 @@ struct vm_paths;
 #define PREPARE_MAX_MADE 16
 
 struct prepare_state {
-	/* flock(LOCK_EX) on paths->lock_file; O_CLOEXEC until
-	 * prepare_lock_inherit(); -1 when not held. */
+	/* flock(LOCK_EX) on paths->lock_file, O_CLOEXEC: the supervisor
+	 * holds it and QEMU never receives it; -1 when not held. */
 	int lock_fd;
 	/* Paths created by this run, in creation order (directories and
 	 * the lock file), removed in reverse by prepare_rollback(). */
@@ -30,7 +30,7 @@ struct prepare_state {
 };
 
 /*
- * Prepares everything run needs before exec, in this order:
+ * Prepares everything run needs before QEMU starts, in this order:
  *  1. $XDG_RUNTIME_DIR/vfio-launch and .../NAME: created with mkdirat,
  *     mode 0700, opened O_NOFOLLOW; an existing one must be a directory
  *     owned by us with no group/other permission bits.
@@ -53,15 +53,8 @@ struct prepare_state {
 int prepare_vm(const struct profile *p, const struct vm_paths *paths,
 	       struct prepare_state *ret_state);
 
-/*
- * Clears FD_CLOEXEC on the lock fd, right before execve, so QEMU holds
- * the lock for its whole life and the kernel releases it however QEMU
- * exits. Returns 0 or -errno.
- */
-int prepare_lock_inherit(struct prepare_state *st);
-
-/* A later stage failed: removes what prepare_vm created (not the VARS
- * copy), then releases the lock and frees st. */
+/* A later stage failed, or the VM has ended: removes what prepare_vm
+ * created (not the VARS copy), then releases the lock and frees st. */
 void prepare_rollback(struct prepare_state *st);
 
 /* Frees st and closes the lock fd; leaves the files in place. */

@@ -5,8 +5,9 @@
 # `vfio-launch run --paused`, in one run, interleaved, BENCH_N (default 20)
 # repetitions each after one warm-up of each. Prints both medians and the
 # ratio. The VM is profiles/demo.conf; raw QEMU gets the argv that
-# `vfio-launch run --dry-run --paused` prints, which is the argv `run
-# --paused` execs. Timing: build/bench/qmp-ready (tests/bench/qmp-ready.c).
+# `vfio-launch run --dry-run --paused` prints (the supervisor's socket
+# descriptors replaced by a QMP socket path and null chardevs), the argv
+# `run --paused` starts. Timing: build/bench/qmp-ready (tests/bench/qmp-ready.c).
 # As root it runs as TEST_UID (nobody) like the demo; a private PulseAudio
 # server answers the demo profile's [audio] when the user has none.
 set -eu
@@ -47,8 +48,18 @@ demo_as "$vl" run --dry-run --paused "$profile" > "$argv" 2>>"$log" || {
 	fail "'vfio-launch run --dry-run --paused' failed"
 }
 grep -qx -- -S "$argv" || fail "'run --dry-run --paused' printed no -S"
-sock=$(sed -n '/^-qmp$/{n;s/^unix:\([^,]*\),.*/\1/p;}' "$argv")
-[ -n "$sock" ] || fail "no '-qmp unix:PATH,...' in the argv"
+# The argv names the supervisor's sockets by descriptor number (-chardev
+# socket,fd=N); raw QEMU gets the same QMP server on a path of its own,
+# the user's qmp.sock where the supervisor makes it, and null chardevs for
+# the supervisor's private QMP channel and the serial console.
+grep -qx 'socket,id=qmp-user,fd=[0-9]*,server=on,wait=off' "$argv" ||
+	fail "no user QMP chardev (socket,id=qmp-user,fd=N,...) in the argv"
+name=$(sed -n '/^-name$/{n;p;}' "$argv")
+rt=$(demo_as sh -c 'echo "$XDG_RUNTIME_DIR"')
+sock=$rt/vfio-launch/$name/qmp.sock
+sed -i -e "s|^socket,id=qmp-user,fd=[0-9]*,|socket,id=qmp-user,path=$sock,|" \
+	-e 's|^socket,id=qmp,fd=[0-9]*$|null,id=qmp|' \
+	-e 's|^socket,id=serial0,fd=[0-9]*$|null,id=serial0|' "$argv"
 accel=$(sed -n '/^-accel$/{n;p;}' "$argv" | tr '\n' ' ')
 # Raw QEMU needs the runtime dir the launcher would make, and the umask
 # the launcher runs QEMU with (its ivshmem check refuses a file others

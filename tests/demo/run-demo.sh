@@ -49,8 +49,10 @@ demo_pulse_ensure
 echo "demo: running 'vfio-launch run $profile' as uid $DEMO_UID, PulseAudio: $DEMO_PULSE server"
 
 # The guest's serial console and the launcher's messages, shown as they
-# come. qemu.pid holds timeout's pid; its child is the launcher, which
-# execs QEMU (same pid), so stopping timeout stops QEMU.
+# come. qemu.pid holds timeout's pid; its child is the launcher, the VM's
+# supervisor, whose child is QEMU: stopping timeout stops the VM (SIGTERM:
+# an ACPI power-down; timeout's SIGKILL 5 s later ends the supervisor, and
+# QEMU with it).
 console=$DEMO_WORK/console.log
 : > "$console"
 [ "$(id -u)" -ne 0 ] || chown "$DEMO_UID" "$console"

@@ -72,6 +72,11 @@ initramfs() {
 	for applet in $("$bb" --list); do
 		[ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
 	done
+	# The power-button helper (pwrbtn.c): static, like busybox.
+	${CC:-cc} -static -O2 -o "$root/bin/pwrbtn" "$src/pwrbtn.c" || {
+		echo "mkguest: cannot build a static pwrbtn (needs libc6-dev's libc.a)" >&2
+		exit 1
+	}
 	cp "$src/init" "$root/init"
 	chmod 0755 "$root/init"
 	# The console before devtmpfs is mounted, so the kernel can open it

@@ -126,7 +126,7 @@ expect 0 cmdline tcg
 first=$(head -n 1 "$OUT")
 assert_eq qemu-system-x86_64 "$first" "argv[0]"
 assert_contains "$OUT" "-nodefaults"
-assert_contains "$OUT" "unix:$USER_TMP/run/vfio-launch/tcg/qmp.sock,server=on,wait=off"
+assert_contains "$OUT" "socket,id=qmp-user,fd=4,server=on,wait=off"
 [ ! -e "$USER_TMP/run/vfio-launch" ] || fail "cmdline created files"
 
 # ---- no $XDG_RUNTIME_DIR: no safe place for the QMP socket
@@ -202,7 +202,7 @@ assert_contains "$OUT" "tcg "
 assert_contains "$OUT" "tiny "
 grep -E '^broken +invalid ' "$OUT" >/dev/null || fail "list does not mark broken.conf invalid"
 
-# ---- single instance, with a real QEMU holding the lock
+# ---- single instance, with a real QEMU beside the supervisor holding the lock
 command -v qemu-system-x86_64 >/dev/null 2>&1 || { echo "SKIP: single-instance part needs qemu-system-x86_64"; exit 0; }
 sock="$USER_TMP/run/vfio-launch/tiny/qmp.sock"
 wait_for_socket() {
@@ -215,7 +215,7 @@ wait_for_socket() {
 	done
 }
 # as_user, but as one command the background job execs (a shell function
-# would leave a subshell between us and QEMU, hiding its PID).
+# would leave a subshell between us and the supervisor, hiding its PID).
 start_vm() {
 	env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME="$USER_TMP/home" XDG_RUNTIME_DIR="$USER_TMP/run" \
@@ -233,9 +233,16 @@ stop_vm() {
 start_vm
 trap 'kill $vm 2>/dev/null || true; rm -rf "$USER_TMP"' EXIT
 wait_for_socket "$vm"
-# QEMU kept the launcher's PID (env and setpriv exec too).
+# The launcher stays as the supervisor (env and setpriv exec), QEMU is its
+# child.
 exe=$(readlink "/proc/$vm/exe")
-case "$exe" in */qemu-system-x86_64) ;; *) fail "PID $vm is $exe, not QEMU" ;; esac
+case "$exe" in */vfio-launch) ;; *) fail "PID $vm is $exe, not the supervisor" ;; esac
+i=0
+until [ -n "$(pgrep -P "$vm" -x qemu-system-x86)" ]; do
+	i=$((i + 1))
+	[ $i -le 100 ] || fail "no QEMU child of the supervisor $vm"
+	sleep 0.1
+done
 stat -c '%a %U' "$USER_TMP/run/vfio-launch/tiny" | grep -q '^700 ' ||
 	fail "runtime dir mode: $(stat -c '%a %U' "$USER_TMP/run/vfio-launch/tiny")"
 
@@ -252,7 +259,8 @@ start_vm
 wait_for_socket "$vm"
 kill -0 "$vm" || fail "second run after the first ended did not start"
 expect 69 run tiny
-# SIGKILL: QEMU gets no chance to clean up; the kernel still drops the lock.
+# SIGKILL of the supervisor: nothing gets a chance to clean up (QEMU dies
+# with it, PR_SET_PDEATHSIG); the kernel still drops the lock.
 kill -KILL "$vm"
 wait "$vm" 2>/dev/null || true
 rm -f "$sock"
@@ -260,4 +268,4 @@ start_vm
 wait_for_socket "$vm"
 kill -0 "$vm" || fail "run after a SIGKILLed QEMU did not start"
 stop_vm "$vm"
-echo "cli: all exit codes as documented; single-instance lock held by QEMU and released on SIGTERM and SIGKILL"
+echo "cli: all exit codes as documented; single-instance lock held by the supervisor and released on SIGTERM and SIGKILL"

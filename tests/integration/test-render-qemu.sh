@@ -40,7 +40,11 @@ rewrite() {
 		truncate -s 16M "$T/$id.img"
 		echo "file=$T/$id.img,${1#*,}" | sed 's/format=qcow2/format=raw/'
 		;;
-	unix:*qmp.sock,*) echo "unix:$T/qmp.sock,server=on,wait=off" ;;
+	# The supervisor's sockets (descriptors): the user's QMP socket on a
+	# path of our own, null chardevs for the private QMP and the console.
+	socket,id=qmp-user,fd=*) echo "socket,id=qmp-user,path=$T/qmp.sock,server=on,wait=off" ;;
+	socket,id=qmp,fd=*) echo "null,id=qmp" ;;
+	socket,id=serial0,fd=*) echo "null,id=serial0" ;;
 	vfio-pci,*)
 		# keep id, bus, addr and multifunction; the device is emulated
 		echo "$1" | sed -e 's/^vfio-pci,host=[^,]*,/pci-testdev,/' -e 's/,x-vga=on//' -e 's/,romfile=.*//'

@@ -217,7 +217,15 @@ START_TEST(test_always_there)
 	ck_assert_str_eq(sv.v[0], "qemu-system-x86_64");
 	ck_assert_int_ge(find_arg(&sv, "-nodefaults"), 1);
 	ck_assert_int_ge(find_arg(&sv, "-no-user-config"), 1);
-	ck_assert_str_eq(arg_value(&sv, "-qmp", ""), "unix:/r/vfio-launch/t/qmp.sock,server=on,wait=off");
+	/* The supervisor's sockets, with cmdline's placeholder numbers. */
+	ck_assert_int_eq(find_arg(&sv, "-qmp"), -1);
+	ck_assert_str_eq(arg_value(&sv, "-chardev", "socket,id=qmp,"), "socket,id=qmp,fd=3");
+	ck_assert_str_eq(arg_value(&sv, "-chardev", "socket,id=qmp-user,"),
+			 "socket,id=qmp-user,fd=4,server=on,wait=off");
+	ck_assert_str_eq(arg_value(&sv, "-chardev", "socket,id=serial0,"), "socket,id=serial0,fd=5");
+	ck_assert_str_eq(arg_value(&sv, "-serial", ""), "chardev:serial0");
+	ck_assert_str_eq(arg_value(&sv, "-mon", "chardev=qmp,"), "chardev=qmp,mode=control");
+	ck_assert_str_eq(arg_value(&sv, "-mon", "chardev=qmp-user,"), "chardev=qmp-user,mode=control");
 	ck_assert_str_eq(arg_value(&sv, "-sandbox", ""),
 			 "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
 	ck_assert_str_eq(arg_value(&sv, "-accel", ""), "tcg");
@@ -499,30 +507,27 @@ START_TEST(test_needs_paths)
 	struct render_env env = { .accel = ACCEL_KVM };
 	struct strv sv = { 0 };
 
-	/* no QMP socket: refuse rather than render a VM nobody can control */
-	ck_assert_int_eq(render_argv(&p, &env, &sv), -EINVAL);
-	ck_assert_uint_eq(sv.n, 0);
-	/* and memory that is not a whole MiB */
+	/* memory that is not a whole MiB */
 	env.paths = &fixed_paths;
 	p.memory = (1ULL << 30) + 4096;
 	ck_assert_int_eq(render_argv(&p, &env, &sv), -EINVAL);
 }
 END_TEST
 
-/* $XDG_RUNTIME_DIR with ',' and '=': the QMP socket path must stay one
- * value (',' doubled, the "path" key named, since an implied first value
- * ends at '='), never become other keys of -qmp. */
-START_TEST(test_qmp_path_quoting)
+/* The descriptor numbers the supervisor got (render_env), not the
+ * placeholders: QEMU finds its sockets by these. */
+START_TEST(test_supervisor_fds)
 {
 	struct profile p = base_profile();
-	struct vm_paths paths = fixed_paths;
-	struct render_env env = { .paths = &paths, .accel = ACCEL_TCG };
+	struct render_env env = { .paths = &fixed_paths, .accel = ACCEL_TCG,
+				  .qmp_fd = 7, .qmp_user_fd = 12, .serial_fd = 9 };
 	struct strv sv = { 0 };
 
-	paths.qmp_socket = "/r,wait=on/a=b/vfio-launch/t/qmp.sock";
 	ck_assert_int_eq(render_argv(&p, &env, &sv), 0);
-	ck_assert_str_eq(arg_value(&sv, "-qmp", ""),
-			 "unix:path=/r,,wait=on/a=b/vfio-launch/t/qmp.sock,server=on,wait=off");
+	ck_assert_str_eq(arg_value(&sv, "-chardev", "socket,id=qmp,"), "socket,id=qmp,fd=7");
+	ck_assert_str_eq(arg_value(&sv, "-chardev", "socket,id=qmp-user,"),
+			 "socket,id=qmp-user,fd=12,server=on,wait=off");
+	ck_assert_str_eq(arg_value(&sv, "-chardev", "socket,id=serial0,"), "socket,id=serial0,fd=9");
 	strv_clear(&sv);
 }
 END_TEST
@@ -543,7 +548,7 @@ int main(void)
 	tcase_add_test(tc, test_ivshmem_sizes);
 	tcase_add_test(tc, test_extra_last);
 	tcase_add_test(tc, test_needs_paths);
-	tcase_add_test(tc, test_qmp_path_quoting);
+	tcase_add_test(tc, test_supervisor_fds);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The per-VM supervisor's loop; see supervisor.h. */
+#include "supervisor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "box.h"
+
+/* The supervisor's own lines, on stderr (stdout is the guest's console).
+ * The terminal keeps OPOST/ONLCR in raw mode, so "\n" is enough. */
+static void __attribute__((format(printf, 2, 3))) say(const struct supervisor *sv,
+						      const char *fmt, ...)
+{
+	char when[16];
+	time_t t = time(NULL);
+	struct tm tm;
+	va_list ap;
+
+	strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
+	fprintf(stderr, "vfio-launch: %s %s: ", when, sv->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+void supervisor_init(struct supervisor *sv)
+{
+	*sv = (struct supervisor){ 0 };
+	sv->qmp_fd = sv->serial_fd = sv->err_fd = sv->child_err_fd = -1;
+	sv->out_fd = sv->child_out_fd = -1;
+	sv->child = (struct supervisor_child_fds){ -1, -1, -1 };
+	sv->epoll_fd = sv->signal_fd = sv->timer_fd = sv->pidfd = -1;
+	sv->caps_id = sv->cont_id = -1;
+	sv->state = SV_STARTING;
+	qmp_init(&sv->qmp, -1);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* The user's QMP socket: a listening socket QEMU serves itself
+ * (`-chardev socket,fd=N,server=on`). QEMU 7.2 util/qemu-sockets.c
+ * socket_listen() takes an "fd" address as an already bound socket and
+ * calls listen() on it again, so the user talks to QEMU's own QMP server
+ * (as with libvirt's pre-opened monitor sockets) and the box needs no path
+ * to the runtime dir. */
+static int listen_user_socket(struct supervisor *sv)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	mode_t old;
+	int fd, r = 0;
+
+	if (strlen(sv->qmp_user_path) >= sizeof(addr.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(addr.sun_path, sv->qmp_user_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* A socket left by a supervisor that died: ours to replace, since
+	 * we hold the VM's lock. */
+	if (unlink(addr.sun_path) < 0 && errno != ENOENT) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	old = umask(077);
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		r = -errno;
+	umask(old);
+	if (r == 0) {
+		sv->made_user_socket = true;
+		if (listen(fd, 8) < 0)
+			r = -errno;
+	}
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	sv->child.qmp_user = fd;
+	return 0;
+}
+
+int supervisor_open(struct supervisor *sv)
+{
+	int p[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+		return -errno;
+	sv->qmp_fd = p[0];
+	sv->child.qmp = p[1];
+	qmp_init(&sv->qmp, sv->qmp_fd);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+		return -errno;
+	sv->serial_fd = p[0];
+	sv->child.serial = p[1];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	sv->err_fd = p[0];
+	sv->child_err_fd = p[1];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	sv->out_fd = p[0];
+	sv->child_out_fd = p[1];
+	/* Only our (read) ends are non-blocking: the final drain reads
+	 * them until they are empty. */
+	if (fcntl(sv->err_fd, F_SETFL, O_NONBLOCK) < 0 || fcntl(sv->out_fd, F_SETFL, O_NONBLOCK) < 0)
+		return -errno;
+	return listen_user_socket(sv);
+}
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+
+int supervisor_start(struct supervisor *sv, const struct sandbox_policy *pol, char *const argv[],
+		     struct sandbox_result *ret_res)
+{
+	int fds[3] = { sv->child.qmp, sv->child.qmp_user, sv->child.serial };
+	struct box_spec spec = {
+		.policy = pol,
+		.fds = fds,
+		.n_fds = 3,
+		/* No terminal for QEMU: stdin /dev/null (the console is a
+		 * socket), stdout and stderr pipes we relay to ours. */
+		.stdio = { -1, sv->child_out_fd, sv->child_err_fd },
+	};
+	struct box_child child;
+	sigset_t mask;
+	int r;
+
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(*stop_signals); i++)
+		sigaddset(&mask, stop_signals[i]);
+	if (sigprocmask(SIG_BLOCK, &mask, &sv->old_mask) < 0)
+		return -errno;
+	sv->mask_set = true;
+	/* An ignored signal is discarded, blocked or not: and a shell
+	 * starts background jobs with SIGINT ignored. Default actions never
+	 * run while the signals are blocked. */
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(*stop_signals); i++)
+		signal(stop_signals[i], SIG_DFL);
+	/* A closed terminal must not kill us mid-write; box_spawn gives
+	 * QEMU the default disposition back. */
+	signal(SIGPIPE, SIG_IGN);
+	sv->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sv->signal_fd < 0)
+		return -errno;
+
+	r = box_spawn(&spec, argv, &child, ret_res);
+	/* Ours no longer: QEMU holds them (or failed). */
+	close_fd(&sv->child.qmp);
+	close_fd(&sv->child.qmp_user);
+	close_fd(&sv->child.serial);
+	close_fd(&sv->child_err_fd);
+	close_fd(&sv->child_out_fd);
+	if (r < 0)
+		return r;
+	sv->pid = child.pid;
+	sv->pidfd = child.pidfd;
+	return 0;
+}
+
+/* ------------------------------------------------------------ stopping */
+
+static void arm_timer(struct supervisor *sv, unsigned seconds)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = seconds } };
+
+	timerfd_settime(sv->timer_fd, 0, &its, NULL);
+}
+
+static void kill_qemu(struct supervisor *sv)
+{
+	if (sv->state == SV_KILLED)
+		return;
+	say(sv, "killing QEMU (pid %d)", (int)sv->pid);
+	/* pidfd_send_signal (Linux 5.1): the signal cannot reach a recycled
+	 * PID, the pidfd pins our child. */
+	if (syscall(SYS_pidfd_send_signal, sv->pidfd, SIGKILL, NULL, 0) < 0)
+		say(sv, "cannot kill QEMU: %s", strerror(errno));
+	sv->state = SV_KILLED;
+}
+
+static void quit_qemu(struct supervisor *sv)
+{
+	long id = qmp_send(&sv->qmp, "quit", NULL);
+
+	if (id < 0) {
+		kill_qemu(sv);
+		return;
+	}
+	say(sv, "ending QEMU (QMP quit); SIGKILL in %d s", SUPERVISOR_QUIT_GRACE);
+	sv->state = SV_QUIT;
+	arm_timer(sv, SUPERVISOR_QUIT_GRACE);
+}
+
+/* One step further along powerdown -> quit -> SIGKILL. */
+static void stop_step(struct supervisor *sv, const char *why)
+{
+	long id;
+
+	switch (sv->state) {
+	case SV_STARTING:
+		/* No QMP yet: nothing graceful to ask, and the guest has not
+		 * run (-S). */
+		say(sv, "%s before QMP answered", why);
+		kill_qemu(sv);
+		break;
+	case SV_RUNNING:
+		if (!sv->vcpus_running) {
+			/* A paused guest cannot answer the power button. */
+			say(sv, "%s: the guest is paused", why);
+			quit_qemu(sv);
+			break;
+		}
+		id = qmp_send(&sv->qmp, "system_powerdown", NULL);
+		if (id < 0) {
+			quit_qemu(sv);
+			break;
+		}
+		say(sv, "%s: asking the guest to power down (ACPI); again to force, "
+			"or it is ended in %u s", why, sv->stop_timeout);
+		sv->state = SV_POWERDOWN;
+		arm_timer(sv, sv->stop_timeout);
+		break;
+	case SV_POWERDOWN:
+		say(sv, "%s", why);
+		quit_qemu(sv);
+		break;
+	case SV_QUIT:
+		kill_qemu(sv);
+		break;
+	case SV_KILLED:
+	default:
+		break;
+	}
+}
+
+static void on_signal(struct supervisor *sv)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sv->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			continue; /* the pidfd tells us */
+		stop_step(sv, strsignal((int)si.ssi_signo));
+	}
+}
+
+static void on_timer(struct supervisor *sv)
+{
+	uint64_t n;
+
+	if (read(sv->timer_fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return;
+	if (sv->state == SV_POWERDOWN)
+		stop_step(sv, "the guest did not power off within the stop-timeout");
+	else if (sv->state == SV_QUIT)
+		kill_qemu(sv);
+}
+
+/* ----------------------------------------------------------------- QMP */
+
+static void on_qmp_message(struct supervisor *sv, const struct qmp_msg *m)
+{
+	switch (m->kind) {
+	case QMP_GREETING:
+		sv->caps_id = qmp_send(&sv->qmp, "qmp_capabilities", NULL);
+		if (sv->caps_id < 0)
+			say(sv, "QMP: cannot send qmp_capabilities: %s", strerror((int)-sv->caps_id));
+		break;
+	case QMP_RETURN:
+		if (m->id == sv->caps_id && sv->state == SV_STARTING) {
+			sv->ever_ready = true;
+			sv->state = SV_RUNNING;
+			/* QEMU starts paused (-S); pinning goes here. */
+			if (sv->paused) {
+				say(sv, "QEMU (pid %d) is ready, vCPUs paused (--paused)", (int)sv->pid);
+				break;
+			}
+			sv->cont_id = qmp_send(&sv->qmp, "cont", NULL);
+			if (sv->cont_id < 0)
+				say(sv, "QMP: cannot send cont: %s", strerror((int)-sv->cont_id));
+		}
+		break;
+	case QMP_ERROR:
+		say(sv, "QMP: command %ld failed: %s", m->id, m->error);
+		break;
+	case QMP_EVENT: {
+		json_object *data = NULL, *reason = NULL;
+
+		if (strcmp(m->event, "POWERDOWN") && strcmp(m->event, "SHUTDOWN") &&
+		    strcmp(m->event, "RESET") && strcmp(m->event, "STOP") &&
+		    strcmp(m->event, "RESUME"))
+			break;
+		if (!strcmp(m->event, "RESUME") || !strcmp(m->event, "STOP"))
+			sv->vcpus_running = m->event[0] == 'R';
+		if (json_object_object_get_ex(m->obj, "data", &data))
+			json_object_object_get_ex(data, "reason", &reason);
+		say(sv, "QMP event %s%s%s%s", m->event, reason ? " (" : "",
+		    reason ? json_object_get_string(reason) : "", reason ? ")" : "");
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void on_qmp(struct supervisor *sv)
+{
+	struct qmp_msg m;
+	int r = qmp_fill(&sv->qmp);
+
+	if (r == -EAGAIN)
+		return;
+	if (r < 0 && !sv->qmp.eof) {
+		say(sv, "QMP channel: %s", strerror(-r));
+		sv->qmp.eof = true;
+	}
+	while ((r = qmp_next(&sv->qmp, &m)) != 0) {
+		if (r > 0)
+			on_qmp_message(sv, &m);
+		qmp_msg_clear(&m);
+	}
+	if (sv->qmp.eof)
+		/* QEMU is going away; its pidfd ends the loop. */
+		epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, sv->qmp_fd, NULL);
+}
+
+/* ------------------------------------------------------------- relays */
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; /* a closed terminal: the output is lost */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Copies what is readable on from to to; returns 0, or -1 at EOF or an
+ * error (then the caller stops watching from). */
+static int relay(int from, int to, bool to_socket)
+{
+	char buf[4096];
+	ssize_t n = recv(from, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n < 0 && errno == ENOTSOCK)
+		n = read(from, buf, sizeof(buf));
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -1;
+	if (n == 0)
+		return -1;
+	if (to_socket)
+		/* Keyboard input for the guest: a guest that does not
+		 * read its console (paused) loses it rather than block
+		 * the supervisor. */
+		(void)send(to, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	else
+		write_all(to, buf, (size_t)n);
+	return 0;
+}
+
+/* What QEMU wrote just before it exited is still in the socket/pipe. */
+static void drain(struct supervisor *sv)
+{
+	for (int i = 0; i < 4096; i++)
+		if (relay(sv->serial_fd, STDOUT_FILENO, false) < 0)
+			break;
+	for (int i = 0; i < 4096; i++)
+		if (relay(sv->out_fd, STDOUT_FILENO, false) < 0)
+			break;
+	for (int i = 0; i < 4096; i++)
+		if (relay(sv->err_fd, STDERR_FILENO, false) < 0)
+			break;
+	fflush(stdout);
+}
+
+/* The terminal as QEMU's own `-serial stdio` sets it (QEMU 7.2
+ * chardev/char-stdio.c qemu_chr_set_echo_stdio): no echo, no line
+ * editing, bytes as they come; ISIG kept, so Ctrl-C is our SIGINT (QEMU
+ * is in its own session and never sees the terminal). */
+static void tty_raw(struct supervisor *sv)
+{
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &sv->saved_tty) < 0)
+		return;
+	t = sv->saved_tty;
+	t.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+	t.c_oflag |= OPOST;
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | IEXTEN);
+	t.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
+	t.c_cflag |= CS8;
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
+		sv->tty_raw = true;
+}
+
+/* --------------------------------------------------------------- loop */
+
+static int watch(struct supervisor *sv, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(sv->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int exit_status(const struct supervisor *sv, const siginfo_t *si)
+{
+	if (si->si_code == CLD_EXITED) {
+		if (si->si_status == 0)
+			return sv->state >= SV_QUIT ? EXIT_FORCED : 0;
+		say(sv, "QEMU exited with status %d", si->si_status);
+		return si->si_status;
+	}
+	say(sv, "QEMU was ended by signal %d (%s)", si->si_status, strsignal(si->si_status));
+	return 128 + si->si_status;
+}
+
+int supervisor_loop(struct supervisor *sv, bool *ret_started)
+{
+	siginfo_t si = { 0 };
+	bool done = false;
+	int r;
+
+	*ret_started = false;
+	sv->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	sv->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (sv->epoll_fd < 0 || sv->timer_fd < 0)
+		goto fatal;
+	if (watch(sv, sv->signal_fd) < 0 || watch(sv, sv->pidfd) < 0 ||
+	    watch(sv, sv->qmp_fd) < 0 || watch(sv, sv->serial_fd) < 0 ||
+	    watch(sv, sv->err_fd) < 0 || watch(sv, sv->out_fd) < 0 ||
+	    watch(sv, sv->timer_fd) < 0)
+		goto fatal;
+	/* stdin may be /dev/null or a file, which epoll refuses (EPERM):
+	 * then there is no input for the guest. */
+	sv->stdin_open = watch(sv, STDIN_FILENO) == 0;
+	if (sv->stdin_open)
+		tty_raw(sv);
+
+	while (!done) {
+		struct epoll_event evs[8];
+		int n = epoll_wait(sv->epoll_fd, evs, 8, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fatal;
+		for (int i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == sv->signal_fd) {
+				on_signal(sv);
+			} else if (fd == sv->timer_fd) {
+				on_timer(sv);
+			} else if (fd == sv->qmp_fd) {
+				on_qmp(sv);
+			} else if (fd == sv->serial_fd) {
+				if (relay(sv->serial_fd, STDOUT_FILENO, false) < 0)
+					epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+			} else if (fd == sv->out_fd) {
+				if (relay(sv->out_fd, STDOUT_FILENO, false) < 0)
+					epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+			} else if (fd == sv->err_fd) {
+				if (relay(sv->err_fd, STDERR_FILENO, false) < 0)
+					epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+			} else if (fd == STDIN_FILENO) {
+				if (relay(STDIN_FILENO, sv->serial_fd, true) < 0) {
+					epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+					sv->stdin_open = false;
+				}
+			} else if (fd == sv->pidfd) {
+				done = true;
+			}
+		}
+	}
+	drain(sv);
+	/* waitid(P_PIDFD) (Linux 5.4) reaps exactly our QEMU. */
+	do
+		r = waitid(P_PIDFD, (id_t)sv->pidfd, &si, WEXITED);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		goto fatal;
+	*ret_started = sv->ever_ready;
+	return exit_status(sv, &si);
+
+fatal:
+	say(sv, "the supervisor failed: %s; killing QEMU", strerror(errno));
+	kill_qemu(sv);
+	waitid(P_PIDFD, (id_t)sv->pidfd, &si, WEXITED);
+	return EXIT_FAILURE;
+}
+
+void supervisor_close(struct supervisor *sv)
+{
+	if (sv->tty_raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &sv->saved_tty);
+	sv->tty_raw = false;
+	if (sv->made_user_socket)
+		unlink(sv->qmp_user_path);
+	sv->made_user_socket = false;
+	qmp_clear(&sv->qmp);
+	close_fd(&sv->qmp_fd);
+	close_fd(&sv->serial_fd);
+	close_fd(&sv->err_fd);
+	close_fd(&sv->child.qmp);
+	close_fd(&sv->child.qmp_user);
+	close_fd(&sv->child.serial);
+	close_fd(&sv->child_err_fd);
+	close_fd(&sv->out_fd);
+	close_fd(&sv->child_out_fd);
+	close_fd(&sv->epoll_fd);
+	close_fd(&sv->signal_fd);
+	close_fd(&sv->timer_fd);
+	close_fd(&sv->pidfd);
+	if (sv->mask_set)
+		sigprocmask(SIG_SETMASK, &sv->old_mask, NULL);
+	sv->mask_set = false;
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The per-VM supervisor (DESIGN.md, "Processes"): what `run` becomes once
+ * the checks passed and the VM's files are prepared. It makes the sockets
+ * QEMU uses and hands them in as descriptors, starts QEMU in its box
+ * (box_spawn), and stays beside it: one epoll loop over a signalfd, QEMU's
+ * pidfd, its private QMP channel, the serial console relay, QEMU's stdout
+ * and stderr, and a timer. State is this one struct; every handler is short and does
+ * not block (but for writes to the terminal).
+ *
+ * Stopping (the issue's order): SIGINT, SIGTERM or SIGHUP -> QMP
+ * system_powerdown (an ACPI power-button press); a second signal or
+ * [vm] stop-timeout seconds -> QMP quit; SUPERVISOR_QUIT_GRACE seconds
+ * later, or a third signal -> SIGKILL through the pidfd.
+ *
+ * The supervisor holds the single-instance lock (prepare.h) and QEMU
+ * never receives it: box_spawn closes every descriptor not handed in, so
+ * nothing QEMU does (flock(LOCK_UN), close) can release it.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <termios.h>
+
+#include "qmp.h"
+#include "sandbox.h"
+
+/* Seconds between QMP quit and SIGKILL. */
+#define SUPERVISOR_QUIT_GRACE 5
+
+/* run's exit status when the guest did not power off by itself and QEMU
+ * was ended with quit (vfio-launch(1)). QEMU's own non-zero status is
+ * passed on as it is, a signal that ended QEMU as 128 + its number. */
+#define EXIT_FORCED 2
+
+/* Descriptor numbers QEMU gets (its argv names them: render_env). */
+struct supervisor_child_fds {
+	int qmp;      /* connected: the supervisor's private QMP channel */
+	int qmp_user; /* listening: the user's QMP socket (qmp.sock) */
+	int serial;   /* connected: the guest's serial console */
+};
+
+enum supervisor_state {
+	SV_STARTING,  /* QEMU paused (-S), QMP not negotiated yet */
+	SV_RUNNING,   /* QMP ready, the guest resumed (or --paused) */
+	SV_POWERDOWN, /* system_powerdown sent, stop-timeout armed */
+	SV_QUIT,      /* quit sent, SUPERVISOR_QUIT_GRACE armed */
+	SV_KILLED,    /* SIGKILL sent */
+};
+
+struct supervisor {
+	/* Settings (the caller fills them before supervisor_open). */
+	const char *name;        /* VM name, for messages */
+	const char *qmp_user_path; /* runtime_dir/qmp.sock */
+	unsigned stop_timeout;   /* seconds ([vm] stop-timeout) */
+	bool paused;             /* leave the vCPUs stopped (run --paused) */
+
+	/* Our ends, and QEMU's until it runs (then closed here). */
+	int qmp_fd, serial_fd, out_fd, err_fd;
+	struct supervisor_child_fds child;
+	/* QEMU's stdout and stderr: pipes we relay to ours. */
+	int child_out_fd, child_err_fd;
+	bool made_user_socket;
+
+	/* The loop. */
+	int epoll_fd, signal_fd, timer_fd;
+	sigset_t old_mask;
+	bool mask_set;
+	pid_t pid;
+	int pidfd;
+	struct qmp qmp;
+	long caps_id, cont_id;
+	enum supervisor_state state;
+	bool stdin_open, ever_ready;
+	bool vcpus_running; /* after QMP RESUME, until STOP */
+
+	/* The terminal, when stdin is one: restored at close. */
+	struct termios saved_tty;
+	bool tty_raw;
+};
+
+/*
+ * Creates QEMU's sockets: two socketpairs (QMP, serial) and the user's
+ * listening QMP socket at sv->qmp_user_path (any stale socket there is
+ * replaced: the caller holds the VM's lock), and QEMU's stderr pipe.
+ * Fills sv->child with the numbers to render. Returns 0 or -errno; call
+ * supervisor_close in both cases.
+ */
+int supervisor_open(struct supervisor *sv);
+
+/*
+ * Blocks the stop signals (they go to the signalfd from here on, so a
+ * Ctrl-C during startup is not lost), starts argv in the box built from
+ * pol with the child fds handed in, and closes our copies of them.
+ * Returns 0, or -errno with *ret_res naming the failed step.
+ */
+int supervisor_start(struct supervisor *sv, const struct sandbox_policy *pol, char *const argv[],
+		     struct sandbox_result *ret_res);
+
+/*
+ * Runs the loop until QEMU has been reaped. Returns run's exit status: 0
+ * when QEMU exited 0 and was not forced, EXIT_FORCED, QEMU's status, or
+ * 128 + signal. *ret_started: whether QMP ever answered (a QEMU that
+ * failed before is a failed start: the caller undoes what it prepared).
+ */
+int supervisor_loop(struct supervisor *sv, bool *ret_started);
+
+/* Restores the terminal and the signal mask, closes every descriptor
+ * and removes the user's QMP socket. Safe on a zeroed or half-opened sv
+ * whose fds are -1 (supervisor_init). */
+void supervisor_close(struct supervisor *sv);
+
+/* Zeroes sv: all descriptors -1, state SV_STARTING; then the caller
+ * sets the settings. */
+void supervisor_init(struct supervisor *sv);
