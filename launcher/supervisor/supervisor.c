@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audio_proxy.h"
 #include "box.h"
 
 /* The supervisor's own lines, on stderr (stdout is the guest's console).
@@ -127,7 +128,8 @@ int supervisor_open(struct supervisor *sv)
 	 * them until they are empty. */
 	if (fcntl(sv->err_fd, F_SETFL, O_NONBLOCK) < 0 || fcntl(sv->out_fd, F_SETFL, O_NONBLOCK) < 0)
 		return -errno;
-	return listen_user_socket(sv);
+	int r = listen_user_socket(sv);
+	return r < 0 ? r : supervisor_audio_open(sv);
 }
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
@@ -459,6 +461,7 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 	    watch(sv, sv->err_fd) < 0 || watch(sv, sv->out_fd) < 0 ||
 	    watch(sv, sv->timer_fd) < 0)
 		goto fatal;
+	supervisor_audio_watch(sv);
 	/* stdin may be /dev/null or a file, which epoll refuses (EPERM):
 	 * then there is no input for the guest. */
 	sv->stdin_open = watch(sv, STDIN_FILENO) == 0;
@@ -498,6 +501,8 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 				}
 			} else if (fd == sv->pidfd) {
 				done = true;
+			} else if (supervisor_audio_handle(sv, fd)) {
+				continue;
 			}
 		}
 	}
@@ -526,6 +531,7 @@ void supervisor_close(struct supervisor *sv)
 	if (sv->made_user_socket)
 		unlink(sv->qmp_user_path);
 	sv->made_user_socket = false;
+	supervisor_audio_close(sv);
 	qmp_clear(&sv->qmp);
 	close_fd(&sv->qmp_fd);
 	close_fd(&sv->serial_fd);

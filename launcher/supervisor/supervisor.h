@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <termios.h>
 
+#include "pulse_hub.h"
 #include "qmp.h"
 #include "sandbox.h"
 
@@ -55,6 +56,9 @@ struct supervisor {
 	const char *qmp_user_path; /* runtime_dir/qmp.sock */
 	unsigned stop_timeout;   /* seconds ([vm] stop-timeout) */
 	bool paused;             /* leave the vCPUs stopped (run --paused) */
+	/* The user's sound server and the proxy's socket QEMU is given
+	 * (audio_proxy.h); NULL: no audio. */
+	const char *audio_server, *audio_socket;
 
 	/* Our ends, and QEMU's until it runs (then closed here). */
 	int qmp_fd, serial_fd, out_fd, err_fd;
@@ -62,6 +66,8 @@ struct supervisor {
 	/* QEMU's stdout and stderr: pipes we relay to ours. */
 	int child_out_fd, child_err_fd;
 	bool made_user_socket;
+	struct pulse_hub *audio; /* NULL: no audio, or dropped */
+	bool made_audio_socket;
 
 	/* The loop. */
 	int epoll_fd, signal_fd, timer_fd;

@@ -24,7 +24,7 @@ struct vm_paths {
 	char *runtime_dir; /* $XDG_RUNTIME_DIR/vfio-launch/NAME */
 	char *qmp_socket;  /* runtime_dir/qmp.sock */
 	/* runtime_dir/audio.sock: the supervisor's PulseAudio proxy, the
-	 * one audio socket QEMU's box shows (supervisor/audio.h). */
+	 * one audio socket QEMU's box shows (supervisor/audio_proxy.h). */
 	char *audio_socket;
 	char *lock_file;   /* runtime_dir/lock (flock held by QEMU) */
 	char *state_dir;   /* $XDG_STATE_HOME/vfio-launch/NAME */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The supervisor's audio proxy; see audio.h. */
-#include "audio.h"
+/* The supervisor's audio proxy; see audio_proxy.h. */
+#include "audio_proxy.h"
 
 #include <errno.h>
 #include <stdarg.h>
