@@ -68,7 +68,7 @@ BASE_CFLAGS := $(CPPFLAGS) $(CFLAGS) -std=gnu17 -D_GNU_SOURCE $(OPT) $(WARNINGS)
 	-iquote $(BUILD)/gen -MMD -MP
 BASE_LDFLAGS := $(LDFLAGS) $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
 
-LAUNCHER_PKGS := libcap-ng libseccomp libudev libpci libpulse inih json-c libsystemd
+LAUNCHER_PKGS := libcap-ng libseccomp libudev libpci inih json-c libsystemd
 HELPER_PKGS := libpci
 TEST_PKGS := check
 
@@ -84,7 +84,9 @@ LAUNCHER_INC := $(addprefix -iquote ,$(LAUNCHER_DIRS))
 LAUNCHER_SRCS := $(wildcard $(addsuffix /*.c,$(LAUNCHER_DIRS)))
 LAUNCHER_OBJS := $(LAUNCHER_SRCS:%.c=$(BUILD)/obj/%.o)
 LAUNCHER_LIB_OBJS := $(filter-out $(BUILD)/obj/launcher/main.o,$(LAUNCHER_OBJS))
-LAUNCHER_CFLAGS = $(BASE_CFLAGS) $(LAUNCHER_INC) $(call pc_cflags,$(LAUNCHER_PKGS))
+# libpulse: headers only; launcher/resources/audio.c dlopens libpulse.so.0
+# where it is used, so no subcommand loads its ~28 libraries (issue 15).
+LAUNCHER_CFLAGS = $(BASE_CFLAGS) $(LAUNCHER_INC) $(call pc_cflags,$(LAUNCHER_PKGS) libpulse)
 LAUNCHER_LIBS = $(call pc_libs,$(LAUNCHER_PKGS))
 
 # ------------------------------------------------------------------ helper
@@ -128,6 +130,16 @@ $(BUILD)/gen/version.h: FORCE
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 FORCE:
 $(LAUNCHER_OBJS) $(HELPER_OBJS): | $(BUILD)/gen/version.h
+
+# The seccomp filter, compiled at build time from the rule table by
+# libseccomp (tools/seccomp-bpf-gen), built into the launcher (issue 15).
+$(BUILD)/tools/seccomp-bpf-gen: tools/seccomp-bpf-gen.c $(BUILD)/obj/launcher/box/seccomp.o
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $^ $(call pc_libs,libseccomp)
+$(BUILD)/gen/seccomp_bpf.h: $(BUILD)/tools/seccomp-bpf-gen
+	@mkdir -p $(@D)
+	$< $@
+$(BUILD)/obj/launcher/box/seccomp_builtin.o: $(BUILD)/gen/seccomp_bpf.h
 
 $(BUILD)/obj/launcher/%.o: launcher/%.c
 	@mkdir -p $(@D)

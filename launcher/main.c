@@ -17,7 +17,8 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
-	{ "run", cmd_run, "check the host, prepare, confine and exec QEMU" },
+	{ "run", cmd_run, "check the host, prepare, start QEMU in its box and supervise it" },
+	{ "stop", cmd_stop, "power a running VM down (ACPI), then quit, then SIGKILL" },
 	{ "check", cmd_check, "report PASS/WARN/FAIL for a profile (or --host)" },
 	{ "cmdline", cmd_cmdline, "print the QEMU argv, one per line, no probing" },
 	{ "list", cmd_list, "list your profiles" },

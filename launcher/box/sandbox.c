@@ -525,7 +525,6 @@ static int drop_caps(void)
 int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 		  size_t n_keep_fds, struct sandbox_result *ret)
 {
-	scmp_filter_ctx _cleanup_seccomp_ filter = NULL;
 	struct landlock_policy ll = {
 		.grants = &pol->grants,
 		.handle_net = pol->landlock_handle_net,
@@ -570,7 +569,6 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 	ret->landlock_abi = abi;
 	if (abi > 0)
 		STEP("landlock", landlock_build(&ll, abi, &ruleset, &ret->failed_path));
-	STEP("seccomp (build)", seccomp_filter_build(&pol->seccomp, &filter));
 	keep = calloc(n_keep_fds + 1, sizeof(int));
 	if (!keep)
 		STEP("memory", -ENOMEM);
@@ -612,7 +610,7 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 		STEP("landlock", landlock_restrict(ruleset, abi));
 
 	/* 7. seccomp, last: the filter also applies to the exec of QEMU. */
-	STEP("seccomp", seccomp_filter_load(filter));
+	STEP("seccomp", seccomp_filter_load_builtin(&pol->seccomp));
 #undef STEP
 	return 0;
 }

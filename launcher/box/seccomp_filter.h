@@ -71,6 +71,32 @@ struct seccomp_options {
  */
 int seccomp_filter_build(const struct seccomp_options *opt, scmp_filter_ctx *ret);
 
+/* The variants of the filter the options select, as an index: the build
+ * compiles each (tools/seccomp-bpf-gen) into the launcher. */
+#define SECCOMP_VARIANT_INET 1u /* allow_inet */
+#define SECCOMP_VARIANT_LOG 2u  /* log_all */
+#define SECCOMP_N_VARIANTS 4u
+unsigned seccomp_variant(const struct seccomp_options *opt);
+
+struct sock_filter;
+/*
+ * The BPF program for opt, compiled at build time from seccomp_rules by
+ * libseccomp (seccomp_filter_build + seccomp_export_bpf): static storage,
+ * *ret_len instructions. Equal to what seccomp_filter_build makes now on
+ * the build machine's libseccomp (tests/unit/test_seccomp.c asserts it).
+ */
+const struct sock_filter *seccomp_filter_builtin(const struct seccomp_options *opt,
+						 size_t *ret_len);
+
+/*
+ * Loads the built-in program for opt into the calling thread with
+ * seccomp(SECCOMP_SET_MODE_FILTER), TSYNC, and FLAG_LOG for log_all (the
+ * flags libseccomp's seccomp_load passes for the same attributes;
+ * seccomp(2), Linux 4.14 for FLAG_LOG). Needs no_new_privs set (sandbox.c
+ * does, before). 0 or -errno (-EBUSY: another thread could not be synced).
+ */
+int seccomp_filter_load_builtin(const struct seccomp_options *opt);
+
 /* Loads a built filter into the calling thread (all threads: TSYNC).
  * Returns 0 or -errno. */
 int seccomp_filter_load(scmp_filter_ctx ctx);

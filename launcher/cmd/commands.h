@@ -12,6 +12,7 @@
 #include "version.h"
 
 int cmd_run(int argc, char **argv);     /* cmd/run.c: run [--dry-run] */
+int cmd_stop(int argc, char **argv);    /* cmd/stop.c: stop [--timeout S] [--force] */
 int cmd_check(int argc, char **argv);   /* cmd/check.c: check [PROFILE|--host] */
 int cmd_cmdline(int argc, char **argv); /* cmd/cmdline.c: cmdline PROFILE */
 int cmd_list(int argc, char **argv);    /* cmd_list.c */

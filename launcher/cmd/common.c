@@ -153,3 +153,12 @@ void check_pipeline(const struct profile *p, const struct vm_paths *paths, int p
 			     "sandbox = off: QEMU runs without its own -sandbox filter "
 			     "(for debugging only)");
 }
+
+char *control_path(const struct vm_paths *paths)
+{
+	char *r;
+
+	if (asprintf(&r, "%s/ctl.sock", paths->runtime_dir) < 0)
+		return NULL;
+	return r;
+}

@@ -24,3 +24,7 @@ void print_argv(const struct strv *argv, FILE *out);
 /* Findings that need no VM paths or that the pipeline adds itself. */
 void check_pipeline(const struct profile *p, const struct vm_paths *paths, int paths_r,
 		    struct findings *f);
+/* $runtime_dir/ctl.sock, the supervisor's control socket (control.h);
+ * as long as qmp.sock, so it fits sun_path whenever that does. malloc'd
+ * or NULL. */
+char *control_path(const struct vm_paths *paths);

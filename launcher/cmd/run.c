@@ -108,11 +108,18 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	struct sandbox_result res;
 	struct strv argv = { 0 };
 	bool policy_made = false, started = false;
+	_cleanup_free_ char *control = NULL;
 	int r, ret;
 
 	supervisor_init(&sv);
 	sv.name = p->name;
 	sv.qmp_user_path = ctx->paths->qmp_socket;
+	control = control_path(ctx->paths);
+	if (!control) {
+		ret = EX_OSERR;
+		goto fail;
+	}
+	sv.control_path = control;
 	sv.stop_timeout = p->stop_timeout;
 	sv.paused = paused;
 	if (!ctx->audio_disabled) {

@@ -35,6 +35,8 @@ enum section {
 	SEC_INPUT,
 	SEC_NETWORK,
 	SEC_QEMU,
+	SEC_CPU,
+	SEC_SMBIOS,
 	_SEC_MAX,
 };
 
@@ -89,7 +91,7 @@ struct key_def {
 
 /* The rows of profile_keys[]; profile_keys.c asserts the count, so a key
  * added without updating it (or two rows joined) does not build. */
-#define N_KEYS 43
+#define N_KEYS 48
 extern const struct key_def profile_keys[N_KEYS];
 
 /* Appends item to the array arr of n items (e.g. p->pci, p->n_pci);
@@ -165,5 +167,9 @@ int parse_ifname(struct parser *ps, const struct key_def *k, void *base,
 		 const char *value);
 int parse_qemu_binary(struct parser *ps, const struct key_def *k, void *base,
 		      const char *value);
+int parse_cpu_features(struct parser *ps, const struct key_def *k, void *base,
+		       const char *value);
+int parse_uuid(struct parser *ps, const struct key_def *k, void *base,
+	       const char *value);
 int parse_qemu_extra(struct parser *ps, const struct key_def *k, void *base,
 		     const char *value);

@@ -263,7 +263,8 @@ static int begin_section(struct parser *ps, const char *header)
 		    ps, ps->line, -EINVAL,
 		    "unknown section [%.64s]%s; sections are [vm], "
 		    "[pci], [disk NAME], [audio], [usb], "
-		    "[looking-glass], [input], [network] and [qemu]",
+		    "[looking-glass], [input], [network], [cpu], "
+		    "[smbios] and [qemu]",
 		    word, hint);
 	}
 	ps->sec = (enum section)sec;
@@ -701,6 +702,8 @@ void profile_free(struct profile *p)
 	free(p->net_mac);
 	free(p->net_tap);
 	free(p->qemu_binary);
+	free(p->uuid);
+	free(p->cpu_features);
 	strv_free(p->qemu_extra);
 	free(p);
 }

@@ -29,6 +29,12 @@ enum disk_cache { DISK_CACHE_NONE, DISK_CACHE_WRITEBACK, DISK_CACHE_WRITETHROUGH
 enum audio_backend { AUDIO_NONE, AUDIO_PULSE };
 enum audio_model { AUDIO_HDA_DUPLEX, AUDIO_HDA_OUTPUT, AUDIO_HDA_MICRO };
 enum net_mode { NET_NONE, NET_USER, NET_TAP };
+/* [vm] guest: what the machine is tuned for (Hyper-V enlightenments, RTC). */
+enum guest_os { GUEST_OTHER, GUEST_LINUX, GUEST_WINDOWS };
+/* [vm] rtc: auto is localtime for guest = windows, else QEMU's UTC. */
+enum rtc_base { RTC_AUTO, RTC_UTC, RTC_LOCALTIME };
+/* [smbios] mode. */
+enum smbios_mode { SMBIOS_NONE, SMBIOS_HOST };
 
 /* Every item remembers the line it came from, for FILE:LINE messages. */
 
@@ -90,7 +96,10 @@ struct profile {
 	enum firmware firmware; /* default bios */
 	char *ovmf_code;       /* uefi: default /usr/share/OVMF/OVMF_CODE_4M.fd */
 	char *ovmf_vars;       /* uefi: template, default OVMF_VARS_4M.fd */
-	bool hide_hypervisor;  /* kvm=off + hv-vendor-id; default no */
+	bool hide_hypervisor;  /* kvm=off (+ hv-vendor-id for windows); default no */
+	enum guest_os guest;   /* default other */
+	enum rtc_base rtc;     /* default auto */
+	char *uuid;            /* NULL (none), "auto" or a lower-case UUID */
 	bool hugepages;        /* back RAM with /dev/hugepages; default no */
 	enum display display;  /* default none */
 	enum sandbox_mode sandbox; /* default on */
@@ -98,6 +107,12 @@ struct profile {
 	unsigned stop_timeout; /* seconds, 1..STOP_TIMEOUT_MAX; default 60 */
 	char *kernel, *initrd, *append; /* direct kernel boot, NULL when unset */
 	unsigned line_memory;  /* lines of keys other modules point at */
+
+	/* [cpu] */
+	char *cpu_features;    /* "+invtsc,-hle" (comma-separated) or NULL */
+
+	/* [smbios] */
+	enum smbios_mode smbios; /* default none */
 
 	/* [pci] */
 	struct pci_item *pci;
@@ -193,6 +208,10 @@ static inline void profile_freep(struct profile **p)
 /* Names of enum values as written in the profile ("q35", "virtio", ...). */
 const char *accel_to_string(enum accel a);
 const char *disk_interface_to_string(enum disk_interface i);
+
+/* true when the comma-separated cpu_features ask for the invariant TSC
+ * (+invtsc or invtsc=on). */
+bool profile_wants_invtsc(const struct profile *p);
 
 /* Writes the profile key reference (the table the parser uses) to f, in
  * the format "section key type default description" per line; used to

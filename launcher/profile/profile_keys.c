@@ -18,7 +18,8 @@ const char *const section_names[_SEC_MAX] = {
     [SEC_DISK] = "disk",   [SEC_AUDIO] = "audio",
     [SEC_USB] = "usb",	   [SEC_LG] = "looking-glass",
     [SEC_INPUT] = "input", [SEC_NETWORK] = "network",
-    [SEC_QEMU] = "qemu",
+    [SEC_QEMU] = "qemu",   [SEC_CPU] = "cpu",
+    [SEC_SMBIOS] = "smbios",
 };
 
 /* Enum value names, indexed by the enum's value, NULL-terminated. */
@@ -36,6 +37,9 @@ static const char *const backend_names[] = {"none", "pulse", NULL};
 static const char *const model_names[] = {"hda-duplex", "hda-output",
 					  "hda-micro", NULL};
 static const char *const net_mode_names[] = {"none", "user", "tap", NULL};
+static const char *const guest_names[] = {"other", "linux", "windows", NULL};
+static const char *const rtc_names[] = {"auto", "utc", "localtime", NULL};
+static const char *const smbios_names[] = {"none", "host", NULL};
 /* QEMU qapi/common.json GrabToggleKeys (input-linux grab-toggle). */
 const char *const grab_toggle_names[] = {
     "ctrl-ctrl",  "alt-alt",	     "shift-shift", "meta-meta",
@@ -77,9 +81,21 @@ const struct key_def profile_keys[] = {
      "OVMF VARS template, copied once per VM (firmware = uefi)", false,
      parse_path, VM(ovmf_vars), NULL},
     {SEC_VM, "hide-hypervisor", "BOOL", "no",
-     "hide KVM from the guest (kvm=off, hv-vendor-id), for consumer NVIDIA "
-     "drivers",
+     "hide KVM from the guest (kvm=off; hv-vendor-id with guest = windows), "
+     "for consumer NVIDIA drivers",
      false, parse_boolean, VM(hide_hypervisor), NULL},
+    {SEC_VM, "guest", "windows|linux|other", "other",
+     "what the guest is: windows turns on the Hyper-V enlightenments libvirt "
+     "gives Windows and rtc = localtime",
+     false, parse_enum, VM(guest), guest_names},
+    {SEC_VM, "rtc", "auto|utc|localtime", "auto",
+     "the guest's real-time clock: auto is localtime for guest = windows, "
+     "else UTC",
+     false, parse_enum, VM(rtc), rtc_names},
+    {SEC_VM, "uuid", "auto|UUID", "-",
+     "the machine's UUID (-uuid): auto makes one once and keeps it in the "
+     "state dir",
+     false, parse_uuid, VM(uuid), NULL},
     {SEC_VM, "hugepages", "BOOL", "no", "back guest RAM with /dev/hugepages",
      false, parse_boolean, VM(hugepages), NULL},
     {SEC_VM, "display", "none|gtk|sdl", "none",
@@ -185,6 +201,16 @@ const struct key_def profile_keys[] = {
     {SEC_NETWORK, "tap", "IFNAME", "-",
      "tap interface for mode = tap (created beforehand by the admin)", false,
      parse_ifname, VM(net_tap), NULL},
+    /* [cpu] */
+    {SEC_CPU, "features", "FLAGS", "-",
+     "extra -cpu flags, e.g. +invtsc,+topoext (comma or space separated); "
+     "+invtsc adds migratable=off",
+     false, parse_cpu_features, VM(cpu_features), NULL},
+    /* [smbios] */
+    {SEC_SMBIOS, "mode", "none|host", "none",
+     "host: the guest's SMBIOS tables carry the host's world-readable DMI "
+     "strings (vendor, product, board; no serials or UUID)",
+     false, parse_enum, VM(smbios), smbios_names},
     /* [qemu] */
     {SEC_QEMU, "binary", "NAME|PATH", DEFAULT_QEMU_BINARY,
      "QEMU to run instead of qemu-system-x86_64 (PATH is searched for a name)",
@@ -218,6 +244,22 @@ const char *disk_interface_to_string(enum disk_interface i)
 	return (unsigned)i < ELEMENTSOF(interface_names) - 1
 		   ? interface_names[i]
 		   : NULL;
+}
+
+bool profile_wants_invtsc(const struct profile *p)
+{
+	const char *s = p->cpu_features;
+
+	/* Tokens are validated by parse_cpu_features: no spaces, ','
+	 * between them. */
+	while (s && *s) {
+		size_t n = strcspn(s, ",");
+		if ((n == 7 && strncmp(s, "+invtsc", 7) == 0) ||
+		    (n == 9 && strncmp(s, "invtsc=on", 9) == 0))
+			return true;
+		s += n + (s[n] == ',');
+	}
+	return false;
 }
 
 void profile_print_keys(FILE *f)

@@ -869,3 +869,88 @@ int parse_qemu_extra(struct parser *ps, const struct key_def *k, void *base,
 	}
 	return 0;
 }
+
+/* One -cpu flag: "+name", "-name" or "name=value", name and value of
+ * [A-Za-z0-9_.-] (QEMU's feature names, e.g. "sse4.2", "hv-spinlocks"). */
+static bool cpu_flag_valid(const char *s, size_t n)
+{
+	size_t i = 0, eq = 0;
+
+	if (n > 0 && (s[0] == '+' || s[0] == '-'))
+		i = 1;
+	if (i == n)
+		return false;
+	for (size_t j = i; j < n; j++) {
+		if (s[j] == '=' && !i && !eq && j > 0 && j + 1 < n) {
+			eq = j;
+			continue;
+		}
+		if (!isalnum((unsigned char)s[j]) && s[j] != '-' && s[j] != '_' &&
+		    s[j] != '.')
+			return false;
+	}
+	return i || eq;
+}
+
+int parse_cpu_features(struct parser *ps, const struct key_def *k, void *base,
+		       const char *value)
+{
+	_cleanup_free_ char *out = NULL;
+	size_t len = 0;
+	const char *s = value;
+
+	out = malloc(strlen(value) + 1);
+	if (!out)
+		return profile_oom(ps);
+	while (*s) {
+		size_t n;
+		s += strspn(s, ", \t");
+		n = strcspn(s, ", \t");
+		if (n == 0)
+			break;
+		if (!cpu_flag_valid(s, n))
+			return profile_fail(
+			    ps, ps->line, -EINVAL,
+			    "%s: '%.*s' is not a CPU flag; write +FLAG, -FLAG or "
+			    "FLAG=VALUE (QEMU's names: qemu-system-x86_64 -cpu help)",
+			    k->key, (int)(n > 64 ? 64 : n), s);
+		if (len)
+			out[len++] = ',';
+		memcpy(out + len, s, n);
+		len += n;
+		s += n;
+	}
+	if (!len)
+		return profile_fail(ps, ps->line, -EINVAL, "%s: empty value", k->key);
+	out[len] = '\0';
+	free(*(char **)field(base, k));
+	*(char **)field(base, k) = out;
+	out = NULL;
+	return 0;
+}
+
+/* "auto", or a UUID as 8-4-4-4-12 hex digits (stored lower-case). */
+int parse_uuid(struct parser *ps, const struct key_def *k, void *base,
+	       const char *value)
+{
+	char buf[37];
+	size_t n = strlen(value);
+
+	if (strcmp(value, "auto") == 0)
+		return set_string(ps, field(base, k), value);
+	if (n != 36)
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? value[i] != '-' : !isxdigit((unsigned char)value[i]))
+			goto bad;
+		buf[i] = (char)tolower((unsigned char)value[i]);
+	}
+	buf[n] = '\0';
+	return set_string(ps, field(base, k), buf);
+bad:
+	return profile_fail(ps, ps->line, -EINVAL,
+			    "%s: '%.64s' is not a UUID; write auto or "
+			    "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (hex digits)",
+			    k->key, value);
+}

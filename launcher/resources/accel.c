@@ -95,12 +95,6 @@ void accel_check(const struct profile *p, struct check_ctx *ctx, struct findings
 
 /* ------------------------------------------------- the machine resource */
 
-/* Vendor string for hide-hypervisor: anything but "Microsoft Hv" keeps
- * NVIDIA's consumer driver from refusing to load (error 43); libvirt's
- * documentation uses the same style of value (<vendor_id value=...>).
- * QEMU's hv-vendor-id takes at most 12 characters. */
-#define HV_VENDOR_ID "vfiolaunch00"
-
 static int machine_argv(const struct profile *p, const struct render_env *env,
 			  struct strv *sv)
 {
@@ -129,17 +123,9 @@ static int machine_argv(const struct profile *p, const struct render_env *env,
 		break;
 	}
 
-	/* "host" exists only under KVM; with the "-accel kvm -accel tcg"
-	 * fallback the model must work on both, and "max" is host
-	 * passthrough under KVM and every emulated feature under TCG
-	 * (QEMU docs/system/cpu-models-x86). kvm=off hides the KVM CPUID
-	 * signature; hv-vendor-id replaces "Microsoft Hv". */
-	TRY(strv_push(sv, "-cpu"));
-	if (p->hide_hypervisor)
-		TRY(strv_pushf(sv, "%s,kvm=off,hv-vendor-id=" HV_VENDOR_ID,
-			       env->accel == ACCEL_KVM ? "host" : "max"));
-	else
-		TRY(strv_push(sv, env->accel == ACCEL_KVM ? "host" : "max"));
+	_cleanup_free_ char *cpu = NULL;
+	TRY(cpu_model_string(p, env->accel, &cpu));
+	TRY(strv_push2(sv, "-cpu", cpu));
 
 	format_size(p->memory, size, sizeof(size));
 	TRY(strv_push2(sv, "-m", size));
@@ -153,6 +139,7 @@ static int machine_argv(const struct profile *p, const struct render_env *env,
 		TRY(strv_push(sv, "-smp"));
 		TRY(strv_pushf(sv, "%u", p->cpus ? p->cpus : 1));
 	}
+	TRY(rtc_argv(p, sv));
 
 	if (p->hugepages) {
 		/* QEMU 7.2 -machine memory-backend=: "-object

@@ -29,3 +29,20 @@ void accel_check(const struct profile *p, struct check_ctx *ctx, struct findings
 
 /* The fix for a kvm_probe() error, a static string. */
 const char *kvm_fix(int err);
+
+struct render_env;
+struct strv;
+
+/*
+ * The -cpu value for p under accel (enum accel; ACCEL_AUTO renders what
+ * starts under both KVM and TCG: max, the TCG Hyper-V subset),
+ * malloc'd into *ret (cpu_model.c): host (KVM) or max, then kvm=off
+ * (hide-hypervisor), the Hyper-V enlightenments for guest = windows,
+ * hv-vendor-id (windows + hide-hypervisor), [cpu] features, and
+ * migratable=off when they ask for +invtsc. Returns 0 or -ENOMEM.
+ */
+int cpu_model_string(const struct profile *p, int accel, char **ret);
+
+/* Pushes "-rtc base=..." for p ([vm] rtc, guest), or nothing when QEMU's
+ * default (UTC, no drift fix) is what p asks for. 0 or -ENOMEM. */
+int rtc_argv(const struct profile *p, struct strv *sv);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "audio.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pulse/pulseaudio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,6 +82,48 @@ int audio_server_path(const char *profile_server, const char *pulse_server_env,
 	return 0;
 }
 
+/* libpulse is opened only by the probe that speaks its protocol (`check`):
+ * linked in, its ~28 libraries (X11, xcb, sndfile, codecs, dbus...) were
+ * loaded by every subcommand and every `run` (issue 15). The headers still
+ * give the prototypes; typeof keeps each pointer's type exact. */
+#define PULSE_FUNCS(X)                                                         \
+	X(pa_mainloop_new) X(pa_mainloop_get_api) X(pa_mainloop_prepare)      \
+	X(pa_mainloop_poll) X(pa_mainloop_dispatch) X(pa_mainloop_free)        \
+	X(pa_context_new) X(pa_context_connect) X(pa_context_errno)            \
+	X(pa_context_get_state) X(pa_context_get_server_info)                  \
+	X(pa_context_disconnect) X(pa_context_unref) X(pa_operation_cancel)    \
+	X(pa_operation_unref)
+
+static struct pulse_api {
+#define PULSE_MEMBER(f) __typeof__(f) *f;
+	PULSE_FUNCS(PULSE_MEMBER)
+#undef PULSE_MEMBER
+} pa;
+
+/* Opens libpulse.so.0 (the soname of libpulse0, Debian 12) once; the
+ * handle stays open for the process's life. 0 or -ELIBACC. */
+static int pulse_load(void)
+{
+	static int loaded; /* 0 not yet, 1 ok, -errno failed */
+	void *h;
+
+	if (loaded)
+		return loaded < 0 ? loaded : 0;
+	h = dlopen("libpulse.so.0", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return loaded = -ELIBACC;
+#define PULSE_SYM(f)                                    \
+	pa.f = (__typeof__(f) *)dlsym(h, #f);           \
+	if (!pa.f) {                                    \
+		dlclose(h);                             \
+		return loaded = -ELIBACC;               \
+	}
+	PULSE_FUNCS(PULSE_SYM)
+#undef PULSE_SYM
+	loaded = 1;
+	return 0;
+}
+
 struct probe_state {
 	char *name;
 	int r;
@@ -142,17 +187,20 @@ int audio_probe(const char *socket_path, unsigned timeout_ms, char **ret_name)
 		return -ENOTSOCK;
 	if (asprintf(&server, "unix:%s", socket_path) < 0)
 		return -ENOMEM;
+	r = pulse_load();
+	if (r < 0)
+		return r;
 
-	m = pa_mainloop_new();
+	m = pa.pa_mainloop_new();
 	if (!m)
 		return -ENOMEM;
-	c = pa_context_new(pa_mainloop_get_api(m), "vfio-launch");
+	c = pa.pa_context_new(pa.pa_mainloop_get_api(m), "vfio-launch");
 	if (!c) {
 		r = -ENOMEM;
 		goto out;
 	}
-	if (pa_context_connect(c, server, PA_CONTEXT_NOAUTOSPAWN, NULL) < 0) {
-		r = pa_error_to_errno(pa_context_errno(c));
+	if (pa.pa_context_connect(c, server, PA_CONTEXT_NOAUTOSPAWN, NULL) < 0) {
+		r = pa_error_to_errno(pa.pa_context_errno(c));
 		goto out;
 	}
 
@@ -164,15 +212,15 @@ int audio_probe(const char *socket_path, unsigned timeout_ms, char **ret_name)
 		int64_t left = deadline - now_usec();
 		if (left <= 0)
 			break;
-		pa_context_state_t cs = pa_context_get_state(c);
+		pa_context_state_t cs = pa.pa_context_get_state(c);
 		if (cs == PA_CONTEXT_FAILED || cs == PA_CONTEXT_TERMINATED) {
-			r = pa_error_to_errno(pa_context_errno(c));
+			r = pa_error_to_errno(pa.pa_context_errno(c));
 			break;
 		}
 		if (cs == PA_CONTEXT_READY && !op) {
-			op = pa_context_get_server_info(c, server_info_cb, &st);
+			op = pa.pa_context_get_server_info(c, server_info_cb, &st);
 			if (!op) {
-				r = pa_error_to_errno(pa_context_errno(c));
+				r = pa_error_to_errno(pa.pa_context_errno(c));
 				break;
 			}
 		}
@@ -180,8 +228,8 @@ int audio_probe(const char *socket_path, unsigned timeout_ms, char **ret_name)
 			r = st.r == -ETIMEDOUT ? 0 : st.r;
 			break;
 		}
-		if (pa_mainloop_prepare(m, (int)(left > INT32_MAX ? INT32_MAX : left)) < 0 ||
-		    pa_mainloop_poll(m) < 0 || pa_mainloop_dispatch(m) < 0) {
+		if (pa.pa_mainloop_prepare(m, (int)(left > INT32_MAX ? INT32_MAX : left)) < 0 ||
+		    pa.pa_mainloop_poll(m) < 0 || pa.pa_mainloop_dispatch(m) < 0) {
 			r = -EIO;
 			break;
 		}
@@ -193,15 +241,36 @@ int audio_probe(const char *socket_path, unsigned timeout_ms, char **ret_name)
 out:
 	free(st.name);
 	if (op) {
-		pa_operation_cancel(op);
-		pa_operation_unref(op);
+		pa.pa_operation_cancel(op);
+		pa.pa_operation_unref(op);
 	}
 	if (c) {
-		pa_context_disconnect(c);
-		pa_context_unref(c);
+		pa.pa_context_disconnect(c);
+		pa.pa_context_unref(c);
 	}
-	pa_mainloop_free(m);
+	pa.pa_mainloop_free(m);
 	return r;
+}
+
+int audio_connect_probe(const char *socket_path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = -EBADF;
+	struct stat sb;
+
+	if (stat(socket_path, &sb) < 0)
+		return -errno;
+	if (!S_ISSOCK(sb.st_mode))
+		return -ENOTSOCK;
+	if (strlen(socket_path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, socket_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	return 0;
 }
 
 /* The fixes; a FAIL adds ", or required = no ..." (a WARN already is). */
@@ -239,14 +308,25 @@ void audio_check(const struct profile *p, struct check_ctx *ctx,
 		snprintf(msg, sizeof(msg), "%s", strerror(-r));
 		fix = NULL;
 	} else {
-		r = audio_probe(path, AUDIO_TIMEOUT_MS, &name);
+		/* `run` only needs a listener (the audio proxy speaks the
+		 * protocol later); `check` asks the server its name. */
+		if (ctx->for_run)
+			r = audio_connect_probe(path);
+		else
+			r = audio_probe(path, AUDIO_TIMEOUT_MS, &name);
 		if (r == 0) {
 			/* Nothing of the server is granted: QEMU reaches it
 			 * only through the supervisor's proxy (audio_grants),
 			 * which the server accepts by its uid
 			 * (SCM_CREDENTIALS), so no cookie is needed either. */
-			finding_pass(f, RESOURCE, "PulseAudio server at %s (from %s) answers: %s",
-				     path, source, name);
+			if (name)
+				finding_pass(f, RESOURCE,
+					     "PulseAudio server at %s (from %s) answers: %s",
+					     path, source, name);
+			else
+				finding_pass(f, RESOURCE,
+					     "PulseAudio server at %s (from %s) accepts connections",
+					     path, source);
 			free(ctx->audio_server);
 			ctx->audio_server = steal_pointer(&path);
 			return;

@@ -39,9 +39,19 @@ int audio_server_path(const char *profile_server, const char *pulse_server_env,
  * malloc'd ("pulseaudio 16.1", or "PulseAudio (on PipeWire 0.3.65)
  * 15.0.0"); -ENOENT (no socket there), -ENOTSOCK (the path is not a
  * socket), -ECONNREFUSED (nobody listens), -EACCES (the server refused
- * us), -ETIMEDOUT, -EIO (other libpulse errors), -ENOMEM.
+ * us), -ETIMEDOUT, -EIO (other libpulse errors), -ENOMEM, -ELIBACC
+ * (libpulse.so.0 could not be opened: it is loaded with dlopen here, on
+ * first use, so nothing else pays for its libraries).
  */
 int audio_probe(const char *socket_path, unsigned timeout_ms, char **ret_name);
+
+/*
+ * The `run` path's probe: a plain connect() to the unix socket path, no
+ * libpulse (the supervisor's audio proxy speaks the protocol later).
+ * 0 when something listens; -ENOENT, -ENOTSOCK, -ECONNREFUSED, -EACCES,
+ * -ENAMETOOLONG or another -errno of stat/socket/connect.
+ */
+int audio_connect_probe(const char *socket_path);
 
 /*
  * The [audio] check: one finding "audio" when backend = pulse. Sets

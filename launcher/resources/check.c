@@ -34,6 +34,7 @@ void check_ctx_clear(struct check_ctx *ctx)
 	free(ctx->qemu_path);
 	free(ctx->audio_server);
 	free(ctx->usb);
+	smbios_host_clear(&ctx->smbios);
 	check_ctx_clear_kept(ctx);
 	ctx->qemu_path = NULL;
 	ctx->audio_server = NULL;
@@ -218,6 +219,8 @@ void check_ctx_render_env(const struct check_ctx *ctx, const struct vm_paths *pa
 		.audio_disabled = ctx->audio_disabled,
 		.usb = ctx->usb,
 		.lg_size = ctx->lg_size,
+		.uuid = ctx->uuid,
+		.smbios = ctx->smbios.found ? &ctx->smbios : NULL,
 		.paused = false,
 	};
 }

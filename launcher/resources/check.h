@@ -19,6 +19,7 @@
 #include "profile.h"
 #include "render.h"
 #include "resource.h"
+#include "smbios.h"
 #include "util.h"
 
 struct stat;
@@ -43,6 +44,8 @@ struct check_ctx {
 	struct usb_resolved *usb;  /* p->n_usb entries, or NULL */
 	uint64_t lg_size;          /* ivshmem size in bytes, 0 = none */
 	uint64_t memlock_bytes;    /* RLIMIT_MEMLOCK needed, 0 = none */
+	char uuid[37];             /* [vm] uuid as resolved, "" = none */
+	struct smbios_host smbios; /* [smbios] mode = host: the host's DMI */
 	/* What each resource's check looked at, one list per table entry
 	 * (resource.h): O_PATH descriptors of the objects themselves, with
 	 * the access QEMU needs, kept by check_ctx_keep() while that

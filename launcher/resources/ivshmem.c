@@ -573,9 +573,14 @@ static int prepare_shm(const struct profile *p, const char *devfs, const char *p
 		r = -errno;
 		goto fail;
 	}
-	r = may_resize(procfs, &st, size, has_group && !created, ret_pid);
-	if (r < 0)
-		goto fail;
+	/* A file this call created (O_EXCL) is new and empty: nobody maps
+	 * its contents yet, so no /proc/PID/maps scan (1-2 ms, growing with
+	 * the number of processes; issue 15). */
+	if (!created) {
+		r = may_resize(procfs, &st, size, has_group, ret_pid);
+		if (r < 0)
+			goto fail;
+	}
 	if ((uint64_t)st.st_size != size && ftruncate(fd, (off_t)size) < 0) {
 		r = -errno;
 		goto fail;

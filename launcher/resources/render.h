@@ -12,6 +12,7 @@
 
 struct profile;
 struct vm_paths;
+struct smbios_host;
 
 /* A [usb] device = VVVV:PPPP entry resolved to the port it is plugged in. */
 struct usb_resolved {
@@ -34,6 +35,8 @@ struct render_env {
 	const struct usb_resolved *usb; /* n_usb entries, or NULL */
 	uint64_t lg_size;            /* bytes; 0: computed from the profile */
 	bool paused;                 /* -S: start with vCPUs stopped (bench) */
+	const char *uuid;            /* -uuid value; NULL or "": none */
+	const struct smbios_host *smbios; /* host DMI strings, or NULL */
 	/* The sockets the supervisor hands QEMU (supervisor.h), as QEMU
 	 * will number them; 0: not made (cmdline, run --dry-run), render
 	 * the RENDER_FD_* placeholders. */

@@ -78,6 +78,7 @@ extern const size_t resources_n;
 /* The resources, each defined in its own file. */
 extern const struct resource resource_qemu;     /* check.c: the binary */
 extern const struct resource resource_machine;  /* accel.c */
+extern const struct resource resource_smbios;   /* smbios.c: -uuid, -smbios */
 extern const struct resource resource_firmware; /* firmware.c */
 extern const struct resource resource_display;  /* display.c */
 extern const struct resource resource_memlock;  /* memlock.c */

@@ -16,6 +16,7 @@
 const struct resource *const resources[] = {
 	&resource_qemu,
 	&resource_machine,
+	&resource_smbios,
 	&resource_firmware,
 	&resource_display,
 	&resource_memlock,

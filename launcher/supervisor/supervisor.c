@@ -22,6 +22,7 @@
 
 #include "audio_proxy.h"
 #include "box.h"
+#include "control.h"
 
 /* The supervisor's own lines, on stderr (stdout is the guest's console).
  * The terminal keeps OPOST/ONLCR in raw mode, so "\n" is enough. */
@@ -47,6 +48,7 @@ void supervisor_init(struct supervisor *sv)
 	*sv = (struct supervisor){ 0 };
 	sv->qmp_fd = sv->serial_fd = sv->err_fd = sv->child_err_fd = -1;
 	sv->out_fd = sv->child_out_fd = -1;
+	sv->ctl_fd = sv->ctl_client_fd = -1;
 	sv->child = (struct supervisor_child_fds){ -1, -1, -1 };
 	sv->epoll_fd = sv->signal_fd = sv->timer_fd = sv->pidfd = -1;
 	sv->caps_id = sv->cont_id = -1;
@@ -105,7 +107,7 @@ static int listen_user_socket(struct supervisor *sv)
 
 int supervisor_open(struct supervisor *sv)
 {
-	int p[2];
+	int p[2], r;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
 		return -errno;
@@ -128,8 +130,13 @@ int supervisor_open(struct supervisor *sv)
 	 * them until they are empty. */
 	if (fcntl(sv->err_fd, F_SETFL, O_NONBLOCK) < 0 || fcntl(sv->out_fd, F_SETFL, O_NONBLOCK) < 0)
 		return -errno;
-	int r = listen_user_socket(sv);
-	return r < 0 ? r : supervisor_audio_open(sv);
+	r = listen_user_socket(sv);
+	if (r < 0)
+		return r;
+	r = supervisor_audio_open(sv);
+	if (r < 0)
+		return r;
+	return sv->control_path ? control_open(sv) : 0;
 }
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
@@ -258,6 +265,18 @@ static void stop_step(struct supervisor *sv, const char *why)
 	}
 }
 
+void supervisor_stop(struct supervisor *sv, const char *why, bool force, unsigned timeout)
+{
+	if (timeout)
+		sv->stop_timeout = timeout;
+	if (force && (sv->state == SV_RUNNING || sv->state == SV_POWERDOWN)) {
+		say(sv, "%s (forced)", why);
+		quit_qemu(sv);
+		return;
+	}
+	stop_step(sv, why);
+}
+
 static void on_signal(struct supervisor *sv)
 {
 	struct signalfd_siginfo si;
@@ -336,7 +355,8 @@ static void on_qmp(struct supervisor *sv)
 	if (r == -EAGAIN)
 		return;
 	if (r < 0 && !sv->qmp.eof) {
-		say(sv, "QMP channel: %s", strerror(-r));
+		if (sv->state < SV_QUIT) /* after quit, a reset is QEMU leaving */
+			say(sv, "QMP channel: %s", strerror(-r));
 		sv->qmp.eof = true;
 	}
 	while ((r = qmp_next(&sv->qmp, &m)) != 0) {
@@ -464,6 +484,8 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 	supervisor_audio_watch(sv);
 	/* stdin may be /dev/null or a file, which epoll refuses (EPERM):
 	 * then there is no input for the guest. */
+	if (sv->ctl_fd >= 0 && watch(sv, sv->ctl_fd) < 0)
+		goto fatal;
 	sv->stdin_open = watch(sv, STDIN_FILENO) == 0;
 	if (sv->stdin_open)
 		tty_raw(sv);
@@ -499,6 +521,10 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 					epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
 					sv->stdin_open = false;
 				}
+			} else if (fd == sv->ctl_fd) {
+				control_on_listen(sv);
+			} else if (fd == sv->ctl_client_fd) {
+				control_on_client(sv);
 			} else if (fd == sv->pidfd) {
 				done = true;
 			} else if (supervisor_audio_handle(sv, fd)) {
@@ -514,7 +540,9 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 	if (r < 0)
 		goto fatal;
 	*ret_started = sv->ever_ready;
-	return exit_status(sv, &si);
+	r = exit_status(sv, &si);
+	control_finish(sv, r);
+	return r;
 
 fatal:
 	say(sv, "the supervisor failed: %s; killing QEMU", strerror(errno));
@@ -532,6 +560,15 @@ void supervisor_close(struct supervisor *sv)
 		unlink(sv->qmp_user_path);
 	sv->made_user_socket = false;
 	supervisor_audio_close(sv);
+	if (sv->made_control_socket)
+		unlink(sv->control_path);
+	sv->made_control_socket = false;
+	close_fd(&sv->ctl_fd);
+	/* A `stop` waiting for the end keeps its connection until this
+	 * process exits (after the lock is released): its EOF says the VM
+	 * is gone. */
+	if (!sv->ctl_waits_exit)
+		close_fd(&sv->ctl_client_fd);
 	qmp_clear(&sv->qmp);
 	close_fd(&sv->qmp_fd);
 	close_fd(&sv->serial_fd);

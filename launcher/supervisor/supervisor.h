@@ -54,6 +54,7 @@ struct supervisor {
 	/* Settings (the caller fills them before supervisor_open). */
 	const char *name;        /* VM name, for messages */
 	const char *qmp_user_path; /* runtime_dir/qmp.sock */
+	const char *control_path;  /* runtime_dir/ctl.sock (control.h) */
 	unsigned stop_timeout;   /* seconds ([vm] stop-timeout) */
 	bool paused;             /* leave the vCPUs stopped (run --paused) */
 	/* The user's sound server and the proxy's socket QEMU is given
@@ -65,9 +66,14 @@ struct supervisor {
 	struct supervisor_child_fds child;
 	/* QEMU's stdout and stderr: pipes we relay to ours. */
 	int child_out_fd, child_err_fd;
-	bool made_user_socket;
+	bool made_user_socket, made_control_socket;
 	struct pulse_hub *audio; /* NULL: no audio, or dropped */
 	bool made_audio_socket;
+	/* The control socket (control.h): listening, and one client. */
+	int ctl_fd, ctl_client_fd;
+	char ctl_buf[512];
+	size_t ctl_len;
+	bool ctl_waits_exit; /* the client asked to stop: answer at the end */
 
 	/* The loop. */
 	int epoll_fd, signal_fd, timer_fd;
@@ -116,6 +122,13 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started);
  * and removes the user's QMP socket. Safe on a zeroed or half-opened sv
  * whose fds are -1 (supervisor_init). */
 void supervisor_close(struct supervisor *sv);
+
+/*
+ * One step further along power-down -> quit -> SIGKILL, as a signal
+ * would; force skips the power-down; timeout (seconds, 0: the profile's)
+ * replaces the stop-timeout for this request. why is for the message.
+ */
+void supervisor_stop(struct supervisor *sv, const char *why, bool force, unsigned timeout);
 
 /* Zeroes sv: all descriptors -1, state SV_STARTING; then the caller
  * sets the settings. */

@@ -22,7 +22,7 @@ assert_contains "$out" "100%: Checks: 2, Failures: 0, Errors: 0"
 as_user env CK_RUN_CASE=no-server "$BUILD_DIR/tests/test_audio" >"$out" 2>&1 ||
 	{ cat "$out"; fail "no-server cases as uid $TEST_UID"; }
 cat "$out"
-assert_contains "$out" "100%: Checks: 9, Failures: 0, Errors: 0"
+assert_contains "$out" "100%: Checks: 10, Failures: 0, Errors: 0"
 
 pulse_stop
 echo ok

@@ -30,7 +30,9 @@ rewrite() {
 	case "$1" in
 	*/qemu-system-x86_64) echo qemu-system-x86_64 ;;
 	kvm) echo tcg ;;
-	host | host,*) echo "max${1#host}" ;;
+	# QEMU 7.2 refuses hv-vpindex under TCG; what needs it goes too
+	# (launcher/resources/cpu_model.c renders the same subset for TCG)
+	host | host,*) echo "max${1#host}" | sed -E 's/,hv-(vpindex|synic|stimer|tlbflush|ipi)//g' ;;
 	memory-backend-file,id=ram,*) echo "memory-backend-file,id=ram,size=256M,mem-path=$T,share=on,prealloc=on" ;;
 	if=pflash,*unit=1,*) echo "if=pflash,format=raw,unit=1,file=$T/vars.fd" ;;
 	if=pflash,*) echo "$1" ;;

@@ -7,6 +7,7 @@
  * binary as that user with CK_RUN_CASE=real.
  */
 #include <check.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,6 +267,50 @@ START_TEST(test_timeout)
 }
 END_TEST
 
+/* `run` probes with a plain connect(): a listener that never speaks
+ * passes (the audio proxy talks to it later), one nobody listens on
+ * fails, and libpulse is never loaded on that path. */
+START_TEST(test_run_connect_probe)
+{
+	char path[128], dead[128], server[140], msg[256];
+	snprintf(path, sizeof(path), "%s/mute", dir);
+	snprintf(dead, sizeof(dead), "%s/dead", dir);
+	int fd = make_socket(path, true), dfd = make_socket(dead, false);
+	ck_assert_int_eq(audio_connect_probe(path), 0);
+	ck_assert_int_eq(audio_connect_probe(dead), -ECONNREFUSED);
+	snprintf(msg, sizeof(msg), "%s/nothing", dir);
+	ck_assert_int_eq(audio_connect_probe(msg), -ENOENT);
+
+	snprintf(server, sizeof(server), "unix:%s", path);
+	struct profile p = pulse_profile(server, true);
+	struct check_ctx ctx = ctx_new();
+	ctx.for_run = true;
+	struct findings f = { 0 };
+	audio_check(&p, &ctx, &f);
+	snprintf(msg, sizeof(msg), "PulseAudio server at %s (from server =) accepts connections", path);
+	expect(&f, FINDING_PASS, msg, NULL);
+	ck_assert_str_eq(ctx.audio_server, path);
+	findings_clear(&f);
+	ctx_free(&ctx);
+
+	snprintf(server, sizeof(server), "unix:%s", dead);
+	p = pulse_profile(server, true);
+	ctx = ctx_new();
+	ctx.for_run = true;
+	audio_check(&p, &ctx, &f);
+	snprintf(msg, sizeof(msg), "no PulseAudio server answers at %s (from server =): Connection refused", dead);
+	expect(&f, FINDING_FAIL, msg, fix_no_server);
+	findings_clear(&f);
+	ctx_free(&ctx);
+	/* Each test runs in its own child (CK_FORK): nothing before loaded it. */
+	const char *fork_mode = getenv("CK_FORK");
+	if (!fork_mode || strcmp(fork_mode, "no") != 0)
+		ck_assert_ptr_null(dlopen("libpulse.so.0", RTLD_NOW | RTLD_NOLOAD));
+	close(fd);
+	close(dfd);
+}
+END_TEST
+
 START_TEST(test_no_audio_section)
 {
 	struct profile p = { .file = "/t/vm.conf" };
@@ -341,6 +386,7 @@ int main(void)
 	tcase_add_test(tc, test_not_a_socket);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_timeout);
+	tcase_add_test(tc, test_run_connect_probe);
 	tcase_add_test(tc, test_no_audio_section);
 	suite_add_tcase(s, tc);
 	if (getenv("VL_TEST_PULSE_SOCKET")) {

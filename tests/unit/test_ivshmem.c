@@ -83,6 +83,11 @@ static struct stat stat_of(const char *p)
 	return st;
 }
 
+static int ftruncate_path(const char *file, off_t size)
+{
+	return truncate(file, size) < 0 ? -errno : 0;
+}
+
 /* The error text both check and run print for an ivshmem_prepare error. */
 static void assert_fail(const struct findings *f, const char *msg, const char *fix)
 {
@@ -185,6 +190,16 @@ START_TEST(test_fresh_create)
 	/* a failing run removes what it created */
 	ck_assert_int_eq(ivshmem_undo(&p, "/dev", &prep), 0);
 	ck_assert_int_eq(access(path, F_OK), -1);
+
+	/* A file this call creates is not looked for in any process's maps
+	 * (procfs unreadable: still fine); one that exists at another size
+	 * is (the same unreadable procfs fails it). */
+	ck_assert_int_eq(ivshmem_prepare(&p, "/dev", "/nonexistent-procfs", 32 * MiB, &prep, &pid), 0);
+	ck_assert(prep.created);
+	ck_assert_int_eq(ftruncate_path(path, 16 * MiB), 0);
+	ck_assert_int_eq(ivshmem_prepare(&p, "/dev", "/nonexistent-procfs", 32 * MiB, &prep, &pid),
+			 -ENOENT);
+	ck_assert_int_eq(unlink(path), 0);
 	findings_clear(&f);
 	ctx_free(&ctx);
 }

@@ -149,6 +149,37 @@ START_TEST(test_vm_enums)
 }
 END_TEST
 
+/* [vm] guest, rtc, uuid; [cpu] features; [smbios] mode. */
+START_TEST(test_tuning_keys)
+{
+	set_home();
+	_cleanup_profile_ struct profile *p = load_ok(
+	    "[vm]\nguest = windows\nrtc = utc\nuuid = 0F8FAD5B-D9CB-469F-A165-70867728950E\n"
+	    "[cpu]\nfeatures = +invtsc, -hle  tsc-frequency=2000000000\n"
+	    "[smbios]\nmode = host\n");
+	ck_assert_int_eq(p->guest, GUEST_WINDOWS);
+	ck_assert_int_eq(p->rtc, RTC_UTC);
+	ck_assert_str_eq(p->uuid, "0f8fad5b-d9cb-469f-a165-70867728950e");
+	ck_assert_str_eq(p->cpu_features, "+invtsc,-hle,tsc-frequency=2000000000");
+	ck_assert(profile_wants_invtsc(p));
+	ck_assert_int_eq(p->smbios, SMBIOS_HOST);
+
+	_cleanup_profile_ struct profile *d = load_ok("[vm]\nuuid = auto\n[cpu]\nfeatures = +invtscx\n");
+	ck_assert_int_eq(d->guest, GUEST_OTHER);
+	ck_assert_int_eq(d->rtc, RTC_AUTO);
+	ck_assert_int_eq(d->smbios, SMBIOS_NONE);
+	ck_assert_str_eq(d->uuid, "auto");
+	ck_assert(!profile_wants_invtsc(d));
+
+	expect_error("[vm]\nuuid = 1234\n", 2, "not a UUID");
+	expect_error("[vm]\nuuid = 0f8fad5b-d9cb-469f-a165-70867728950g\n", 2, "not a UUID");
+	expect_error("[cpu]\nfeatures = invtsc\n", 2, "not a CPU flag");
+	expect_error("[cpu]\nfeatures = +a;b\n", 2, "not a CPU flag");
+	expect_error("[cpu]\nfeatures = ,\n", 2, "empty value");
+	expect_error("[vm]\nguest = win\n", 2, "allowed: other, linux or windows");
+}
+END_TEST
+
 START_TEST(test_vm_topology_sets_cpus)
 {
 	_cleanup_profile_ struct profile *p =
@@ -626,6 +657,7 @@ int main(void)
 	tcase_add_test(tc, test_vm_keys);
 	tcase_add_test(tc, test_vm_enums);
 	tcase_add_test(tc, test_vm_topology_sets_cpus);
+	tcase_add_test(tc, test_tuning_keys);
 	tcase_add_test(tc, test_vm_sizes);
 	tcase_add_test(tc, test_vm_empty_append);
 	tcase_add_test(tc, test_pci);

@@ -8,6 +8,8 @@
  *   ; env: accel=auto|kvm|tcg paused=yes audio-disabled=yes lg-size=64M
  *   ;      audio-server=PATH usb=BUS:PORT,-,...   ('-': unresolved)
  *   ;      qemu=profile   (no resolved QEMU path: the profile's binary)
+ *   ;      uuid=UUID      (the [vm] uuid = auto the check resolved)
+ *   ;      dmi=fake       (the host DMI strings of fake_dmi below)
  * Defaults: accel=kvm, nothing else. The QEMU path is
  * /usr/bin/qemu-system-x86_64, XDG_RUNTIME_DIR=/run/user/1000 and
  * XDG_STATE_HOME=/home/u/.local/state.
@@ -24,6 +26,7 @@
 #include "paths.h"
 #include "profile.h"
 #include "render.h"
+#include "smbios.h"
 
 #define GOLDEN_DIR TOP_SRCDIR "/tests/data/golden"
 #define QEMU "/usr/bin/qemu-system-x86_64"
@@ -34,6 +37,24 @@ static void set_env(void)
 	setenv("XDG_STATE_HOME", "/home/u/.local/state", 1);
 	setenv("HOME", "/home/u", 1);
 }
+
+/* A host's DMI strings as smbios_read would find them: one with a comma
+ * (QEMU's escaping), fields left out (not rendered), and type 3. */
+static struct smbios_host fake_dmi = {
+	.found = true,
+	.v = {
+		[SMBIOS_BIOS_VENDOR] = (char *)"American Megatrends Inc.",
+		[SMBIOS_BIOS_VERSION] = (char *)"F20",
+		[SMBIOS_BIOS_DATE] = (char *)"11/07/2023",
+		[SMBIOS_SYS_VENDOR] = (char *)"Gigabyte Technology Co., Ltd.",
+		[SMBIOS_PRODUCT_NAME] = (char *)"X570 AORUS ELITE",
+		[SMBIOS_BOARD_VENDOR] = (char *)"Gigabyte Technology Co., Ltd.",
+		[SMBIOS_BOARD_NAME] = (char *)"X570 AORUS ELITE",
+		[SMBIOS_BOARD_VERSION] = (char *)"x.x",
+		[SMBIOS_CHASSIS_VENDOR] = (char *)"Default string",
+	},
+};
+static char golden_uuid[37];
 
 /* Parses the "; env:" lines of a golden profile into env and usb[]. */
 static void parse_env_comment(const char *conf, struct render_env *env,
@@ -61,7 +82,12 @@ static void parse_env_comment(const char *conf, struct render_env *env,
 				env->qemu_path = NULL;
 			else if (strcmp(w, "paused=yes") == 0)
 				env->paused = true;
-			else if (strcmp(w, "audio-disabled=yes") == 0)
+			else if (strcmp(w, "dmi=fake") == 0)
+				env->smbios = &fake_dmi;
+			else if (startswith(w, "uuid=")) {
+				snprintf(golden_uuid, sizeof(golden_uuid), "%s", w + 5);
+				env->uuid = golden_uuid;
+			} else if (strcmp(w, "audio-disabled=yes") == 0)
 				env->audio_disabled = true;
 			else if (startswith(w, "lg-size="))
 				ck_assert_int_eq(parse_size(w + 8, 1, UINT64_MAX, &env->lg_size), 0);
@@ -268,7 +294,38 @@ START_TEST(test_accel_cpu)
 	ck_assert_int_eq(render_argv(&p, &env, &sv), 0);
 	ck_assert_str_eq(arg_value(&sv, "-accel", ""), "kvm");
 	ck_assert_int_eq(find_arg(&sv, "tcg"), -1);
-	ck_assert_str_eq(arg_value(&sv, "-cpu", ""), "host,kvm=off,hv-vendor-id=vfiolaunch00");
+	/* hv-vendor-id only where Hyper-V is on: alone it would change
+	 * nothing (QEMU exposes no Hyper-V CPUID leaves without an hv-*). */
+	ck_assert_str_eq(arg_value(&sv, "-cpu", ""), "host,kvm=off");
+	strv_clear(&sv);
+
+	p.guest = GUEST_WINDOWS;
+	ck_assert_int_eq(render_argv(&p, &env, &sv), 0);
+	ck_assert_ptr_nonnull(strstr(arg_value(&sv, "-cpu", ""), ",hv-vpindex,"));
+	ck_assert_ptr_nonnull(strstr(arg_value(&sv, "-cpu", ""), ",hv-vendor-id=vfiolaunch00"));
+	ck_assert_str_eq(arg_value(&sv, "-rtc", ""), "base=localtime,driftfix=slew");
+	strv_clear(&sv);
+
+	/* TCG, and auto (either may run it): no hv-vpindex, which QEMU 7.2
+	 * refuses under TCG, nor what depends on it. */
+	for (int a = ACCEL_AUTO; a <= ACCEL_TCG; a += ACCEL_TCG - ACCEL_AUTO) {
+		env.accel = a;
+		ck_assert_int_eq(render_argv(&p, &env, &sv), 0);
+		ck_assert_ptr_null(strstr(arg_value(&sv, "-cpu", ""), "vpindex"));
+		ck_assert_ptr_null(strstr(arg_value(&sv, "-cpu", ""), "synic"));
+		ck_assert_ptr_nonnull(strstr(arg_value(&sv, "-cpu", ""), "max,kvm=off,hv-relaxed"));
+		strv_clear(&sv);
+	}
+
+	/* rtc = localtime for another guest: no driftfix. */
+	p.guest = GUEST_LINUX;
+	p.rtc = RTC_LOCALTIME;
+	ck_assert_int_eq(render_argv(&p, &env, &sv), 0);
+	ck_assert_str_eq(arg_value(&sv, "-rtc", ""), "base=localtime");
+	strv_clear(&sv);
+	p.rtc = RTC_AUTO;
+	ck_assert_int_eq(render_argv(&p, &env, &sv), 0);
+	ck_assert_int_eq(find_arg(&sv, "-rtc"), -1);
 	strv_clear(&sv);
 }
 END_TEST

@@ -21,7 +21,7 @@
 #include "resource.h"
 
 /* Update with the table (STYLE.md: assert a table's length). */
-#define N_RESOURCES 12
+#define N_RESOURCES 13
 
 START_TEST(table_shape)
 {
@@ -45,7 +45,7 @@ END_TEST
 /* The kinds the design names are in the table under those names. */
 START_TEST(table_names)
 {
-	static const char *const names[] = { "qemu", "machine", "firmware", "display",
+	static const char *const names[] = { "qemu", "machine", "smbios", "firmware", "display",
 					     "memlock", "pci", "disk", "network",
 					     "audio", "usb", "looking-glass", "input" };
 
@@ -62,6 +62,7 @@ START_TEST(render_is_the_table)
 {
 	static const char text[] =
 		"[vm]\nname = t\nmemory = 1G\nfirmware = bios\nkernel = /k\n"
+		"uuid = 0f8fad5b-d9cb-469f-a165-70867728950e\n"
 		"[disk sys]\npath = /d.img\n"
 		"[pci]\ndevice = 0000:01:00.0\n"
 		"[network]\nmode = user\n"

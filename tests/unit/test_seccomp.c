@@ -182,6 +182,27 @@ START_TEST(test_inet_variant)
 }
 END_TEST
 
+/* The filter built into the launcher (tools/seccomp-bpf-gen at build
+ * time) is, byte for byte, what libseccomp makes from the table now, for
+ * every variant the options can select. */
+START_TEST(test_builtin_equals_table)
+{
+	const unsigned v = (unsigned)_i;
+	const struct seccomp_options opt = { .allow_inet = v & SECCOMP_VARIANT_INET,
+					     .log_all = v & SECCOMP_VARIANT_LOG };
+	const struct sock_filter *built;
+	size_t n_built;
+
+	ck_assert_uint_eq(seccomp_variant(&opt), v);
+	load_prog_opt(&opt);
+	built = seccomp_filter_builtin(&opt, &n_built);
+	ck_assert_uint_gt(n_built, 0);
+	ck_assert_uint_eq(n_built, n_prog);
+	ck_assert_int_eq(memcmp(built, prog, n_prog * sizeof(*prog)), 0);
+	free(prog);
+}
+END_TEST
+
 START_TEST(test_pfc_export)
 {
 	scmp_filter_ctx _cleanup_seccomp_ ctx = NULL;
@@ -223,6 +244,7 @@ static Suite *seccomp_suite(void)
 	tcase_add_test(tc, test_inet_variant);
 	tcase_add_test(tc, test_allowed_and_edges);
 	tcase_add_test(tc, test_pfc_export);
+	tcase_add_loop_test(tc, test_builtin_equals_table, 0, SECCOMP_N_VARIANTS);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * stop: asks a VM's supervisor, over its control socket (control.h), to
+ * power the guest down (then quit, then SIGKILL, as Ctrl-C in run would),
+ * and returns when the supervisor has exited: every process of the VM is
+ * gone and its lock released.
+ *
+ * Exit codes: 0 stopped (or not running, with --force); 69 not running;
+ * 64 usage; 66/77/78 as for run's profile errors; 70 the supervisor
+ * answered with an error or hung up without an answer.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cleanup.h"
+#include "commands.h"
+#include "common.h"
+#include "paths.h"
+#include "profile.h"
+#include "util.h"
+
+static void stop_usage(FILE *out)
+{
+	fputs("Usage: vfio-launch stop [--help] [--timeout SECONDS] [--force] PROFILE\n\n"
+	      "Ask the VM's guest to power down (ACPI), wait up to SECONDS (default:\n"
+	      "the profile's stop-timeout), then end QEMU (QMP quit, then SIGKILL).\n"
+	      "Returns when every process of the VM is gone.\n\n"
+	      "  --timeout SECONDS  how long the guest may take to power off\n"
+	      "  --force            skip the power-down: quit at once; a VM that is\n"
+	      "                     not running is then no error\n",
+	      out);
+}
+
+/* Connects to PATH; returns the fd or -errno. */
+static int connect_control(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd, r;
+
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Reads until EOF (the supervisor exits); *ret_line gets the first line. */
+static int read_answer(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	for (;;) {
+		char sink[256];
+		ssize_t n = got < len - 1 ? read(fd, buf + got, len - 1 - got)
+					  : read(fd, sink, sizeof(sink));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		if (got < len - 1)
+			got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return 0;
+}
+
+int cmd_stop(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "force", no_argument, NULL, 'f' },
+		{ 0 },
+	};
+	_cleanup_profile_ struct profile *p = NULL;
+	_cleanup_free_ char *ctl = NULL;
+	_cleanup_close_ int fd = -1;
+	struct vm_paths paths = { 0 };
+	json_object *req, *args, *ans = NULL, *ret = NULL, *st = NULL;
+	uint64_t timeout = 0;
+	bool force = false;
+	char buf[1024];
+	int c, r, code;
+
+	while ((c = getopt_long(argc, argv, "hVt:f", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			stop_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
+			return EX_OK;
+		case 't':
+			if (parse_u64(optarg, 1, STOP_TIMEOUT_MAX, &timeout) < 0) {
+				log_error("--timeout: '%s' is not a number of seconds between 1 and %d",
+					  optarg, STOP_TIMEOUT_MAX);
+				return EX_USAGE;
+			}
+			break;
+		case 'f':
+			force = true;
+			break;
+		default:
+			stop_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		log_error("stop needs exactly one PROFILE");
+		stop_usage(stderr);
+		return EX_USAGE;
+	}
+	r = load_profile(argv[optind], &p);
+	if (r)
+		return r;
+	r = init_paths(p, &paths);
+	if (r)
+		return r;
+	ctl = control_path(&paths);
+	vm_paths_clear(&paths);
+	if (!ctl)
+		return EX_OSERR;
+	fd = connect_control(ctl);
+	if (fd == -ENOENT || fd == -ECONNREFUSED) {
+		if (force) {
+			printf("VM %s is not running\n", p->name);
+			return EX_OK;
+		}
+		log_error("VM %s is not running (no supervisor answers on %s)", p->name, ctl);
+		return EX_UNAVAILABLE;
+	}
+	if (fd < 0) {
+		log_error("cannot reach VM %s's supervisor on %s: %s", p->name, ctl, strerror(-fd));
+		return fd == -EACCES ? EX_NOPERM : EX_UNAVAILABLE;
+	}
+
+	req = json_object_new_object();
+	args = json_object_new_object();
+	json_object_object_add(req, "execute", json_object_new_string("stop"));
+	json_object_object_add(args, "force", json_object_new_boolean(force));
+	json_object_object_add(args, "timeout", json_object_new_int64((int64_t)timeout));
+	json_object_object_add(req, "arguments", args);
+	r = dprintf(fd, "%s\n", json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN));
+	json_object_put(req);
+	if (r < 0 || read_answer(fd, buf, sizeof(buf)) < 0) {
+		log_error("VM %s's supervisor did not answer: %s", p->name, strerror(errno));
+		return EX_SOFTWARE;
+	}
+	ans = json_tokener_parse(buf);
+	if (!ans || !json_object_object_get_ex(ans, "return", &ret) ||
+	    !json_object_object_get_ex(ret, "exit-status", &st)) {
+		log_error("VM %s's supervisor answered: %s", p->name, buf[0] ? buf : "(nothing)");
+		json_object_put(ans);
+		return EX_SOFTWARE;
+	}
+	code = json_object_get_int(st);
+	json_object_put(ans);
+	printf("VM %s stopped (run's exit status %d)\n", p->name, code);
+	return EX_OK;
+}
