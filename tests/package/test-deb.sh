@@ -81,7 +81,11 @@ echo "ok - $checked files where the README says, and no other"
 
 ex=$root/usr/share/doc/vfio-launch/examples
 [ ! -e "$ex/profiles/demo.conf" ] || fail "demo.conf packaged"
-[ ! -e "$root/etc" ] || fail "the package ships files in /etc"
+# /etc: the AppArmor profile only (a conffile, as bubblewrap's)
+[ "$(find "$root/etc" -type f)" = "$root/etc/apparmor.d/vfio-launch" ] ||
+	fail "the package ships files in /etc: $(find "$root/etc" -type f)"
+grep -q "profile vfio-launch /usr/bin/vfio-launch flags=(unconfined)" "$root/etc/apparmor.d/vfio-launch" ||
+	fail "the AppArmor profile does not name /usr/bin/vfio-launch"
 [ ! -u "$root/usr/sbin/vfio-privhelper" ] || fail "helper setuid"
 assert_contains "$root/usr/lib/sysusers.d/vfio-launch.conf" "g vfio - -"
 assert_contains "$root/lib/systemd/system/vfio-privhelper.service" "ExecStart=/usr/sbin/vfio-privhelper bind"
@@ -89,7 +93,7 @@ assert_contains "$root/lib/udev/rules.d/70-vfio-launch.rules" 'GROUP="vfio", MOD
 version=$(dpkg-deb -f "$deb" Version)
 out=$(LD_LIBRARY_PATH= "$root/usr/bin/vfio-launch" --version) || fail "vfio-launch --version"
 assert_eq "vfio-launch ${version%-*}" "$out" "the packaged launcher's version"
-echo "ok - no demo.conf, nothing in /etc, sysusers group, unit, rule, version $out"
+echo "ok - no demo.conf, nothing in /etc but the AppArmor profile, sysusers group, unit, rule, version $out"
 
 # maintainer scripts: the group is created; the unit is neither enabled
 # nor started by the package

@@ -14,6 +14,7 @@
 #include "profile.h"
 #include "resource.h"
 #include "sandbox.h"
+#include "userns.h"
 
 /* Landlock rights, as include/uapi/linux/landlock.h numbers them. */
 #define EXEC (1ULL << 0)
@@ -360,6 +361,29 @@ START_TEST(test_policy_only_kept)
 }
 END_TEST
 
+/* Why a host refuses user namespaces, from its sysctls (a fake procfs). */
+START_TEST(test_userns_refusal)
+{
+	const char *why, *fix;
+
+	userns_refusal(tree.proc, -EPERM, &why, &fix);
+	ck_assert_str_eq(why, "unprivileged user namespaces are refused");
+	ck_assert_ptr_nonnull(strstr(fix, "allow unprivileged user namespaces"));
+	fake_write(tree.proc, "sys/kernel/apparmor_restrict_unprivileged_userns", 0644, "1\n");
+	userns_refusal(tree.proc, -EPERM, &why, &fix);
+	ck_assert_ptr_nonnull(strstr(why, "AppArmor"));
+	ck_assert_ptr_nonnull(strstr(fix, "apparmor_parser -r /etc/apparmor.d/vfio-launch"));
+	fake_write(tree.proc, "sys/kernel/unprivileged_userns_clone", 0644, "0\n");
+	userns_refusal(tree.proc, -EPERM, &why, &fix);
+	ck_assert_ptr_nonnull(strstr(why, "kernel.unprivileged_userns_clone = 0"));
+	ck_assert_ptr_nonnull(strstr(fix, "kernel.unprivileged_userns_clone=1"));
+	fake_write(tree.proc, "sys/user/max_user_namespaces", 0644, "0\n");
+	userns_refusal(tree.proc, -ENOSPC, &why, &fix);
+	ck_assert_ptr_nonnull(strstr(why, "user.max_user_namespaces = 0"));
+	ck_assert_ptr_nonnull(strstr(fix, "user.max_user_namespaces=15000"));
+}
+END_TEST
+
 START_TEST(test_status_caps)
 {
 	uint64_t c[4];
@@ -429,6 +453,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(tc, test_policy_relative_pulse_cookie);
 	tcase_add_test(tc, test_policy_only_kept);
 	tcase_add_test(tc, test_status_caps);
+	tcase_add_test(tc, test_userns_refusal);
 	tcase_add_test(tc, test_landlock_masks);
 	suite_add_tcase(s, tc);
 	return s;
