@@ -18,6 +18,12 @@
 #define DEFAULT_MACHINE	    "q35"
 #define DEFAULT_OVMF_CODE   "/usr/share/OVMF/OVMF_CODE_4M.fd"
 #define DEFAULT_OVMF_VARS   "/usr/share/OVMF/OVMF_VARS_4M.fd"
+/* secure-boot = yes: Debian 12's ovmf, Secure Boot with Microsoft's keys
+ * enrolled in the VARS template (README.Debian of ovmf;
+ * /usr/share/qemu/firmware/40-edk2-x86_64-secure-enrolled.json names the
+ * same pair with "enrolled-keys" and "requires-smm"). */
+#define SECBOOT_OVMF_CODE   "/usr/share/OVMF/OVMF_CODE_4M.ms.fd"
+#define SECBOOT_OVMF_VARS   "/usr/share/OVMF/OVMF_VARS_4M.ms.fd"
 #define DEFAULT_LG_PATH	    "/dev/shm/looking-glass"
 #define DEFAULT_NET_MODEL   "virtio-net-pci"
 #define DEFAULT_QEMU_BINARY "qemu-system-x86_64"

@@ -22,6 +22,7 @@ sed -n '/<!-- section: install -->/,/<!-- section: admin -->/p' README.md |
 # the values are the README's Debian 12 defaults
 D=$tmp/dest
 make -s install DESTDIR="$D" UDEVRULESDIR=/lib/udev/rules.d SYSTEMDUNITDIR=/lib/systemd/system \
+	SYSTEMDUSERUNITDIR=/usr/lib/systemd/user \
 	>"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "make install"; }
 
 checked=0
@@ -83,7 +84,9 @@ fi
 assert_contains "$D/lib/udev/rules.d/70-vfio-launch.rules" 'SUBSYSTEM=="vfio", KERNEL!="noiommu-*", GROUP="vfio", MODE="0660"'
 EX=$D/usr/local/share/doc/vfio-launch/examples
 [ ! -e "$EX/profiles/demo.conf" ] || fail "demo.conf installed"
-[ ! -e "$D/etc" ] || fail "make install wrote into /etc"
+# /etc: the AppArmor profile only (user namespaces on Ubuntu >= 23.10)
+assert_contains "$D/etc/apparmor.d/vfio-launch" "profile vfio-launch /usr/local/bin/vfio-launch flags=(unconfined)"
+[ "$(find "$D/etc" -type f)" = "$D/etc/apparmor.d/vfio-launch" ] || fail "make install wrote into /etc: $(find "$D/etc" -type f)"
 grep -v '^#' "$EX/udev-rules/"*.example | grep -q . &&
 	fail "an optional udev rule is active"
 # each template holds its placeholder once per line the README's sed edits
@@ -91,6 +94,27 @@ assert_eq 2 "$(grep -c ' memlock 9437184$' "$EX/limits/limits.d/vfio-launch.conf
 assert_contains "$EX/limits/user@.service.d/vfio-launch.conf" "LimitMEMLOCK=9663676416"
 assert_contains "$EX/limits/user.conf.d/vfio-launch.conf" "DefaultLimitMEMLOCK=9663676416"
 echo "ok - unit, rules, limits templates"
+
+# the user unit template (vfio-launch@.service): filled in from BINDIR, and
+# verified by systemd as a user unit, an instance of it, with ExecStart
+# pointed at the DESTDIR copy (which must exist). verify exits 0 on
+# values it ignores: its stderr must be empty too.
+U=$D/usr/lib/systemd/user/vfio-launch@.service
+assert_contains "$U" "ExecStart=/usr/local/bin/vfio-launch run %I"
+assert_contains "$U" "ExecStop=/usr/local/bin/vfio-launch stop %I"
+assert_contains "$U" "Type=notify"
+grep -q '@BINDIR@' "$U" && fail "user unit not filled in"
+if command -v systemd-analyze >/dev/null; then
+	mkdir -p "$tmp/user" "$tmp/xdg"
+	chmod 0700 "$tmp/xdg"
+	sed "s|=/usr/local/bin/|=$D/usr/local/bin/|" "$U" >"$tmp/user/vfio-launch@demo.service"
+	XDG_RUNTIME_DIR=$tmp/xdg systemd-analyze verify --user --man=no \
+		"$tmp/user/vfio-launch@demo.service" >"$tmp/verify" 2>&1 || { cat "$tmp/verify"; fail "systemd-analyze verify --user"; }
+	[ ! -s "$tmp/verify" ] || { cat "$tmp/verify"; fail "systemd-analyze verify --user complains"; }
+	echo "ok - the user unit verifies (systemd-analyze verify --user)"
+else
+	echo "note: systemd-analyze is missing: the user unit is not verified"
+fi
 
 make -s uninstall DESTDIR="$D" UDEVRULESDIR=/lib/udev/rules.d SYSTEMDUNITDIR=/lib/systemd/system \
 	>"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "make uninstall"; }
