@@ -7,9 +7,9 @@
 # -sandbox spawn=deny (no AT-SPI bridge, no session bus in the box), and
 # a screenshot of the X screen (import -window root) stops being all
 # black once the firmware draws. The box shows the one X11 socket of
-# $DISPLAY, not the directory of every X server's socket. MIT-SHM: the
-# box has its own IPC namespace, so shared memory with the X server
-# cannot attach; that the screen is drawn shows the fallback works.
+# $DISPLAY, not the directory of every X server's socket. MIT-SHM is not
+# shared (the box refuses SysV IPC and has its own IPC namespace): that
+# the screen is drawn shows GTK and SDL do without it.
 . "$(dirname "$0")/../lib.sh"
 [ -x "$VL" ] || skip "build/vfio-launch is not built"
 for t in Xvfb import convert dbus-daemon qemu-system-x86_64; do need_tool "$t"; done
