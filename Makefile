@@ -216,7 +216,9 @@ check-unit: $(UNIT_BINS) $(HELPER_TEST_BINS)
 # ---------------------------------------------------------------- install
 # make install [PREFIX=/usr/local] [DESTDIR=] [UDEVRULESDIR=] [SYSTEMDUNITDIR=]
 # Copies files only: no daemon reload, no groupadd, no enabling, nothing in
-# /etc. The allowlist, the limits templates (a placeholder figure until the
+# /etc but the AppArmor profile that lets vfio-launch make the box's user
+# namespace where AppArmor restricts them (Ubuntu >= 23.10; inert
+# elsewhere), as bubblewrap's package ships its own. The allowlist, the limits templates (a placeholder figure until the
 # admin puts theirs in; README "Admin set-up"), the optional udev rules and
 # the example profiles are examples under DOCDIR/examples, inert there (the
 # helper reads only /etc/vfio-launch/privhelper.conf). profiles/demo.conf is
@@ -231,6 +233,7 @@ MANDIR ?= $(DATADIR)/man
 DOCDIR ?= $(DATADIR)/doc/vfio-launch
 EXAMPLESDIR ?= $(DOCDIR)/examples
 UDEVRULESDIR ?= $(or $(shell $(PKG_CONFIG) --variable=udevdir udev 2>/dev/null),/lib/udev)/rules.d
+APPARMORDIR ?= /etc/apparmor.d
 SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
 
 INSTALL_RULES := $(wildcard udev-rules/*.rules)
@@ -242,7 +245,7 @@ INSTALL_PROFILES := $(filter-out profiles/demo.conf,$(wildcard profiles/*.conf))
 INSTALL_DOCS := README.md LICENSE
 # every file install lays down but the man pages, for uninstall
 INSTALLED = $(BINDIR)/vfio-launch $(SBINDIR)/vfio-privhelper \
-	$(SYSTEMDUNITDIR)/vfio-privhelper.service \
+	$(SYSTEMDUNITDIR)/vfio-privhelper.service $(APPARMORDIR)/vfio-launch \
 	$(addprefix $(UDEVRULESDIR)/,$(notdir $(INSTALL_RULES))) \
 	$(addprefix $(DOCDIR)/,$(INSTALL_DOCS)) \
 	$(EXAMPLESDIR)/privhelper.conf.example \
@@ -251,6 +254,9 @@ INSTALLED = $(BINDIR)/vfio-launch $(SBINDIR)/vfio-privhelper \
 install: all
 	install -D -m 0755 $(BUILD)/vfio-launch $(DESTDIR)$(BINDIR)/vfio-launch
 	install -D -m 0755 $(BUILD)/vfio-privhelper $(DESTDIR)$(SBINDIR)/vfio-privhelper
+	install -d -m 0755 $(DESTDIR)$(APPARMORDIR)
+	sed 's|@BINDIR@|$(BINDIR)|' apparmor/vfio-launch.in >$(DESTDIR)$(APPARMORDIR)/vfio-launch
+	chmod 0644 $(DESTDIR)$(APPARMORDIR)/vfio-launch
 	install -d -m 0755 $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' privhelper/vfio-privhelper.service \
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
@@ -385,7 +391,8 @@ $(BUILD)/tests/pulse-proxy-driver: tests/audio/pulse-proxy-driver.c $(BUILD)/lib
 # hides Landlock (tests/sandbox/test-no-landlock.sh), and the seccomp
 # benchmark (make bench-seccomp).
 SANDBOX_TEST_BINS := $(BUILD)/tests/sandbox-probe $(BUILD)/tests/sandbox-boxrun \
-	$(BUILD)/tests/sandbox-nolandlock $(BUILD)/tests/bench-seccomp
+	$(BUILD)/tests/sandbox-nolandlock $(BUILD)/tests/sandbox-nouserns \
+	$(BUILD)/tests/bench-seccomp
 tests: $(SANDBOX_TEST_BINS)
 $(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c
 	@mkdir -p $(@D)
@@ -395,6 +402,9 @@ $(BUILD)/tests/sandbox-boxrun: tests/sandbox/boxrun.c $(BUILD)/liblauncher.a
 	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 $(BUILD)/tests/sandbox-nolandlock: tests/sandbox/nolandlock.c tests/sandbox/no_landlock.h
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(LAUNCHER_LIBS)
+$(BUILD)/tests/sandbox-nouserns: tests/sandbox/nouserns.c
 	@mkdir -p $(@D)
 	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(LAUNCHER_LIBS)
 $(BUILD)/tests/bench-seccomp: tests/bench/seccomp.c $(BUILD)/liblauncher.a

@@ -21,6 +21,7 @@ static const struct {
 	{ "stop", cmd_stop, "power a running VM down (ACPI), then quit, then SIGKILL" },
 	{ "check", cmd_check, "report PASS/WARN/FAIL for a profile (or --host)" },
 	{ "cmdline", cmd_cmdline, "print the QEMU argv, one per line, no probing" },
+	{ "reset-vars", cmd_reset_vars, "keep a VM's UEFI variables aside; the next run copies the template" },
 	{ "list", cmd_list, "list your profiles" },
 	{ "iommu", cmd_iommu, "list IOMMU groups and whether each can be passed through" },
 	{ "usb", cmd_usb, "list USB devices with their host ports" },

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "findings.h"
+#include "profile.h"
 
 static int write_file(const char *path, const char *text)
 {
@@ -118,8 +120,67 @@ void userns_refusal(const char *procfs, int err, const char **ret_why,
 			   : err == -ENOSYS ? "this kernel has no user namespaces "
 					     "(CONFIG_USER_NS)"
 					   : "unprivileged user namespaces are refused";
-		*ret_fix = "allow unprivileged user namespaces (user_namespaces(7)), or set "
-			   "sandbox = reduced in the profile (QEMU then runs without "
-			   "namespaces)";
+		*ret_fix = "allow unprivileged user namespaces for your user (user_namespaces(7); "
+			   "a container or a security module may forbid them)";
 	}
+}
+
+/* What the reduced box (no namespaces) leaves open: README.md, "Security
+ * model", says the same. */
+#define REDUCED_GAPS                                                            \
+	"pathname unix sockets stay reachable with connect() (the session bus, "   \
+	"ssh-agent, other VMs' QMP sockets: Landlock does not govern connect), "   \
+	"abstract unix sockets with a display, /proc/self/net lists the host's "   \
+	"sockets, and the host's network is QEMU's"
+
+void userns_check(const struct profile *p, const char *procfs, struct findings *f)
+{
+	const char *why, *fix;
+	char buf[1024];
+	int r;
+
+	if (p->sandbox == SANDBOX_OFF)
+		return;
+	r = userns_probe();
+	if (r == 0) {
+		if (p->sandbox == SANDBOX_REDUCED)
+			finding_warn(f, "namespaces", "remove sandbox = reduced: this host allows "
+				     "the box's namespaces",
+				     "*** sandbox = reduced: QEMU runs without its own namespaces "
+				     "although this host allows them; not stopped: " REDUCED_GAPS
+				     " ***");
+		else
+			finding_pass(f, "namespaces", "user, mount, IPC, network, PID, UTS, "
+				     "cgroup: QEMU gets a root of its own");
+		return;
+	}
+	userns_refusal(procfs ? procfs : "/proc", r, &why, &fix);
+	if (p->sandbox == SANDBOX_REDUCED) {
+		finding_warn(f, "namespaces", fix,
+			     "*** sandbox = reduced: %s, QEMU runs in the box WITHOUT "
+			     "namespaces (seccomp, Landlock, no capabilities still apply). Not "
+			     "stopped: " REDUCED_GAPS " ***", why);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s; or, knowing what it leaves open (README.md, "
+		 "\"Security model\"), set sandbox = reduced in %s", fix,
+		 p->file ? p->file : "the profile");
+	finding_fail(f, "namespaces", buf,
+		     "%s (%s): run would not start QEMU without its namespaces", why,
+		     strerror(-r));
+}
+
+void userns_host_check(const char *procfs, struct findings *f)
+{
+	const char *why, *fix;
+	int r = userns_probe();
+
+	if (r == 0) {
+		finding_pass(f, "userns", "unprivileged user namespaces: the box can be built");
+		return;
+	}
+	userns_refusal(procfs ? procfs : "/proc", r, &why, &fix);
+	finding_fail(f, "userns", fix, "%s (%s): run refuses profiles without "
+		     "sandbox = reduced", why, strerror(-r));
+	/* (the profile's own line adds the sandbox = reduced way out) */
 }

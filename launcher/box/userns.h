@@ -40,3 +40,18 @@ int userns_probe(void);
  */
 void userns_refusal(const char *procfs, int err, const char **ret_why,
 		    const char **ret_fix);
+
+struct findings;
+struct profile;
+
+/*
+ * The "namespaces" line of `check PROFILE` (and so of `run`, which
+ * refuses on a FAIL): PASS when the box's namespaces can be made; when
+ * the host refuses them, FAIL with the fix for sandbox = on|strict, and
+ * a loud WARN naming what the box then does not stop for sandbox =
+ * reduced. Nothing for sandbox = off (its own WARN says more).
+ */
+void userns_check(const struct profile *p, const char *procfs, struct findings *f);
+
+/* The "userns" line of `check --host`: PASS, or FAIL with the fix. */
+void userns_host_check(const char *procfs, struct findings *f);

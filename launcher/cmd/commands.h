@@ -15,6 +15,7 @@ int cmd_run(int argc, char **argv);     /* cmd/run.c: run [--dry-run] */
 int cmd_stop(int argc, char **argv);    /* cmd/stop.c: stop [--timeout S] [--force] */
 int cmd_check(int argc, char **argv);   /* cmd/check.c: check [PROFILE|--host] */
 int cmd_cmdline(int argc, char **argv); /* cmd/cmdline.c: cmdline PROFILE */
+int cmd_reset_vars(int argc, char **argv); /* cmd/reset_vars.c */
 int cmd_list(int argc, char **argv);    /* cmd_list.c */
 int cmd_iommu(int argc, char **argv);   /* cmd_iommu.c */
 int cmd_usb(int argc, char **argv);     /* cmd_usb.c */

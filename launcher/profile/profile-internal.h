@@ -18,6 +18,12 @@
 #define DEFAULT_MACHINE	    "q35"
 #define DEFAULT_OVMF_CODE   "/usr/share/OVMF/OVMF_CODE_4M.fd"
 #define DEFAULT_OVMF_VARS   "/usr/share/OVMF/OVMF_VARS_4M.fd"
+/* secure-boot = yes: Debian 12's ovmf, Secure Boot with Microsoft's keys
+ * enrolled in the VARS template (README.Debian of ovmf;
+ * /usr/share/qemu/firmware/40-edk2-x86_64-secure-enrolled.json names the
+ * same pair with "enrolled-keys" and "requires-smm"). */
+#define SECBOOT_OVMF_CODE   "/usr/share/OVMF/OVMF_CODE_4M.ms.fd"
+#define SECBOOT_OVMF_VARS   "/usr/share/OVMF/OVMF_VARS_4M.ms.fd"
 #define DEFAULT_LG_PATH	    "/dev/shm/looking-glass"
 #define DEFAULT_NET_MODEL   "virtio-net-pci"
 #define DEFAULT_QEMU_BINARY "qemu-system-x86_64"
@@ -91,7 +97,7 @@ struct key_def {
 
 /* The rows of profile_keys[]; profile_keys.c asserts the count, so a key
  * added without updating it (or two rows joined) does not build. */
-#define N_KEYS 48
+#define N_KEYS 49
 extern const struct key_def profile_keys[N_KEYS];
 
 /* Appends item to the array arr of n items (e.g. p->pci, p->n_pci);

@@ -601,6 +601,22 @@ static int finish(struct parser *ps)
 		p->cpus = total;
 	}
 
+	if (p->secure_boot && p->firmware != FIRMWARE_UEFI)
+		return profile_fail(ps, key_line(ps, SEC_VM, "secure-boot"), -EINVAL,
+				    "secure-boot = yes needs firmware = uefi");
+	if (p->secure_boot && !key_line(ps, SEC_VM, "ovmf-code")) {
+		free(p->ovmf_code);
+		p->ovmf_code = strdup(SECBOOT_OVMF_CODE);
+		if (!p->ovmf_code)
+			return profile_oom(ps);
+	}
+	if (p->secure_boot && !key_line(ps, SEC_VM, "ovmf-vars")) {
+		free(p->ovmf_vars);
+		p->ovmf_vars = strdup(SECBOOT_OVMF_VARS);
+		if (!p->ovmf_vars)
+			return profile_oom(ps);
+	}
+
 	if (p->initrd && !p->kernel)
 		return profile_fail(
 		    ps, key_line(ps, SEC_VM, "initrd"), -EINVAL,

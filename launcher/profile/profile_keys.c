@@ -80,6 +80,11 @@ const struct key_def profile_keys[] = {
     {SEC_VM, "ovmf-vars", "PATH", DEFAULT_OVMF_VARS,
      "OVMF VARS template, copied once per VM (firmware = uefi)", false,
      parse_path, VM(ovmf_vars), NULL},
+    {SEC_VM, "secure-boot", "BOOL", "no",
+     "UEFI Secure Boot with Microsoft's keys enrolled (OVMF_CODE_4M.ms.fd, "
+     "OVMF_VARS_4M.ms.fd unless ovmf-code/ovmf-vars say otherwise), SMM, "
+     "secure pflash; needs firmware = uefi",
+     false, parse_boolean, VM(secure_boot), NULL},
     {SEC_VM, "hide-hypervisor", "BOOL", "no",
      "hide KVM from the guest (kvm=off; hv-vendor-id with guest = windows), "
      "for consumer NVIDIA drivers",

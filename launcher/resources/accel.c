@@ -104,10 +104,9 @@ static int machine_argv(const struct profile *p, const struct render_env *env,
 	if (!machine)
 		return -ENOMEM;
 	TRY(strv_push(sv, "-machine"));
-	if (p->hugepages)
-		TRY(strv_pushf(sv, "%s,memory-backend=ram", machine));
-	else
-		TRY(strv_push(sv, machine));
+	/* smm=on: Secure Boot's flash protection (firmware.c). */
+	TRY(strv_pushf(sv, "%s%s%s", machine, p->hugepages ? ",memory-backend=ram" : "",
+		       p->secure_boot ? ",smm=on" : ""));
 
 	switch (env->accel) {
 	case ACCEL_KVM:

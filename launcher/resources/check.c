@@ -5,6 +5,7 @@
  * never stops the others.
  */
 #include "check.h"
+#include "userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -206,6 +207,7 @@ void check_profile(const struct profile *p, struct check_ctx *ctx, struct findin
 	ctx->current = 0;
 	/* The box itself, which is no resource. */
 	sandbox_check(p, f);
+	userns_check(p, ctx->procfs, f);
 }
 
 void check_ctx_render_env(const struct check_ctx *ctx, const struct vm_paths *paths,

@@ -5,7 +5,9 @@
  * initrd and command line.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "cleanup.h"
@@ -14,6 +16,31 @@
 #include "profile.h"
 #include "render.h"
 #include "resource.h"
+#include "vars.h"
+
+/* The VM's VARS copy against the template the profile names now (vars.h):
+ * a copy made from another one (secure-boot turned on later: its keys are
+ * not in the old copy) is a WARN with the fix. */
+static void vars_template_check(const struct profile *p, struct check_ctx *ctx,
+				struct findings *f)
+{
+	char made_from[4096];
+	_cleanup_free_ char *fix = NULL;
+
+	if (!ctx->paths || !ctx->paths->ovmf_vars || !p->ovmf_vars ||
+	    vars_template_read(ctx->paths->ovmf_vars, made_from, sizeof(made_from)) < 0 ||
+	    strcmp(made_from, p->ovmf_vars) == 0)
+		return;
+	if (asprintf(&fix,
+		     "to start from the new template (the guest's UEFI boot entries%s are "
+		     "made again): vfio-launch reset-vars %s; the old file is kept",
+		     p->secure_boot ? " and Secure Boot keys" : "", p->name) < 0)
+		abort();
+	finding_warn(f, "firmware vars", fix,
+		     "%s was copied from %s, but the profile now names %s (kept as it is: it "
+		     "holds the guest's variables)",
+		     ctx->paths->ovmf_vars, made_from, p->ovmf_vars);
+}
 
 static void uefi_check(const struct profile *p, struct check_ctx *ctx,
 			   struct findings *f)
@@ -26,6 +53,7 @@ static void uefi_check(const struct profile *p, struct check_ctx *ctx,
 	 * QEMU; QEMU gets the per-VM copy read-write (firmware_grants). */
 	check_file(ctx, f, "firmware vars", p->ovmf_vars ? p->ovmf_vars : "(unset)",
 		   "install OVMF (sudo apt-get install ovmf) or set [vm] ovmf-vars =", false);
+	vars_template_check(p, ctx, f);
 }
 
 static void kernel_check(const struct profile *p, struct check_ctx *ctx,
@@ -65,6 +93,12 @@ static int firmware_argv(const struct profile *p, const struct render_env *env,
 		TRY(strv_pushf(sv, "if=pflash,format=raw,unit=0,readonly=on,file=%s", code));
 		TRY(strv_push(sv, "-drive"));
 		TRY(strv_pushf(sv, "if=pflash,format=raw,unit=1,file=%s", evars));
+		/* Secure Boot: only SMM code may write the flash, or the OS
+		 * could rewrite the enrolled keys (OVMF README, "SMM support";
+		 * libvirt's <loader secure='yes'> renders the same global;
+		 * -machine smm=on is in accel.c). */
+		if (p->secure_boot)
+			TRY(strv_push2(sv, "-global", "driver=cfi.pflash01,property=secure,value=on"));
 	}
 	/* -kernel etc. take the whole argument as the path: no escaping. */
 	if (p->kernel)

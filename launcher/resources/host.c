@@ -14,6 +14,7 @@
 #include "accel.h"
 #include "cleanup.h"
 #include "landlock.h"
+#include "userns.h"
 #include "vfio.h"
 
 /* Reads root/rel (at most 4 MiB) into a malloc'd NUL-terminated buffer. */
@@ -385,6 +386,7 @@ void check_host(struct check_ctx *ctx, struct findings *f)
 	check_vfio_modules(ctx, f);
 	check_hugepage_pools(ctx, f);
 	check_landlock(f);
+	userns_host_check(ctx->procfs, f);
 }
 
 /* /proc/meminfo "Hugepagesize:       2048 kB" */

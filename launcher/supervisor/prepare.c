@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "paths.h"
+#include "vars.h"
 #include "profile.h"
 
 static int record(struct prepare_state *st, const char *path, bool dir)
@@ -338,6 +339,10 @@ int prepare_vm(const struct profile *p, const struct vm_paths *paths,
 		r = make_vars(st, sdir_fd, p->ovmf_vars, paths->ovmf_vars);
 		if (r < 0)
 			goto fail;
+		/* Which template this copy is (vars.h): check compares. */
+		if (st->made_vars)
+			(void)vars_template_record(sdir_fd, strrchr(paths->ovmf_vars, '/') + 1,
+						   p->ovmf_vars);
 	}
 	return 0;
 

@@ -83,7 +83,9 @@ fi
 assert_contains "$D/lib/udev/rules.d/70-vfio-launch.rules" 'SUBSYSTEM=="vfio", KERNEL!="noiommu-*", GROUP="vfio", MODE="0660"'
 EX=$D/usr/local/share/doc/vfio-launch/examples
 [ ! -e "$EX/profiles/demo.conf" ] || fail "demo.conf installed"
-[ ! -e "$D/etc" ] || fail "make install wrote into /etc"
+# /etc: the AppArmor profile only (user namespaces on Ubuntu >= 23.10)
+assert_contains "$D/etc/apparmor.d/vfio-launch" "profile vfio-launch /usr/local/bin/vfio-launch flags=(unconfined)"
+[ "$(find "$D/etc" -type f)" = "$D/etc/apparmor.d/vfio-launch" ] || fail "make install wrote into /etc: $(find "$D/etc" -type f)"
 grep -v '^#' "$EX/udev-rules/"*.example | grep -q . &&
 	fail "an optional udev rule is active"
 # each template holds its placeholder once per line the README's sed edits

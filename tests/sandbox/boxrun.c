@@ -27,6 +27,8 @@
 
 #include "box.h"
 #include "check.h"
+#include "findings.h"
+#include "resource.h"
 #include "paths.h"
 #include "profile.h"
 #include "sandbox.h"
@@ -138,6 +140,17 @@ int main(int argc, char **argv)
 	}
 	ctx.qemu_path = exe;
 
+	/* [pci]: the real check of the pci resource (vfio.c, pci.c) against
+	 * the given trees, which keeps what the box then grants: the group
+	 * and container nodes, the device's sysfs directory. Its findings
+	 * are printed, not judged: a test asserts what QEMU does. */
+	if (p.n_pci > 0) {
+		struct findings f = { 0 };
+
+		resource_pci.check(&p, &ctx, &f);
+		findings_print(&f, stderr);
+		findings_clear(&f);
+	}
 	r = sandbox_policy_build(&p, &ctx, &paths, environ, &pol);
 	if (r < 0) {
 		fprintf(stderr, "sandbox-boxrun: policy: %s\n", strerror(-r));

@@ -4,8 +4,9 @@
 # through `vfio-launch run` as the unprivileged test uid (TCG, a private
 # PulseAudio server). While it runs, every thread of its QEMU must show in
 # /proc/PID/task/*/status: Seccomp 2 (filter mode), NoNewPrivs 1, CapInh,
-# CapPrm, CapEff and CapAmb 0, and two seccomp filters (the launcher's and
-# QEMU's own -sandbox on top). Afterwards the guest must have reported
+# CapPrm, CapEff and CapAmb 0, two seccomp filters (the launcher's and
+# QEMU's own -sandbox on top) and a user namespace other than the
+# caller's (the box's). Afterwards the guest must have reported
 # audio (HDA), xhci and ivshmem working, and powered off.
 set -eu
 TOP_SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,6 +50,7 @@ for t in /proc/"$qemu"/task/*; do
 	s=$(cat "$t/status" 2>/dev/null) || continue
 	echo "== ${t##*/} $(echo "$s" | sed -n 's/^Name:\t//p')" >>"$status"
 	echo "$s" | grep -E '^(Seccomp|Seccomp_filters|NoNewPrivs|CapInh|CapPrm|CapEff|CapAmb|CapBnd):' >>"$status"
+	echo "UserNS:	$(readlink "$t/ns/user" 2>/dev/null)" >>"$status"
 done
 alive=0
 kill -0 "$qemu" 2>/dev/null && alive=1
@@ -70,6 +72,14 @@ for key in "Seccomp:	2" "NoNewPrivs:	1" "CapInh:	0000000000000000" \
 	n=$(grep -cxF "$key" "$status")
 	[ "$n" -eq "$threads" ] || fail "'$key' on $n of $threads threads"
 done
+# The box's user namespace: one for every thread, not the caller's (this
+# shell's, the one `vfio-launch run` was started in).
+caller_ns=$(readlink /proc/$$/ns/user)
+n=$(grep -cxF "UserNS:	$caller_ns" "$status" || true)
+[ "$n" -eq 0 ] || fail "$n QEMU thread(s) in the caller's user namespace $caller_ns"
+n=$(grep '^UserNS:' "$status" | sort -u | wc -l)
+[ "$n" -eq 1 ] || fail "QEMU's threads are in $n user namespaces"
+grep -qx 'UserNS:	user:\[[0-9]*\]' "$status" || fail "no user namespace read for QEMU's threads"
 # The launcher's filter, and QEMU's -sandbox stacked on top.
 n=$(grep -cx 'Seccomp_filters:	[2-9]' "$status")
 [ "$n" -eq "$threads" ] || fail "fewer than 2 seccomp filters on some of the $threads threads"
@@ -89,4 +99,4 @@ case $(tail -n 1 "$out") in
 "demo: OK — "*) ;;
 *) fail "the demo did not end with 'demo: OK'" ;;
 esac
-echo "demo under the box: $threads QEMU threads, all Seccomp 2, NoNewPrivs 1, no capabilities, >= 2 filters; audio, xhci, ivshmem reported by the guest"
+echo "demo under the box: $threads QEMU threads, all Seccomp 2, NoNewPrivs 1, no capabilities, >= 2 filters, in the box's user namespace; audio, xhci, ivshmem reported by the guest"

@@ -107,6 +107,12 @@ START_TEST(test_creates_private_dirs)
 	ck_assert_uint_eq(s.st_mode & 07777, 0600);
 	ck_assert_str_eq(read_file(paths.ovmf_vars), "TEMPLATE-VARS");
 	ck_assert(st.made_vars);
+	{
+		/* which template it came from, for check (vars.h) */
+		char rec[512];
+		snprintf(rec, sizeof(rec), "%s.template", paths.ovmf_vars);
+		ck_assert_str_eq(read_file(rec), strcat(strcpy((char[256]){ 0 }, template_path), "\n"));
+	}
 	/* The lock fd is close-on-exec: the supervisor holds it, QEMU
 	 * never receives it. */
 	ck_assert(fcntl(st.lock_fd, F_GETFD) & FD_CLOEXEC);
@@ -133,10 +139,11 @@ START_TEST(test_vars_copied_once)
 	ck_assert(!st.made_vars);
 	ck_assert_str_eq(read_file(paths.ovmf_vars), "GUEST-VARS");
 	prepare_state_clear(&st);
-	/* no temporary file left in the state dir */
+	/* no temporary file left in the state dir: the copy and its
+	 * template record (vars.h) */
 	{
 		char cmd[256];
-		snprintf(cmd, sizeof(cmd), "test $(ls -A '%s' | wc -l) -eq 1", paths.state_dir);
+		snprintf(cmd, sizeof(cmd), "test $(ls -A '%s' | wc -l) -eq 2", paths.state_dir);
 		ck_assert_int_eq(system(cmd), 0);
 	}
 	vm_paths_clear(&paths);

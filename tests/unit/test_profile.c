@@ -171,6 +171,18 @@ START_TEST(test_tuning_keys)
 	ck_assert_str_eq(d->uuid, "auto");
 	ck_assert(!profile_wants_invtsc(d));
 
+	/* secure-boot: the enrolled OVMF pair unless the profile names one */
+	_cleanup_profile_ struct profile *s =
+	    load_ok("[vm]\nfirmware = uefi\nsecure-boot = yes\n");
+	ck_assert(s->secure_boot);
+	ck_assert_str_eq(s->ovmf_code, "/usr/share/OVMF/OVMF_CODE_4M.ms.fd");
+	ck_assert_str_eq(s->ovmf_vars, "/usr/share/OVMF/OVMF_VARS_4M.ms.fd");
+	_cleanup_profile_ struct profile *s2 = load_ok(
+	    "[vm]\nfirmware = uefi\novmf-vars = /fw/v.fd\nsecure-boot = yes\n");
+	ck_assert_str_eq(s2->ovmf_code, "/usr/share/OVMF/OVMF_CODE_4M.ms.fd");
+	ck_assert_str_eq(s2->ovmf_vars, "/fw/v.fd");
+	expect_error("[vm]\nsecure-boot = yes\n", 2, "needs firmware = uefi");
+
 	expect_error("[vm]\nuuid = 1234\n", 2, "not a UUID");
 	expect_error("[vm]\nuuid = 0f8fad5b-d9cb-469f-a165-70867728950g\n", 2, "not a UUID");
 	expect_error("[cpu]\nfeatures = invtsc\n", 2, "not a CPU flag");

@@ -14,6 +14,7 @@
 #include "profile.h"
 #include "resource.h"
 #include "sandbox.h"
+#include "userns.h"
 
 /* Landlock rights, as include/uapi/linux/landlock.h numbers them. */
 #define EXEC (1ULL << 0)
@@ -294,8 +295,8 @@ START_TEST(test_policy_display_audio_kvm_net)
 	ck_assert(find_rule(&pol, "/dev/kvm")->dev);
 	ck_assert_ptr_nonnull(find_rule(&pol, xauth));
 	ck_assert_ptr_nonnull(find_rule(&pol, sock));
-	ck_assert_ptr_nonnull(find_rule(&pol, cookie_dir));
-	ck_assert_int_eq(find_rule(&pol, cookie_dir)->access, GRANT_RO);
+	/* The cookie is a credential; the proxy needs none from QEMU. */
+	ck_assert_ptr_null(find_rule(&pol, cookie_dir));
 	sandbox_policy_clear(&pol);
 	ctx.audio_server = NULL;
 	check_ctx_clear_kept(&ctx);
@@ -304,7 +305,8 @@ END_TEST
 
 /* PULSE_COOKIE from the user's environment is not the profile's: a
  * relative one (libpulse resolves it against its config dir) must not
- * make the policy fail, and gets no grant of its own. */
+ * make the policy fail; no cookie is granted at all (QEMU talks to the
+ * supervisor's proxy, which the server accepts by uid). */
 START_TEST(test_policy_relative_pulse_cookie)
 {
 	char *env_rel[] = { env_home, "PULSE_COOKIE=pulse-cookie", NULL };
@@ -319,7 +321,7 @@ START_TEST(test_policy_relative_pulse_cookie)
 	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, env_rel, &pol), 0);
 	ck_assert(env_has(&pol, "PULSE_COOKIE=pulse-cookie"));
 	ck_assert_ptr_null(find_rule(&pol, "pulse-cookie"));
-	ck_assert_ptr_nonnull(find_rule(&pol, cookie_dir));
+	ck_assert_ptr_null(find_rule(&pol, cookie_dir));
 	sandbox_policy_clear(&pol);
 	check_ctx_clear_kept(&ctx);
 }
@@ -356,6 +358,29 @@ START_TEST(test_policy_only_kept)
 	ck_assert(!pol.namespaces);
 	sandbox_policy_clear(&pol);
 	check_ctx_clear_kept(&ctx);
+}
+END_TEST
+
+/* Why a host refuses user namespaces, from its sysctls (a fake procfs). */
+START_TEST(test_userns_refusal)
+{
+	const char *why, *fix;
+
+	userns_refusal(tree.proc, -EPERM, &why, &fix);
+	ck_assert_str_eq(why, "unprivileged user namespaces are refused");
+	ck_assert_ptr_nonnull(strstr(fix, "allow unprivileged user namespaces"));
+	fake_write(tree.proc, "sys/kernel/apparmor_restrict_unprivileged_userns", 0644, "1\n");
+	userns_refusal(tree.proc, -EPERM, &why, &fix);
+	ck_assert_ptr_nonnull(strstr(why, "AppArmor"));
+	ck_assert_ptr_nonnull(strstr(fix, "apparmor_parser -r /etc/apparmor.d/vfio-launch"));
+	fake_write(tree.proc, "sys/kernel/unprivileged_userns_clone", 0644, "0\n");
+	userns_refusal(tree.proc, -EPERM, &why, &fix);
+	ck_assert_ptr_nonnull(strstr(why, "kernel.unprivileged_userns_clone = 0"));
+	ck_assert_ptr_nonnull(strstr(fix, "kernel.unprivileged_userns_clone=1"));
+	fake_write(tree.proc, "sys/user/max_user_namespaces", 0644, "0\n");
+	userns_refusal(tree.proc, -ENOSPC, &why, &fix);
+	ck_assert_ptr_nonnull(strstr(why, "user.max_user_namespaces = 0"));
+	ck_assert_ptr_nonnull(strstr(fix, "user.max_user_namespaces=15000"));
 }
 END_TEST
 
@@ -428,6 +453,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(tc, test_policy_relative_pulse_cookie);
 	tcase_add_test(tc, test_policy_only_kept);
 	tcase_add_test(tc, test_status_caps);
+	tcase_add_test(tc, test_userns_refusal);
 	tcase_add_test(tc, test_landlock_masks);
 	suite_add_tcase(s, tc);
 	return s;
