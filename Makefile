@@ -27,7 +27,7 @@ DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
 	libpci-dev libpulse-dev libinih-dev libjson-c-dev libsystemd-dev scdoc
 DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
-DEPS_TEST := check umockdev libumockdev-dev clang socat sox
+DEPS_TEST := check umockdev libumockdev-dev clang socat sox xvfb imagemagick dbus
 # make install: udev.pc (udevdir) is in 'udev', systemd.pc in 'systemd' on
 # Debian 12 (later releases move systemd.pc to systemd-dev).
 DEPS_INSTALL := udev systemd
@@ -400,10 +400,15 @@ $(BUILD)/tests/pulse-proxy-driver: tests/audio/pulse-proxy-driver.c $(BUILD)/lib
 SANDBOX_TEST_BINS := $(BUILD)/tests/sandbox-probe $(BUILD)/tests/sandbox-boxrun \
 	$(BUILD)/tests/sandbox-nolandlock $(BUILD)/tests/sandbox-nouserns \
 	$(BUILD)/tests/bench-seccomp
+# The escape probe of tests/sandbox/test-escape.sh.
+SANDBOX_TEST_BINS += $(BUILD)/tests/sandbox-escape
 tests: $(SANDBOX_TEST_BINS)
 $(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
+$(BUILD)/tests/sandbox-escape: tests/sandbox/escape.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -o $@ $<
 $(BUILD)/tests/sandbox-boxrun: tests/sandbox/boxrun.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
 	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
