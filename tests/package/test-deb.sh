@@ -6,7 +6,10 @@
 # that debian/vfio-launch.lintian-overrides does not explain, and the .deb,
 # unpacked into an empty root (dpkg -x), holds exactly the files of the
 # README's install table (first column), with maintainer scripts that
-# create group vfio and enable nothing. Skips without debhelper or lintian
+# create group vfio and enable nothing; as root, the .deb is then installed
+# in place with dpkg -i, its programs run from /usr, and it is purged
+# (nothing of it left but the group, which Debian keeps on purge). Skips
+# without debhelper or lintian
 # (CI's .ci/run installs both) or with unmet build dependencies.
 . "$(dirname "$0")/../lib.sh"
 need_tool dpkg-buildpackage
@@ -107,4 +110,24 @@ if grep -n "deb-systemd-helper enable" "$tmp/ctl/postinst" | grep -v was-enabled
 		fail "postinst enables vfio-privhelper.service"
 fi
 echo "ok - postinst creates group vfio, enables and starts nothing"
+
+# installed for real (root only, and only when no vfio-launch package is
+# there already: the test never replaces or removes an admin's install)
+if [ "$(id -u)" -ne 0 ]; then
+	echo "ok # SKIP dpkg -i: not root"
+elif dpkg-query -W -f='${db:Status-Abbrev}' vfio-launch 2>/dev/null | grep -q '^ii'; then
+	echo "ok # SKIP dpkg -i: a vfio-launch package is installed already"
+else
+	trap 'dpkg --purge vfio-launch >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+	dpkg -i "$deb" >"$tmp/dpkg-i.log" 2>&1 || { cat "$tmp/dpkg-i.log"; fail "dpkg -i"; }
+	out=$(/usr/bin/vfio-launch --version) || fail "installed vfio-launch --version"
+	assert_eq "vfio-launch ${version%-*}" "$out" "the installed launcher's version"
+	/usr/sbin/vfio-privhelper --help >/dev/null 2>&1 || fail "installed vfio-privhelper --help"
+	getent group vfio >/dev/null || fail "group vfio not created by the package"
+	dpkg --purge vfio-launch >"$tmp/purge.log" 2>&1 || { cat "$tmp/purge.log"; fail "dpkg --purge"; }
+	for f in /usr/bin/vfio-launch /usr/sbin/vfio-privhelper /etc/apparmor.d/vfio-launch; do
+		[ ! -e "$f" ] || fail "$f left after dpkg --purge"
+	done
+	echo "ok - dpkg -i installs it (version $out, group vfio), dpkg --purge removes it"
+fi
 echo "all passed"
