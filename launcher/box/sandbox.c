@@ -26,7 +26,7 @@
  * environment may hold tokens (SSH_AUTH_SOCK, DBUS_SESSION_BUS_ADDRESS,
  * GNUPGHOME, cloud credentials) that a taken-over QEMU must not see, and
  * LD_PRELOAD/LD_LIBRARY_PATH/GCONV_PATH would run code in it.
- *   HOME             libpulse finds its cookie under it (~/.config/pulse)
+ *   HOME             libraries look up per-user settings under it
  *   XDG_RUNTIME_DIR  libpulse's default server socket; QEMU's own files
  *   LANG, LC_*, TZ   messages and the RTC's localtime base
  *   PULSE_SERVER, PULSE_COOKIE, XDG_CONFIG_HOME   only with [audio]
@@ -259,36 +259,23 @@ static int grant_profile(struct builder *b, const struct profile *p,
 }
 
 /* What the user's session adds, from the environment rather than the
- * profile: libpulse's configuration and a display's sockets and
+ * profile: a display's sockets and
  * settings, all optional. */
 static int grant_session(struct builder *b, char *const *envp, bool display, bool audio)
 {
 	const char *home = env_get(envp, "HOME");
 	int r = 0;
 
-	/* PulseAudio: the server's socket is the audio resource's grant
-	 * (the one host socket in the box until the audio issue moves the
-	 * client out of QEMU); here libpulse's cookie and configuration
-	 * (read-only: it may try to write a new cookie and copes with the
-	 * refusal). */
-	if (audio) {
-		const char *cookie = env_get(envp, "PULSE_COOKIE");
-		const char *xdg_config = env_get(envp, "XDG_CONFIG_HOME");
-
-		/* A relative PULSE_COOKIE is libpulse's to resolve (against
-		 * its config dir, granted below); it is no error here. */
-		if (cookie && cookie[0] == '/')
-			r = grant(b, cookie, GRANT_RO, false, true);
-		if (r == 0 && xdg_config && xdg_config[0] == '/')
-			r = grantf(b, GRANT_RO, false, true, "%s/pulse", xdg_config);
-		if (r == 0 && home && home[0] == '/')
-			r = grantf(b, GRANT_RO, false, true, "%s/.config/pulse", home);
-	}
+	/* PulseAudio: nothing of the user's. QEMU's one audio path is the
+	 * supervisor's proxy socket (the audio resource's grant); the
+	 * server accepts the proxy by its uid, so libpulse's cookie, a
+	 * credential, stays out of the box. */
+	(void)audio;
 	/* A display: the X server's sockets (the abstract ones are out of
 	 * reach in the box's network namespace; libxcb falls back to the
 	 * path), a Wayland socket, X authority and the GTK/fontconfig
 	 * settings, read-only. */
-	if (r == 0 && display) {
+	if (display) {
 		const char *xauth = env_get(envp, "XAUTHORITY");
 		const char *wl = env_get(envp, "WAYLAND_DISPLAY");
 		const char *run = env_get(envp, "XDG_RUNTIME_DIR");

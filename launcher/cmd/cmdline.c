@@ -32,7 +32,6 @@ int cmd_cmdline(int argc, char **argv)
 		{ 0 },
 	};
 	_cleanup_profile_ struct profile *p = NULL;
-	_cleanup_free_ char *audio = NULL;
 	struct vm_paths paths = { 0 };
 	struct render_env env;
 	struct strv out = { 0 };
@@ -68,11 +67,11 @@ int cmd_cmdline(int argc, char **argv)
 	r = init_paths(p, &paths);
 	if (r)
 		return r;
-	audio = default_audio_server(p);
 	env = (struct render_env){
 		.paths = &paths,
 		.accel = p->accel,
-		.audio_server = audio,
+		/* As run gives it: the supervisor's audio proxy. */
+		.audio_server = paths.audio_socket,
 	};
 	r = render_argv(p, &env, &out);
 	vm_paths_clear(&paths);

@@ -122,9 +122,14 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	sv.control_path = control;
 	sv.stop_timeout = p->stop_timeout;
 	sv.paused = paused;
+	if (!ctx->audio_disabled) {
+		sv.audio_server = ctx->audio_server; /* NULL: no audio check ran */
+		sv.audio_socket = ctx->paths->audio_socket;
+	}
 	r = supervisor_open(&sv);
 	if (r < 0) {
-		log_error("cannot make QEMU's sockets (%s): %s", sv.qmp_user_path, strerror(-r));
+		log_error("cannot make QEMU's sockets (%s, %s): %s", sv.qmp_user_path,
+			  ctx->paths->audio_socket, strerror(-r));
 		ret = EX_OSERR;
 		goto fail;
 	}
@@ -313,6 +318,10 @@ int cmd_run(int argc, char **argv)
 	/* Always -S: the supervisor resumes the vCPUs over QMP (cont) once
 	 * QMP answers, unless --paused (DESIGN.md: pinning goes there). */
 	env.paused = true;
+	/* QEMU reaches the sound server the check found only through the
+	 * supervisor's proxy (supervisor/audio_proxy.h). */
+	if (env.audio_server && !env.audio_disabled)
+		env.audio_server = paths.audio_socket;
 	if (!env.audio_server && !env.audio_disabled) {
 		/* No audio check resolved a server: render the same default
 		 * cmdline shows, explicitly, rather than leave it to QEMU. */

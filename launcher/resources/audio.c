@@ -16,6 +16,7 @@
 #include "check.h"
 #include "cleanup.h"
 #include "findings.h"
+#include "paths.h"
 #include "profile.h"
 #include "util.h"
 #include "render.h"
@@ -272,28 +273,6 @@ int audio_connect_probe(const char *socket_path)
 	return 0;
 }
 
-/* libpulse in QEMU loads the auth cookie (pulse-client.conf(5),
- * cookie-file: ~/.config/pulse/cookie); over a unix socket the server
- * also accepts our uid by SCM_CREDENTIALS, so a missing cookie is fine. */
-static char *cookie_path(void)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char *path = NULL;
-
-	if (xdg && xdg[0] == '/') {
-		if (asprintf(&path, "%s/pulse/cookie", xdg) < 0)
-			return NULL;
-	} else if (home && home[0] == '/') {
-		if (asprintf(&path, "%s/.config/pulse/cookie", home) < 0)
-			return NULL;
-	}
-	if (path && access(path, R_OK) < 0) {
-		free(path);
-		path = NULL;
-	}
-	return path;
-}
-
 /* The fixes; a FAIL adds ", or required = no ..." (a WARN already is). */
 static const char fix_no_server[] =
 	"start a server for your user (systemctl --user start pulseaudio.socket, "
@@ -305,7 +284,7 @@ static const char fix_not_unix[] =
 void audio_check(const struct profile *p, struct check_ctx *ctx,
 		 struct findings *f)
 {
-	_cleanup_free_ char *path = NULL, *name = NULL, *cookie = NULL;
+	_cleanup_free_ char *path = NULL, *name = NULL;
 	char msg[1024];
 	const char *source = "";
 	const char *fix = fix_no_server;
@@ -336,13 +315,10 @@ void audio_check(const struct profile *p, struct check_ctx *ctx,
 		else
 			r = audio_probe(path, AUDIO_TIMEOUT_MS, &name);
 		if (r == 0) {
-			(void)check_ctx_keep_path(ctx, path, NULL, GRANT_RW, false, false);
-			/* A cookie that is a link is left out: libpulse
-			 * copes without one over a unix socket. */
-			cookie = cookie_path();
-			if (cookie)
-				(void)check_ctx_keep_path(ctx, cookie, NULL, GRANT_RO, false,
-							  false);
+			/* Nothing of the server is granted: QEMU reaches it
+			 * only through the supervisor's proxy (audio_grants),
+			 * which the server accepts by its uid
+			 * (SCM_CREDENTIALS), so no cookie is needed either. */
 			if (name)
 				finding_pass(f, RESOURCE,
 					     "PulseAudio server at %s (from %s) answers: %s",
@@ -412,8 +388,21 @@ static int audio_argv(const struct profile *p, const struct render_env *env,
 	return strv_pushf(sv, "%s,bus=sound0.0,audiodev=snd0", codec);
 }
 
+/* The proxy's socket (supervisor/audio_proxy.h), once the supervisor has made
+ * it: the one audio path in QEMU's box. */
+static int audio_grants(const struct profile *p, const struct check_ctx *ctx,
+			const struct vm_paths *paths, const struct grants *checked,
+			struct grants *ret)
+{
+	TRY(resource_grants_copy(ret, checked));
+	if (p->audio_backend != AUDIO_PULSE || ctx->audio_disabled || !paths)
+		return 0;
+	return resource_grants_prepared(ret, paths->audio_socket, false);
+}
+
 const struct resource resource_audio = {
 	.name = "audio",
 	.check = audio_check,
+	.grants = audio_grants,
 	.argv = audio_argv,
 };

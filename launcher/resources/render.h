@@ -27,8 +27,9 @@ struct render_env {
 	/* ACCEL_KVM or ACCEL_TCG when probed; ACCEL_AUTO (cmdline, no
 	 * probing) renders "-accel kvm -accel tcg", QEMU's own fallback. */
 	int accel;                   /* enum accel */
-	/* PulseAudio socket path found by the audio check; NULL: the
-	 * profile's server, else $XDG_RUNTIME_DIR/pulse/native. */
+	/* The PulseAudio socket QEMU connects to: run and cmdline give
+	 * the supervisor's proxy (vm_paths.audio_socket); NULL: the
+	 * profile's server, else libpulse's default. */
 	const char *audio_server;
 	bool audio_disabled;         /* no server and [audio] required = no */
 	const struct usb_resolved *usb; /* n_usb entries, or NULL */

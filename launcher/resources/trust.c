@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audio.h"
 #include "cleanup.h"
 #include "findings.h"
 #include "profile.h"
@@ -64,14 +63,9 @@ const char *trust_path_unusual(const char *path, const char *home, const char *r
 	    ends_with(path, "/.."))
 		return "a path with . or .. components";
 	rest = below(path, runtime_dir);
-	if (rest) {
-		/* PulseAudio's socket is where QEMU's audio goes today (the
-		 * one host socket in the box until the audio issue). */
-		if (strcmp(rest, "/pulse/native") == 0)
-			return NULL;
+	if (rest)
 		return "in your runtime directory ($XDG_RUNTIME_DIR), where your session's "
 		       "sockets are (bus, agents, other VMs)";
-	}
 	rest = below(path, home);
 	if (rest && has_dot_component(rest))
 		return "under a dotfile or dot-directory of your home (keys, shell and "
@@ -227,14 +221,9 @@ int trust_list_build(const struct profile *p, const char *home, const char *runt
 			return -ENOMEM;
 		TRY_PUSH(check_path(ret, p, d->line, key, d->path, home, run));
 	}
-	if (p->audio_backend == AUDIO_PULSE && p->audio_server) {
-		_cleanup_free_ char *server = NULL;
-		const char *source;
-
-		if (audio_server_path(p->audio_server, NULL, NULL, &server, &source) == 0)
-			TRY_PUSH(check_path(ret, p, p->line_audio, "[audio] server =", server, home,
-					    run));
-	}
+	/* [audio] server = is not listed: it stays outside the box, only
+	 * the supervisor's filtering proxy talks to it
+	 * (supervisor/audio_proxy.h). */
 	if (p->lg_enabled)
 		TRY_PUSH(check_path(ret, p, p->line_lg, "[looking-glass] path =", p->lg_path, home,
 				    run));

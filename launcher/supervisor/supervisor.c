@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audio_proxy.h"
 #include "box.h"
 #include "control.h"
 
@@ -130,6 +131,9 @@ int supervisor_open(struct supervisor *sv)
 	if (fcntl(sv->err_fd, F_SETFL, O_NONBLOCK) < 0 || fcntl(sv->out_fd, F_SETFL, O_NONBLOCK) < 0)
 		return -errno;
 	r = listen_user_socket(sv);
+	if (r < 0)
+		return r;
+	r = supervisor_audio_open(sv);
 	if (r < 0)
 		return r;
 	return sv->control_path ? control_open(sv) : 0;
@@ -477,6 +481,7 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 	    watch(sv, sv->err_fd) < 0 || watch(sv, sv->out_fd) < 0 ||
 	    watch(sv, sv->timer_fd) < 0)
 		goto fatal;
+	supervisor_audio_watch(sv);
 	/* stdin may be /dev/null or a file, which epoll refuses (EPERM):
 	 * then there is no input for the guest. */
 	if (sv->ctl_fd >= 0 && watch(sv, sv->ctl_fd) < 0)
@@ -522,6 +527,8 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 				control_on_client(sv);
 			} else if (fd == sv->pidfd) {
 				done = true;
+			} else if (supervisor_audio_handle(sv, fd)) {
+				continue;
 			}
 		}
 	}
@@ -552,6 +559,7 @@ void supervisor_close(struct supervisor *sv)
 	if (sv->made_user_socket)
 		unlink(sv->qmp_user_path);
 	sv->made_user_socket = false;
+	supervisor_audio_close(sv);
 	if (sv->made_control_socket)
 		unlink(sv->control_path);
 	sv->made_control_socket = false;

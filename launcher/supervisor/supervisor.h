@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <termios.h>
 
+#include "pulse_hub.h"
 #include "qmp.h"
 #include "sandbox.h"
 
@@ -56,6 +57,9 @@ struct supervisor {
 	const char *control_path;  /* runtime_dir/ctl.sock (control.h) */
 	unsigned stop_timeout;   /* seconds ([vm] stop-timeout) */
 	bool paused;             /* leave the vCPUs stopped (run --paused) */
+	/* The user's sound server and the proxy's socket QEMU is given
+	 * (audio_proxy.h); NULL: no audio. */
+	const char *audio_server, *audio_socket;
 
 	/* Our ends, and QEMU's until it runs (then closed here). */
 	int qmp_fd, serial_fd, out_fd, err_fd;
@@ -63,6 +67,8 @@ struct supervisor {
 	/* QEMU's stdout and stderr: pipes we relay to ours. */
 	int child_out_fd, child_err_fd;
 	bool made_user_socket, made_control_socket;
+	struct pulse_hub *audio; /* NULL: no audio, or dropped */
+	bool made_audio_socket;
 	/* The control socket (control.h): listening, and one client. */
 	int ctl_fd, ctl_client_fd;
 	char ctl_buf[512];

@@ -96,6 +96,7 @@ void vm_paths_clear(struct vm_paths *paths)
 {
 	free(paths->runtime_dir);
 	free(paths->qmp_socket);
+	free(paths->audio_socket);
 	free(paths->lock_file);
 	free(paths->state_dir);
 	free(paths->ovmf_vars);
@@ -122,6 +123,8 @@ int vm_paths_init(const struct profile *p, struct vm_paths *ret)
 		v.runtime_dir = NULL;
 	if (asprintf(&v.qmp_socket, "%s/qmp.sock", v.runtime_dir ? v.runtime_dir : "") < 0)
 		v.qmp_socket = NULL;
+	if (asprintf(&v.audio_socket, "%s/audio.sock", v.runtime_dir ? v.runtime_dir : "") < 0)
+		v.audio_socket = NULL;
 	if (asprintf(&v.lock_file, "%s/lock", v.runtime_dir ? v.runtime_dir : "") < 0)
 		v.lock_file = NULL;
 	if (asprintf(&v.state_dir, "%s/vfio-launch/%s", state, p->name) < 0)
@@ -129,14 +132,15 @@ int vm_paths_init(const struct profile *p, struct vm_paths *ret)
 	if (p->firmware == FIRMWARE_UEFI &&
 	    asprintf(&v.ovmf_vars, "%s/OVMF_VARS.fd", v.state_dir ? v.state_dir : "") < 0)
 		v.ovmf_vars = NULL;
-	if (!v.runtime_dir || !v.qmp_socket || !v.lock_file || !v.state_dir ||
+	if (!v.runtime_dir || !v.qmp_socket || !v.audio_socket || !v.lock_file || !v.state_dir ||
 	    (p->firmware == FIRMWARE_UEFI && !v.ovmf_vars)) {
 		vm_paths_clear(&v);
 		return -ENOMEM;
 	}
 	/* sun_path holds 108 bytes including the NUL (unix(7)); a longer
-	 * QMP socket path cannot be bound at all. */
-	if (strlen(v.qmp_socket) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+	 * socket path cannot be bound at all. */
+	if (strlen(v.qmp_socket) >= sizeof(((struct sockaddr_un *)0)->sun_path) ||
+	    strlen(v.audio_socket) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
 		vm_paths_clear(&v);
 		return -ENAMETOOLONG;
 	}

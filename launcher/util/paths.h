@@ -23,6 +23,9 @@ bool vm_name_valid(const char *name);
 struct vm_paths {
 	char *runtime_dir; /* $XDG_RUNTIME_DIR/vfio-launch/NAME */
 	char *qmp_socket;  /* runtime_dir/qmp.sock */
+	/* runtime_dir/audio.sock: the supervisor's PulseAudio proxy, the
+	 * one audio socket QEMU's box shows (supervisor/audio_proxy.h). */
+	char *audio_socket;
 	char *lock_file;   /* runtime_dir/lock (flock held by QEMU) */
 	char *state_dir;   /* $XDG_STATE_HOME/vfio-launch/NAME */
 	char *ovmf_vars;   /* state_dir/OVMF_VARS.fd (uefi only, else NULL) */
@@ -33,7 +36,7 @@ struct vm_paths {
  * -ENOENT when $XDG_RUNTIME_DIR is unset or not absolute (no safe place
  * for the QMP socket) or neither $XDG_STATE_HOME nor $HOME is absolute,
  * -EINVAL when the name is not vm_name_valid(), -ENAMETOOLONG when the
- * QMP socket path does not fit sun_path (108 bytes), -ENOMEM. Strings are owned by *ret: vm_paths_clear.
+ * QMP or audio socket path does not fit sun_path (108 bytes), -ENOMEM. Strings are owned by *ret: vm_paths_clear.
  */
 int vm_paths_init(const struct profile *p, struct vm_paths *ret);
 void vm_paths_clear(struct vm_paths *paths);
