@@ -215,6 +215,7 @@ check-unit: $(UNIT_BINS) $(HELPER_TEST_BINS)
 
 # ---------------------------------------------------------------- install
 # make install [PREFIX=/usr/local] [DESTDIR=] [UDEVRULESDIR=] [SYSTEMDUNITDIR=]
+#              [SYSTEMDUSERUNITDIR=]
 # Copies files only: no daemon reload, no groupadd, no enabling, nothing in
 # /etc but the AppArmor profile that lets vfio-launch make the box's user
 # namespace where AppArmor restricts them (Ubuntu >= 23.10; inert
@@ -235,6 +236,7 @@ EXAMPLESDIR ?= $(DOCDIR)/examples
 UDEVRULESDIR ?= $(or $(shell $(PKG_CONFIG) --variable=udevdir udev 2>/dev/null),/lib/udev)/rules.d
 APPARMORDIR ?= /etc/apparmor.d
 SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+SYSTEMDUSERUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemduserunitdir systemd 2>/dev/null),/usr/lib/systemd/user)
 
 INSTALL_RULES := $(wildcard udev-rules/*.rules)
 INSTALL_RULE_EXAMPLES := $(wildcard udev-rules/*.example)
@@ -246,6 +248,7 @@ INSTALL_DOCS := README.md LICENSE
 # every file install lays down but the man pages, for uninstall
 INSTALLED = $(BINDIR)/vfio-launch $(SBINDIR)/vfio-privhelper \
 	$(SYSTEMDUNITDIR)/vfio-privhelper.service $(APPARMORDIR)/vfio-launch \
+	$(SYSTEMDUSERUNITDIR)/vfio-launch@.service \
 	$(addprefix $(UDEVRULESDIR)/,$(notdir $(INSTALL_RULES))) \
 	$(addprefix $(DOCDIR)/,$(INSTALL_DOCS)) \
 	$(EXAMPLESDIR)/privhelper.conf.example \
@@ -261,6 +264,10 @@ install: all
 	sed 's|@SBINDIR@|$(SBINDIR)|g' privhelper/vfio-privhelper.service \
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
+	install -d -m 0755 $(DESTDIR)$(SYSTEMDUSERUNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' launcher/vfio-launch@.service \
+		> $(DESTDIR)$(SYSTEMDUSERUNITDIR)/vfio-launch@.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUSERUNITDIR)/vfio-launch@.service
 	$(if $(INSTALL_RULES),install -m 0644 $(INSTALL_RULES) $(DESTDIR)$(UDEVRULESDIR)/)
 	install -D -m 0644 -t $(DESTDIR)$(DOCDIR) $(INSTALL_DOCS)
 	install -D -m 0644 privhelper/privhelper.conf.example \
@@ -393,10 +400,15 @@ $(BUILD)/tests/pulse-proxy-driver: tests/audio/pulse-proxy-driver.c $(BUILD)/lib
 SANDBOX_TEST_BINS := $(BUILD)/tests/sandbox-probe $(BUILD)/tests/sandbox-boxrun \
 	$(BUILD)/tests/sandbox-nolandlock $(BUILD)/tests/sandbox-nouserns \
 	$(BUILD)/tests/bench-seccomp
+# The escape probe of tests/sandbox/test-escape.sh.
+SANDBOX_TEST_BINS += $(BUILD)/tests/sandbox-escape
 tests: $(SANDBOX_TEST_BINS)
 $(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
+$(BUILD)/tests/sandbox-escape: tests/sandbox/escape.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -o $@ $<
 $(BUILD)/tests/sandbox-boxrun: tests/sandbox/boxrun.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
 	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \

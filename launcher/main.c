@@ -18,6 +18,10 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "check the host, prepare, start QEMU in its box and supervise it" },
+	{ "start", cmd_start, "run in the background; return once the guest runs" },
+	{ "status", cmd_status, "whether a VM runs: state, PIDs, uptime, vCPU threads" },
+	{ "console", cmd_console, "attach the terminal to a running VM's serial console" },
+	{ "qmp", cmd_qmp, "send one QMP command to a running VM, print the reply" },
 	{ "stop", cmd_stop, "power a running VM down (ACPI), then quit, then SIGKILL" },
 	{ "check", cmd_check, "report PASS/WARN/FAIL for a profile (or --host)" },
 	{ "cmdline", cmd_cmdline, "print the QEMU argv, one per line, no probing" },

@@ -13,6 +13,14 @@
 
 int cmd_run(int argc, char **argv);     /* cmd/run.c: run [--dry-run] */
 int cmd_stop(int argc, char **argv);    /* cmd/stop.c: stop [--timeout S] [--force] */
+int cmd_start(int argc, char **argv);   /* cmd/start.c: run in the background */
+int cmd_status(int argc, char **argv);  /* cmd/status.c: status [--json] */
+int cmd_qmp(int argc, char **argv);     /* cmd/qmp.c: one QMP command */
+int cmd_console(int argc, char **argv); /* cmd/console.c: the serial console */
+
+/* cmd/run.c: a descriptor the supervisor writes one byte to once the VM
+ * runs, then closes (supervisor_ready); set by start before cmd_run. */
+extern int run_ready_fd;
 int cmd_check(int argc, char **argv);   /* cmd/check.c: check [PROFILE|--host] */
 int cmd_cmdline(int argc, char **argv); /* cmd/cmdline.c: cmdline PROFILE */
 int cmd_reset_vars(int argc, char **argv); /* cmd/reset_vars.c */

@@ -15,31 +15,47 @@
 #include "commands.h"
 #include "paths.h"
 #include "profile.h"
+#include "vmctl.h"
 
 static void list_usage(FILE *out)
 {
 	fputs("Usage: vfio-launch list [--help]\n\n"
 	      "List the profiles in $XDG_CONFIG_HOME/vfio-launch/ (default\n"
 	      "~/.config/vfio-launch/), one per line: the VM name, its state\n"
-	      "(running, stopped, or invalid when the profile does not parse)\n"
-	      "and the file.\n",
+	      "(running, paused, ..., stopped, or invalid when the profile does\n"
+	      "not parse), the supervisor's PID and uptime when it runs, and the\n"
+	      "file. Warns when two profiles share a [vm] name (one VM: one lock,\n"
+	      "one runtime dir).\n",
 	      out);
 }
 
-/* true when the VM's lock is held, i.e. its QEMU runs (prepare.h). */
-static bool vm_running(const struct profile *p)
+/* One line for a profile that loaded: the state from its supervisor
+ * (control.h), or from the lock when the supervisor does not answer (an
+ * older run, or one busy with another client): held means running. */
+static void print_vm(const struct profile *p, const char *path)
 {
 	struct vm_paths paths = { 0 };
 	_cleanup_close_ int fd = -1;
-	bool running = false;
+	struct vm_status vs = { 0 };
+	char pid[16] = "-", up[32] = "-";
+	const char *state = "stopped";
 
-	if (vm_paths_init(p, &paths) < 0)
-		return false;
-	fd = open(paths.lock_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
-		running = true;
-	vm_paths_clear(&paths);
-	return running;
+	if (vm_paths_init(p, &paths) == 0) {
+		if (vmctl_status(&paths, &vs) == 0) {
+			long s = process_uptime(vs.supervisor_pid);
+
+			state = vs.state;
+			snprintf(pid, sizeof(pid), "%d", (int)vs.supervisor_pid);
+			if (s >= 0)
+				snprintf(up, sizeof(up), "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+		} else {
+			fd = open(paths.lock_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+			if (fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+				state = "running";
+		}
+		vm_paths_clear(&paths);
+	}
+	printf("%-24s %-13s %-8s %-10s %s\n", p->name, state, pid, up, path);
 }
 
 static int by_name(const struct dirent **a, const struct dirent **b)
@@ -95,18 +111,37 @@ int cmd_list(int argc, char **argv)
 		log_error("cannot read %s: %m", dir);
 		return errno == EACCES ? EX_NOPERM : EX_NOINPUT;
 	}
-	for (int i = 0; i < n; i++) {
+	_cleanup_strv_free_ char **seen = calloc((size_t)n + 1, sizeof(char *));
+	_cleanup_strv_free_ char **seen_file = calloc((size_t)n + 1, sizeof(char *));
+
+	if (!seen || !seen_file) {
+		log_error("out of memory");
+		return EX_OSERR;
+	}
+	printf("%-24s %-13s %-8s %-10s %s\n", "NAME", "STATE", "PID", "UPTIME", "FILE");
+	for (int i = 0, k = 0; i < n; i++) {
 		_cleanup_free_ char *path = NULL;
 		_cleanup_profile_ struct profile *p = NULL;
 		struct profile_error err = { 0 };
 
 		if (asprintf(&path, "%s/%s", dir, names[i]->d_name) >= 0) {
-			if (profile_load(path, &p, &err) == 0)
-				printf("%-24s %-8s %s\n", p->name,
-				       vm_running(p) ? "running" : "stopped", path);
-			else
-				printf("%-24.*s %-8s %s\n", (int)(strlen(names[i]->d_name) - 5),
-				       names[i]->d_name, "invalid", path);
+			if (profile_load(path, &p, &err) == 0) {
+				print_vm(p, path);
+				/* [vm] name, not the file name, names the VM's
+				 * runtime dir and lock: two files, one VM. */
+				for (int j = 0; j < k; j++)
+					if (strcmp(seen[j], p->name) == 0)
+						log_warn("%s and %s both say [vm] name = %s: they are one VM "
+							 "to start, stop and lock", seen_file[j], path, p->name);
+				seen[k] = strdup(p->name);
+				seen_file[k] = strdup(path);
+				if (seen[k] && seen_file[k])
+					k++;
+			} else {
+				printf("%-24.*s %-13s %-8s %-10s %s\n",
+				       (int)(strlen(names[i]->d_name) - 5), names[i]->d_name, "invalid",
+				       "-", "-", path);
+			}
 		}
 		free(names[i]);
 	}

@@ -44,6 +44,8 @@
 
 extern char **environ;
 
+int run_ready_fd = -1;
+
 static void run_usage(FILE *out)
 {
 	fputs("Usage: vfio-launch run [--help] [--dry-run] [--paused] [--trust-profile] PROFILE\n\n"
@@ -122,6 +124,8 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	sv.control_path = control;
 	sv.stop_timeout = p->stop_timeout;
 	sv.paused = paused;
+	sv.ready_fd = run_ready_fd; /* start's pipe: the supervisor owns it now */
+	run_ready_fd = -1;
 	if (!ctx->audio_disabled) {
 		sv.audio_server = ctx->audio_server; /* NULL: no audio check ran */
 		sv.audio_socket = ctx->paths->audio_socket;

@@ -27,6 +27,7 @@
 #include "paths.h"
 #include "profile.h"
 #include "util.h"
+#include "vmctl.h"
 
 static void stop_usage(FILE *out)
 {
@@ -38,26 +39,6 @@ static void stop_usage(FILE *out)
 	      "  --force            skip the power-down: quit at once; a VM that is\n"
 	      "                     not running is then no error\n",
 	      out);
-}
-
-/* Connects to PATH; returns the fd or -errno. */
-static int connect_control(const char *path)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd, r;
-
-	if (strlen(path) >= sizeof(addr.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(addr.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
 }
 
 /* Reads until EOF (the supervisor exits); *ret_line gets the first line. */
@@ -92,7 +73,6 @@ int cmd_stop(int argc, char **argv)
 		{ 0 },
 	};
 	_cleanup_profile_ struct profile *p = NULL;
-	_cleanup_free_ char *ctl = NULL;
 	_cleanup_close_ int fd = -1;
 	struct vm_paths paths = { 0 };
 	json_object *req, *args, *ans = NULL, *ret = NULL, *st = NULL;
@@ -135,21 +115,19 @@ int cmd_stop(int argc, char **argv)
 	r = init_paths(p, &paths);
 	if (r)
 		return r;
-	ctl = control_path(&paths);
+	fd = vmctl_connect(&paths);
 	vm_paths_clear(&paths);
-	if (!ctl)
-		return EX_OSERR;
-	fd = connect_control(ctl);
-	if (fd == -ENOENT || fd == -ECONNREFUSED) {
+	if (fd == -ESRCH) {
 		if (force) {
 			printf("VM %s is not running\n", p->name);
 			return EX_OK;
 		}
-		log_error("VM %s is not running (no supervisor answers on %s)", p->name, ctl);
+		log_error("VM %s is not running (no supervisor answers on its control socket)",
+			  p->name);
 		return EX_UNAVAILABLE;
 	}
 	if (fd < 0) {
-		log_error("cannot reach VM %s's supervisor on %s: %s", p->name, ctl, strerror(-fd));
+		log_error("cannot reach VM %s's supervisor: %s", p->name, strerror(-fd));
 		return fd == -EACCES ? EX_NOPERM : EX_UNAVAILABLE;
 	}
 

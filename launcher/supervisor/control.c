@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The supervisor's control socket; see control.h. */
 #include "control.h"
+#include "console.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -42,6 +43,15 @@ int control_open(struct supervisor *sv)
 	}
 	sv->ctl_fd = fd;
 	return 0;
+}
+
+/* {"return": {}} */
+static json_object *json_object_new_object_return(void)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "return", json_object_new_object());
+	return o;
 }
 
 /* One reply line; the socket is ours and the reply short. */
@@ -150,8 +160,18 @@ static void handle(struct supervisor *sv, json_object *req)
 		epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, sv->ctl_client_fd, NULL);
 		sv->ctl_waits_exit = true;
 		supervisor_stop(sv, "vfio-launch stop", force, (unsigned)timeout);
+	} else if (strcmp(name, "console") == 0) {
+		if (sv->console_fd >= 0) {
+			reply_error(sv->ctl_client_fd, "a console is attached already (one at a time)");
+			drop_client(sv);
+			return;
+		}
+		reply(sv->ctl_client_fd, json_object_new_object_return());
+		/* Checked above: only an epoll failure is left, and then
+		 * console_attach has closed the connection. */
+		(void)console_attach(sv);
 	} else {
-		reply_error(sv->ctl_client_fd, "unknown command (stop, status)");
+		reply_error(sv->ctl_client_fd, "unknown command (stop, status, console)");
 		drop_client(sv);
 	}
 }

@@ -15,6 +15,11 @@
  *       S one of starting, running, paused, powering-down, quitting,
  *       killed.
  *
+ *   {"execute": "console"}
+ *       {"return": {}}, then the connection is the guest's serial console
+ *       (console.h) until the client closes it; {"error": ...} when
+ *       another console is attached.
+ *
  * Anything else is answered {"error": {"class": "GenericError", "desc":
  * ...}} and the connection closed.
  */

@@ -22,6 +22,7 @@
 
 #include "audio_proxy.h"
 #include "box.h"
+#include "console.h"
 #include "control.h"
 
 /* The supervisor's own lines, on stderr (stdout is the guest's console).
@@ -49,6 +50,7 @@ void supervisor_init(struct supervisor *sv)
 	sv->qmp_fd = sv->serial_fd = sv->err_fd = sv->child_err_fd = -1;
 	sv->out_fd = sv->child_out_fd = -1;
 	sv->ctl_fd = sv->ctl_client_fd = -1;
+	sv->ready_fd = sv->console_fd = -1;
 	sv->child = (struct supervisor_child_fds){ -1, -1, -1 };
 	sv->epoll_fd = sv->signal_fd = sv->timer_fd = sv->pidfd = -1;
 	sv->caps_id = sv->cont_id = -1;
@@ -317,11 +319,14 @@ static void on_qmp_message(struct supervisor *sv, const struct qmp_msg *m)
 			/* QEMU starts paused (-S); pinning goes here. */
 			if (sv->paused) {
 				say(sv, "QEMU (pid %d) is ready, vCPUs paused (--paused)", (int)sv->pid);
+				supervisor_ready(sv);
 				break;
 			}
 			sv->cont_id = qmp_send(&sv->qmp, "cont", NULL);
 			if (sv->cont_id < 0)
 				say(sv, "QMP: cannot send cont: %s", strerror((int)-sv->cont_id));
+		} else if (m->id == sv->cont_id) {
+			supervisor_ready(sv);
 		}
 		break;
 	case QMP_ERROR:
@@ -508,7 +513,7 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 			} else if (fd == sv->qmp_fd) {
 				on_qmp(sv);
 			} else if (fd == sv->serial_fd) {
-				if (relay(sv->serial_fd, STDOUT_FILENO, false) < 0)
+				if (console_on_serial(sv) < 0)
 					epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
 			} else if (fd == sv->out_fd) {
 				if (relay(sv->out_fd, STDOUT_FILENO, false) < 0)
@@ -525,6 +530,8 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 				control_on_listen(sv);
 			} else if (fd == sv->ctl_client_fd) {
 				control_on_client(sv);
+			} else if (fd == sv->console_fd) {
+				console_on_client(sv);
 			} else if (fd == sv->pidfd) {
 				done = true;
 			} else if (supervisor_audio_handle(sv, fd)) {
@@ -564,6 +571,7 @@ void supervisor_close(struct supervisor *sv)
 		unlink(sv->control_path);
 	sv->made_control_socket = false;
 	close_fd(&sv->ctl_fd);
+	close_fd(&sv->console_fd);
 	/* A `stop` waiting for the end keeps its connection until this
 	 * process exits (after the lock is released): its EOF says the VM
 	 * is gone. */
@@ -583,6 +591,7 @@ void supervisor_close(struct supervisor *sv)
 	close_fd(&sv->signal_fd);
 	close_fd(&sv->timer_fd);
 	close_fd(&sv->pidfd);
+	close_fd(&sv->ready_fd);
 	if (sv->mask_set)
 		sigprocmask(SIG_SETMASK, &sv->old_mask, NULL);
 	sv->mask_set = false;

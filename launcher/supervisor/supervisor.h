@@ -57,6 +57,7 @@ struct supervisor {
 	const char *control_path;  /* runtime_dir/ctl.sock (control.h) */
 	unsigned stop_timeout;   /* seconds ([vm] stop-timeout) */
 	bool paused;             /* leave the vCPUs stopped (run --paused) */
+	int ready_fd;            /* `start`'s readiness pipe (notify.c), or -1 */
 	/* The user's sound server and the proxy's socket QEMU is given
 	 * (audio_proxy.h); NULL: no audio. */
 	const char *audio_server, *audio_socket;
@@ -74,6 +75,7 @@ struct supervisor {
 	char ctl_buf[512];
 	size_t ctl_len;
 	bool ctl_waits_exit; /* the client asked to stop: answer at the end */
+	int console_fd;      /* the attached console client (console.h), or -1 */
 
 	/* The loop. */
 	int epoll_fd, signal_fd, timer_fd;
@@ -129,6 +131,14 @@ void supervisor_close(struct supervisor *sv);
  * replaces the stop-timeout for this request. why is for the message.
  */
 void supervisor_stop(struct supervisor *sv, const char *why, bool force, unsigned timeout);
+
+/*
+ * The VM is up: QMP answered and the vCPUs were resumed (or left paused
+ * with --paused). Tells systemd (sd_notify READY=1, a no-op without
+ * $NOTIFY_SOCKET: Type=notify units) and `start` (one byte on
+ * sv->ready_fd, then closed). notify.c.
+ */
+void supervisor_ready(struct supervisor *sv);
 
 /* Zeroes sv: all descriptors -1, state SV_STARTING; then the caller
  * sets the settings. */

@@ -250,7 +250,8 @@ expect 69 run tiny
 assert_contains "$ERR" "VM tiny is already running"
 kill -0 "$vm" || fail "the refused run disturbed the running VM"
 expect 0 list
-grep -E '^tiny +running ' "$OUT" >/dev/null || fail "list does not show tiny running"
+# run --paused: the supervisor says paused (starting until QMP answered)
+grep -E '^tiny +(paused|starting) +[0-9]+ ' "$OUT" >/dev/null || fail "list does not show tiny paused with its PID"
 
 stop_vm "$vm"
 # However QEMU ended (here: SIGTERM), the kernel released the lock.

@@ -93,6 +93,7 @@ grep -q "profile vfio-launch /usr/bin/vfio-launch flags=(unconfined)" "$root/etc
 assert_contains "$root/usr/lib/sysusers.d/vfio-launch.conf" "g vfio - -"
 assert_contains "$root/lib/systemd/system/vfio-privhelper.service" "ExecStart=/usr/sbin/vfio-privhelper bind"
 assert_contains "$root/lib/udev/rules.d/70-vfio-launch.rules" 'GROUP="vfio", MODE="0660"'
+assert_contains "$root/usr/lib/systemd/user/vfio-launch@.service" "ExecStart=/usr/bin/vfio-launch run %I"
 version=$(dpkg-deb -f "$deb" Version)
 out=$(LD_LIBRARY_PATH= "$root/usr/bin/vfio-launch" --version) || fail "vfio-launch --version"
 assert_eq "vfio-launch ${version%-*}" "$out" "the packaged launcher's version"

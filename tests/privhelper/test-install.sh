@@ -22,6 +22,7 @@ sed -n '/<!-- section: install -->/,/<!-- section: admin -->/p' README.md |
 # the values are the README's Debian 12 defaults
 D=$tmp/dest
 make -s install DESTDIR="$D" UDEVRULESDIR=/lib/udev/rules.d SYSTEMDUNITDIR=/lib/systemd/system \
+	SYSTEMDUSERUNITDIR=/usr/lib/systemd/user \
 	>"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "make install"; }
 
 checked=0
@@ -93,6 +94,27 @@ assert_eq 2 "$(grep -c ' memlock 9437184$' "$EX/limits/limits.d/vfio-launch.conf
 assert_contains "$EX/limits/user@.service.d/vfio-launch.conf" "LimitMEMLOCK=9663676416"
 assert_contains "$EX/limits/user.conf.d/vfio-launch.conf" "DefaultLimitMEMLOCK=9663676416"
 echo "ok - unit, rules, limits templates"
+
+# the user unit template (vfio-launch@.service): filled in from BINDIR, and
+# verified by systemd as a user unit, an instance of it, with ExecStart
+# pointed at the DESTDIR copy (which must exist). verify exits 0 on
+# values it ignores: its stderr must be empty too.
+U=$D/usr/lib/systemd/user/vfio-launch@.service
+assert_contains "$U" "ExecStart=/usr/local/bin/vfio-launch run %I"
+assert_contains "$U" "ExecStop=/usr/local/bin/vfio-launch stop %I"
+assert_contains "$U" "Type=notify"
+grep -q '@BINDIR@' "$U" && fail "user unit not filled in"
+if command -v systemd-analyze >/dev/null; then
+	mkdir -p "$tmp/user" "$tmp/xdg"
+	chmod 0700 "$tmp/xdg"
+	sed "s|=/usr/local/bin/|=$D/usr/local/bin/|" "$U" >"$tmp/user/vfio-launch@demo.service"
+	XDG_RUNTIME_DIR=$tmp/xdg systemd-analyze verify --user --man=no \
+		"$tmp/user/vfio-launch@demo.service" >"$tmp/verify" 2>&1 || { cat "$tmp/verify"; fail "systemd-analyze verify --user"; }
+	[ ! -s "$tmp/verify" ] || { cat "$tmp/verify"; fail "systemd-analyze verify --user complains"; }
+	echo "ok - the user unit verifies (systemd-analyze verify --user)"
+else
+	echo "note: systemd-analyze is missing: the user unit is not verified"
+fi
 
 make -s uninstall DESTDIR="$D" UDEVRULESDIR=/lib/udev/rules.d SYSTEMDUNITDIR=/lib/systemd/system \
 	>"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "make uninstall"; }

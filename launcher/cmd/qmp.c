@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * qmp: one QMP command to a running VM, the reply printed (as virsh
+ * qemu-monitor-command does). It goes to QEMU's own QMP server on
+ * qmp.sock (vmctl.h), the socket the supervisor made and handed to QEMU,
+ * so it needs no QEMU-side path and does not disturb the supervisor's
+ * private channel.
+ *
+ * Exit codes: 0 a {"return": ...}; 1 an {"error": ...} from QEMU;
+ * 64 usage or not a QMP command object; 69 not running; 70 no answer.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <json-c/json.h>
+
+#include "cleanup.h"
+#include "commands.h"
+#include "common.h"
+#include "paths.h"
+#include "profile.h"
+#include "vmctl.h"
+
+static void qmp_usage(FILE *out)
+{
+	fputs("Usage: vfio-launch qmp [--help] PROFILE 'JSON'\n\n"
+	      "Send one QMP command to the running VM and print QEMU's reply, e.g.\n"
+	      "  vfio-launch qmp win10 '{\"execute\": \"query-status\"}'\n"
+	      "Exit status 1 when QEMU answers with an error.\n",
+	      out);
+}
+
+int cmd_qmp(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	_cleanup_profile_ struct profile *p = NULL;
+	struct vm_paths paths = { 0 };
+	json_object *req, *cmd = NULL, *args = NULL, *reply = NULL, *ret = NULL;
+	int c, r, code;
+
+	while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			qmp_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
+			return EX_OK;
+		default:
+			qmp_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		log_error("qmp needs a PROFILE and one JSON command");
+		qmp_usage(stderr);
+		return EX_USAGE;
+	}
+	req = json_tokener_parse(argv[optind + 1]);
+	if (!req || !json_object_object_get_ex(req, "execute", &cmd) ||
+	    !json_object_is_type(cmd, json_type_string)) {
+		log_error("not a QMP command: expected {\"execute\": \"COMMAND\", \"arguments\": {...}}");
+		json_object_put(req);
+		return EX_USAGE;
+	}
+	json_object_object_get_ex(req, "arguments", &args);
+	r = load_profile(argv[optind], &p);
+	if (r == 0)
+		r = init_paths(p, &paths);
+	if (r) {
+		json_object_put(req);
+		return r;
+	}
+	r = vmctl_qmp(&paths, json_object_get_string(cmd), args, &reply);
+	vm_paths_clear(&paths);
+	json_object_put(req);
+	if (r == -ESRCH) {
+		log_error("VM %s is not running", p->name);
+		return EX_UNAVAILABLE;
+	}
+	if (r < 0) {
+		log_error("VM %s's QMP did not answer: %s", p->name, strerror(-r));
+		return EX_SOFTWARE;
+	}
+	/* The reply without QMP's "id" (ours, not the user's). */
+	json_object_object_del(reply, "id");
+	code = json_object_object_get_ex(reply, "return", &ret) ? EX_OK : 1;
+	printf("%s\n", json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PRETTY |
+								 JSON_C_TO_STRING_SPACED));
+	json_object_put(reply);
+	return code;
+}

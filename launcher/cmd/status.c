@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * status: whether a VM runs, from its supervisor (control socket) and
+ * QEMU (qmp.sock: query-status, query-cpus-fast). --json prints one
+ * object for scripts.
+ *
+ * Exit codes: 0 (running or not: the state says), 64 usage, 66/77/78 as
+ * for run's profile errors, 70 the supervisor answered nonsense.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cleanup.h"
+#include "commands.h"
+#include "common.h"
+#include "paths.h"
+#include "profile.h"
+#include "vmctl.h"
+
+static void status_usage(FILE *out)
+{
+	fputs("Usage: vfio-launch status [--help] [--json] PROFILE\n\n"
+	      "Whether the VM runs: its state, the supervisor's and QEMU's PIDs,\n"
+	      "uptime, QEMU's run state, the vCPU threads, the log.\n\n"
+	      "  --json  one JSON object\n",
+	      out);
+}
+
+/*
+ * QEMU runs in its own PID namespace (the box), so query-cpus-fast's
+ * thread-id is a tid there. /proc/QEMU/task/T/status has "NSpid: HOST NS"
+ * (Linux 4.1, proc(5)): the host tid whose innermost id is ns_tid, or -1.
+ */
+static long host_tid(pid_t qemu, long ns_tid)
+{
+	char path[320], line[256];
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)qemu);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/status", (int)qemu, de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			char *last;
+
+			if (strncmp(line, "NSpid:", 6))
+				continue;
+			last = strrchr(line, '\t');
+			if (last && strtol(last + 1, NULL, 10) == ns_tid) {
+				fclose(f);
+				return strtol(de->d_name, NULL, 10);
+			}
+			break;
+		}
+		fclose(f);
+	}
+	return -1;
+}
+
+static json_object *vcpus(const struct vm_paths *paths, pid_t qemu)
+{
+	json_object *reply = NULL, *list = NULL, *out;
+
+	if (vmctl_qmp(paths, "query-cpus-fast", NULL, &reply) < 0)
+		return NULL;
+	if (!json_object_object_get_ex(reply, "return", &list) ||
+	    !json_object_is_type(list, json_type_array)) {
+		json_object_put(reply);
+		return NULL;
+	}
+	out = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object *c = json_object_array_get_idx(list, i), *v, *o;
+		long ns = -1, host;
+
+		o = json_object_new_object();
+		if (json_object_object_get_ex(c, "cpu-index", &v))
+			json_object_object_add(o, "cpu-index", json_object_get(v));
+		if (json_object_object_get_ex(c, "thread-id", &v))
+			ns = json_object_get_int64(v);
+		json_object_object_add(o, "thread-id-in-qemu-namespace", json_object_new_int64(ns));
+		host = ns > 0 ? host_tid(qemu, ns) : -1;
+		json_object_object_add(o, "host-tid", host > 0 ? json_object_new_int64(host) : NULL);
+		json_object_array_add(out, o);
+	}
+	json_object_put(reply);
+	return out;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "json", no_argument, NULL, 'j' },
+		{ 0 },
+	};
+	_cleanup_profile_ struct profile *p = NULL;
+	struct vm_paths paths = { 0 };
+	struct vm_status vs;
+	json_object *o, *reply = NULL, *ret, *v, *cpus = NULL;
+	_cleanup_free_ char *log = NULL;
+	const char *run_state = NULL;
+	bool json = false;
+	long up = -1;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hVj", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			status_usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("vfio-launch %s\n", VFIO_LAUNCH_VERSION);
+			return EX_OK;
+		case 'j':
+			json = true;
+			break;
+		default:
+			status_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		log_error("status needs exactly one PROFILE");
+		status_usage(stderr);
+		return EX_USAGE;
+	}
+	r = load_profile(argv[optind], &p);
+	if (r)
+		return r;
+	r = init_paths(p, &paths);
+	if (r)
+		return r;
+	if (asprintf(&log, "%s/log", paths.state_dir) < 0)
+		log = NULL;
+	r = vmctl_status(&paths, &vs);
+	if (r < 0 && r != -ESRCH) {
+		log_error("VM %s's supervisor did not answer: %s", p->name, strerror(-r));
+		vm_paths_clear(&paths);
+		return EX_SOFTWARE;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(p->name));
+	if (r == -ESRCH) {
+		json_object_object_add(o, "state", json_object_new_string("stopped"));
+	} else {
+		json_object_object_add(o, "state", json_object_new_string(vs.state));
+		json_object_object_add(o, "supervisor-pid", json_object_new_int(vs.supervisor_pid));
+		json_object_object_add(o, "qemu-pid", json_object_new_int(vs.qemu_pid));
+		up = process_uptime(vs.supervisor_pid);
+		json_object_object_add(o, "uptime-seconds", up >= 0 ? json_object_new_int64(up) : NULL);
+		if (vmctl_qmp(&paths, "query-status", NULL, &reply) == 0 &&
+		    json_object_object_get_ex(reply, "return", &ret) &&
+		    json_object_object_get_ex(ret, "status", &v))
+			run_state = json_object_get_string(v);
+		json_object_object_add(o, "run-state",
+				       run_state ? json_object_new_string(run_state) : NULL);
+		cpus = vcpus(&paths, vs.qemu_pid);
+		json_object_object_add(o, "vcpus", cpus);
+	}
+	json_object_object_add(o, "log", log ? json_object_new_string(log) : NULL);
+	if (json) {
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								JSON_C_TO_STRING_SPACED));
+	} else if (r == -ESRCH) {
+		printf("VM %s: stopped\nlog: %s\n", p->name, log ? log : "?");
+	} else {
+		printf("VM %s: %s\n", p->name, vs.state);
+		printf("supervisor pid: %d\nQEMU pid: %d\n", (int)vs.supervisor_pid, (int)vs.qemu_pid);
+		if (up >= 0)
+			printf("uptime: %ldh %02ldm %02lds\n", up / 3600, up / 60 % 60, up % 60);
+		printf("QEMU run state: %s\n", run_state ? run_state : "(QMP did not answer)");
+		for (size_t i = 0; cpus && i < json_object_array_length(cpus); i++) {
+			json_object *cpu = json_object_array_get_idx(cpus, i), *h = NULL, *ns = NULL;
+
+			json_object_object_get_ex(cpu, "host-tid", &h);
+			json_object_object_get_ex(cpu, "thread-id-in-qemu-namespace", &ns);
+			if (h)
+				printf("vCPU %zu: host tid %s\n", i, json_object_get_string(h));
+			else
+				printf("vCPU %zu: tid %s in QEMU's PID namespace (no host tid found)\n",
+				       i, json_object_get_string(ns));
+		}
+		printf("log: %s\n", log ? log : "?");
+	}
+	json_object_put(reply);
+	json_object_put(o);
+	vm_paths_clear(&paths);
+	return EX_OK;
+}

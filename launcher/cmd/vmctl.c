@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Clients of a running VM's sockets; see vmctl.h. */
+#include "vmctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "common.h"
+#include "qmp.h"
+
+static int connect_unix(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd, r;
+
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		r = -errno;
+		close(fd);
+		/* No socket, or one nobody listens on (left by a supervisor
+		 * that was killed): not running. */
+		return r == -ENOENT || r == -ECONNREFUSED ? -ESRCH : r;
+	}
+	return fd;
+}
+
+int vmctl_connect(const struct vm_paths *paths)
+{
+	_cleanup_free_ char *ctl = control_path(paths);
+
+	return ctl ? connect_unix(ctl) : -ENOMEM;
+}
+
+/* Waits for fd to be readable, at most VMCTL_TIMEOUT_MS. */
+static int wait_readable(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int r;
+
+	do
+		r = poll(&pfd, 1, VMCTL_TIMEOUT_MS);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r == 0 ? -ETIMEDOUT : 0;
+}
+
+int vmctl_status(const struct vm_paths *paths, struct vm_status *ret)
+{
+	_cleanup_close_ int fd = vmctl_connect(paths);
+	static const char req[] = "{\"execute\":\"status\"}\n";
+	char buf[512];
+	size_t got = 0;
+	json_object *o, *r = NULL, *v;
+	int e;
+
+	*ret = (struct vm_status){ 0 };
+	if (fd < 0)
+		return fd;
+	if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) < 0)
+		return -errno;
+	while (got < sizeof(buf) - 1 && !memchr(buf, '\n', got)) {
+		ssize_t n;
+
+		e = wait_readable(fd);
+		if (e < 0)
+			return e;
+		n = read(fd, buf + got, sizeof(buf) - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	o = json_tokener_parse(buf);
+	if (!o || !json_object_object_get_ex(o, "return", &r)) {
+		json_object_put(o);
+		return -EBADMSG;
+	}
+	if (json_object_object_get_ex(r, "supervisor-pid", &v))
+		ret->supervisor_pid = json_object_get_int(v);
+	if (json_object_object_get_ex(r, "qemu-pid", &v))
+		ret->qemu_pid = json_object_get_int(v);
+	if (json_object_object_get_ex(r, "state", &v))
+		snprintf(ret->state, sizeof(ret->state), "%s", json_object_get_string(v));
+	json_object_put(o);
+	return 0;
+}
+
+/* The next message that is not an event; 0 or -errno. */
+static int next_reply(struct qmp *q, struct qmp_msg *m)
+{
+	for (;;) {
+		int r = qmp_next(q, m);
+
+		if (r > 0 && m->kind == QMP_EVENT) {
+			qmp_msg_clear(m);
+			continue;
+		}
+		if (r > 0)
+			return 0;
+		if (r < 0)
+			return r;
+		if (q->eof)
+			return -ECONNRESET;
+		r = wait_readable(q->fd);
+		if (r < 0)
+			return r;
+		r = qmp_fill(q);
+		if (r < 0 && r != -EAGAIN)
+			return r;
+	}
+}
+
+int vmctl_qmp(const struct vm_paths *paths, const char *execute, json_object *args,
+	      json_object **ret_reply)
+{
+	_cleanup_close_ int fd = connect_unix(paths->qmp_socket);
+	struct qmp q;
+	struct qmp_msg m = { 0 };
+	int r;
+
+	*ret_reply = NULL;
+	if (fd < 0)
+		return fd;
+	qmp_init(&q, fd);
+	r = next_reply(&q, &m); /* the greeting */
+	if (r == 0 && m.kind != QMP_GREETING)
+		r = -EBADMSG;
+	qmp_msg_clear(&m);
+	if (r == 0 && (r = (int)qmp_send(&q, "qmp_capabilities", NULL)) > 0)
+		r = next_reply(&q, &m);
+	if (r == 0 && m.kind != QMP_RETURN)
+		r = -EBADMSG;
+	qmp_msg_clear(&m);
+	if (r == 0 && (r = (int)qmp_send(&q, execute, args)) > 0)
+		r = next_reply(&q, &m);
+	if (r == 0) {
+		*ret_reply = json_object_get(m.obj);
+		qmp_msg_clear(&m);
+	}
+	qmp_clear(&q);
+	return r;
+}
+
+long process_uptime(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	double up;
+	FILE *f;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			 "%*d %*d %*d %llu", &start) != 1)
+		return -1;
+	f = fopen("/proc/uptime", "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lf", &up) != 1)
+		up = -1;
+	fclose(f);
+	if (up < 0)
+		return -1;
+	return (long)(up - (double)start / (double)sysconf(_SC_CLK_TCK));
+}

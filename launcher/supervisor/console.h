@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The guest's serial console for `vfio-launch console` (cmd/console.c):
+ * a control-socket client that asked {"execute": "console"} gets
+ * {"return": {}} and from then on its connection is the console: what the
+ * guest writes goes to it (besides the supervisor's stdout: terminal, log
+ * or journal), what it sends goes to the guest. One console client at a
+ * time; it detaches by closing the connection, the VM keeps running.
+ *
+ * Writes to the client never block the supervisor: a console client that
+ * does not read is detached, and input the guest does not take at once is
+ * dropped (as the terminal's keystrokes in run).
+ */
+#pragma once
+
+#include "supervisor.h"
+
+/* Takes over sv->ctl_client_fd as the console client (control.c, after
+ * the reply). Returns 0, or -EBUSY when a console is attached already. */
+int console_attach(struct supervisor *sv);
+
+/* epoll handler of the console client: its bytes to the guest. */
+void console_on_client(struct supervisor *sv);
+
+/* epoll handler of the serial socket: the guest's bytes to stdout and
+ * the console client. Returns -1 at EOF (the caller stops watching). */
+int console_on_serial(struct supervisor *sv);
+
+/* Closes the console client, if any. */
+void console_detach(struct supervisor *sv);
