@@ -258,6 +258,29 @@ static int grant_profile(struct builder *b, const struct profile *p,
 	return r;
 }
 
+/* The one X11 socket $DISPLAY names: ":N", ":N.S" or "unix:N" is
+ * /tmp/.X11-unix/XN (libxcb, xcb_parse_display and _xcb_open_unix). Not
+ * the directory: other X servers' sockets stay out. A TCP display
+ * ("host:N") gets nothing: the box has no network. */
+static int grant_x11_socket(struct builder *b, const char *display)
+{
+	const char *n;
+	size_t len;
+
+	if (!display)
+		return 0;
+	if (strncmp(display, "unix:", 5) == 0)
+		n = display + 5;
+	else if (display[0] == ':')
+		n = display + 1;
+	else
+		return 0;
+	len = strspn(n, "0123456789");
+	if (len == 0 || len > 9 || (n[len] != '\0' && n[len] != '.'))
+		return 0;
+	return grantf(b, GRANT_RW, false, true, "/tmp/.X11-unix/X%.*s", (int)len, n);
+}
+
 /* What the user's session adds, from the environment rather than the
  * profile: a display's sockets and
  * settings, all optional. */
@@ -280,7 +303,7 @@ static int grant_session(struct builder *b, char *const *envp, bool display, boo
 		const char *wl = env_get(envp, "WAYLAND_DISPLAY");
 		const char *run = env_get(envp, "XDG_RUNTIME_DIR");
 
-		r = grant(b, "/tmp/.X11-unix", GRANT_RW, false, true);
+		r = grant_x11_socket(b, env_get(envp, "DISPLAY"));
 		if (r == 0 && wl && wl[0] == '/')
 			r = grant(b, wl, GRANT_RW, false, true);
 		else if (r == 0 && wl && run && run[0] == '/')
@@ -333,6 +356,18 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 			r = -ENOMEM;
 			goto fail;
 		}
+	}
+
+	/* GTK and SDL with a display: no accessibility bridge (AT-SPI would
+	 * look for, or spawn, its own bus: -sandbox spawn=deny kills QEMU
+	 * with SIGSYS) and no session bus (the launcher's address is not
+	 * kept; "disabled:" stops GLib's autolaunch too, GLib >= 2.74
+	 * gio/gdbusaddress.c). */
+	if (display && (strv_push(&pol.env, "NO_AT_BRIDGE=1") < 0 ||
+			strv_push(&pol.env, "GTK_A11Y=none") < 0 ||
+			strv_push(&pol.env, "DBUS_SESSION_BUS_ADDRESS=disabled:") < 0)) {
+		r = -ENOMEM;
+		goto fail;
 	}
 
 	/* Step 3. */

@@ -116,6 +116,9 @@ else
 	perf record -q -a -e sched:sched_process_exec -e sched:sched_process_fork \
 		-o "$perf_data" >/dev/null 2>"$DEMO_WORK/perf.err" &
 	perf_pid=$!
+	# stopped by the EXIT trap too, should a round fail (demo_cleanup)
+	echo "$perf_pid" > "$DEMO_WORK/perf.pid"
+	DEMO_PIDFILES="$DEMO_PIDFILES $DEMO_WORK/perf.pid"
 	sleep 1
 	kill -0 "$perf_pid" 2>/dev/null || {
 		why_no_exec="perf record failed: $(head -n 1 "$DEMO_WORK/perf.err")"
@@ -140,6 +143,7 @@ done
 clean_shm
 
 if [ -n "$perf_pid" ]; then
+	rm -f "$DEMO_WORK/perf.pid"
 	kill -INT "$perf_pid"
 	wait "$perf_pid" || true
 	# exec of $vl (a path only this benchmark uses) to the first exec of

@@ -285,7 +285,14 @@ START_TEST(test_policy_display_audio_kvm_net)
 	ck_assert(env_has(&pol, env_xauth));
 	ck_assert(env_has(&pol, env_pulse));
 	ck_assert(!env_has(&pol, "SSH_AUTH_SOCK=/run/user/1000/ssh"));
-	ck_assert_uint_eq(pol.env.n, 7);
+	/* No accessibility bridge, no session bus for GTK/SDL. */
+	ck_assert(env_has(&pol, "NO_AT_BRIDGE=1"));
+	ck_assert(env_has(&pol, "GTK_A11Y=none"));
+	ck_assert(env_has(&pol, "DBUS_SESSION_BUS_ADDRESS=disabled:"));
+	ck_assert_uint_eq(pol.env.n, 10);
+	/* X11: at most the one socket of DISPLAY=:0, never the directory
+	 * with every X server's socket. */
+	ck_assert_ptr_null(find_rule(&pol, "/tmp/.X11-unix"));
 	ck_assert(!pol.landlock_scope);     /* X11 needs abstract sockets */
 	ck_assert(!pol.landlock_handle_net); /* slirp connects anywhere */
 	ck_assert(pol.namespaces);
