@@ -134,11 +134,11 @@ FORCE:
 $(LAUNCHER_OBJS) $(HELPER_OBJS): | $(BUILD)/gen/version.h
 
 # The seccomp filter, compiled at build time from the rule table by
-# libseccomp (tools/seccomp-bpf-gen), built into the launcher (issue 15).
-$(BUILD)/tools/seccomp-bpf-gen: tools/seccomp-bpf-gen.c $(BUILD)/obj/launcher/box/seccomp.o
+# libseccomp (launcher/box/gen/seccomp-bpf-gen.c), built into the launcher (issue 15).
+$(BUILD)/gen/seccomp-bpf-gen: launcher/box/gen/seccomp-bpf-gen.c $(BUILD)/obj/launcher/box/seccomp.o
 	@mkdir -p $(@D)
 	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $^ $(call pc_libs,libseccomp)
-$(BUILD)/gen/seccomp_bpf.h: $(BUILD)/tools/seccomp-bpf-gen
+$(BUILD)/gen/seccomp_bpf.h: $(BUILD)/gen/seccomp-bpf-gen
 	@mkdir -p $(@D)
 	$< $@
 $(BUILD)/obj/launcher/box/seccomp_builtin.o: $(BUILD)/gen/seccomp_bpf.h
@@ -265,7 +265,7 @@ install: all
 	install -D -m 0755 $(BUILD)/vfio-slirp $(DESTDIR)$(PREFIX)/libexec/vfio-launch/vfio-slirp
 	install -D -m 0755 $(BUILD)/vfio-privhelper $(DESTDIR)$(SBINDIR)/vfio-privhelper
 	install -d -m 0755 $(DESTDIR)$(APPARMORDIR)
-	sed 's|@BINDIR@|$(BINDIR)|' apparmor/vfio-launch.in >$(DESTDIR)$(APPARMORDIR)/vfio-launch
+	sed 's|@BINDIR@|$(BINDIR)|' launcher/vfio-launch.apparmor.in >$(DESTDIR)$(APPARMORDIR)/vfio-launch
 	chmod 0644 $(DESTDIR)$(APPARMORDIR)/vfio-launch
 	install -d -m 0755 $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' privhelper/vfio-privhelper.service \

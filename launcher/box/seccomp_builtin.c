@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The seccomp filter as compiled at build time (tools/seccomp-bpf-gen
+ * The seccomp filter as compiled at build time (launcher/box/gen/seccomp-bpf-gen.c
  * writes build/gen/seccomp_bpf.h from seccomp.c's rule table), loaded
  * with seccomp(2): a `run` no longer pays for libseccomp building and
  * optimising the filter (issue 15). libseccomp stays the compiler, and

@@ -72,7 +72,7 @@ struct seccomp_options {
 int seccomp_filter_build(const struct seccomp_options *opt, scmp_filter_ctx *ret);
 
 /* The variants of the filter the options select, as an index: the build
- * compiles each (tools/seccomp-bpf-gen) into the launcher. */
+ * compiles each (launcher/box/gen/seccomp-bpf-gen.c) into the launcher. */
 #define SECCOMP_VARIANT_INET 1u /* allow_inet */
 #define SECCOMP_VARIANT_LOG 2u  /* log_all */
 #define SECCOMP_N_VARIANTS 4u

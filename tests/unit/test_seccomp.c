@@ -182,7 +182,7 @@ START_TEST(test_inet_variant)
 }
 END_TEST
 
-/* The filter built into the launcher (tools/seccomp-bpf-gen at build
+/* The filter built into the launcher (launcher/box/gen/seccomp-bpf-gen.c at build
  * time) is, byte for byte, what libseccomp makes from the table now, for
  * every variant the options can select. */
 START_TEST(test_builtin_equals_table)
