@@ -70,7 +70,7 @@ BASE_LDFLAGS := $(LDFLAGS) $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
 
 LAUNCHER_PKGS := libcap-ng libseccomp libudev libpci inih json-c libsystemd
 HELPER_PKGS := libpci
-# vfio-slirp (netslirp/): user-mode networking outside QEMU.
+# vfio-slirp (launcher/slirp/): user-mode networking outside QEMU.
 SLIRP_PKGS := slirp
 TEST_PKGS := check
 
@@ -165,7 +165,7 @@ $(BUILD)/vfio-launch: $(BUILD)/obj/launcher/main.o $(BUILD)/liblauncher.a
 $(BUILD)/vfio-privhelper: $(BUILD)/obj/privhelper/main.o $(BUILD)/libprivhelper.a
 	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
 
-$(BUILD)/vfio-slirp: netslirp/main.c
+$(BUILD)/vfio-slirp: launcher/slirp/vfio-slirp.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(call pc_cflags,$(SLIRP_PKGS)) $(BASE_LDFLAGS) -o $@ $< $(call pc_libs,$(SLIRP_PKGS))
 

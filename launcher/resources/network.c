@@ -3,7 +3,7 @@
  * The network resource: [network] mode = none, user or tap (a tap device
  * the admin made for the user).
  *
- * mode = user is served by vfio-slirp (netslirp/main.c, libslirp) in a box
+ * mode = user is served by vfio-slirp (launcher/slirp/vfio-slirp.c, libslirp) in a box
  * of its own that keeps the host's network, connected to QEMU by a
  * socketpair: QEMU gets its end from the supervisor (`-netdev stream,
  * addr.type=fd`, QEMU 7.2 net/stream.c), so QEMU itself keeps an empty

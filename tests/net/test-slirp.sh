@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# vfio-slirp (netslirp/main.c), user-mode networking outside QEMU, as the
+# vfio-slirp (launcher/slirp/vfio-slirp.c), user-mode networking outside QEMU, as the
 # unprivileged test uid: QEMU 7.2 `-netdev stream,addr.type=fd` on one end
 # of a socketpair, vfio-slirp on the other (tests/net/pair.c hands them
 # out). The demo guest booted with demo.net=PORT (tests/guest/init) must
