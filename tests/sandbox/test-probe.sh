@@ -21,7 +21,9 @@ need_tool socat
 H="$USER_TMP/home"
 shm=$(mktemp /dev/shm/vl-probe.XXXXXX)
 pids=""
-trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$USER_TMP" "$shm"' EXIT
+# SIGKILL: the probe's ptrace op (run outside the box) leaves the victim
+# stopped, and a stopped process never acts on SIGTERM.
+trap 'for p in $pids; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$USER_TMP" "$shm"' EXIT
 
 # The user's secrets and files the box must protect, and a char device
 # (/dev/null's numbers) the profile does not name.
