@@ -40,7 +40,8 @@ qr=$BUILD_DIR/bench/qmp-ready
 need_tool qemu-system-x86_64
 
 demo_env_setup
-[ "$which" = minimal ] || demo_pulse_ensure
+pulse_sock=
+[ "$which" = minimal ] || { demo_pulse_ensure; pulse_sock=${sock:-}; }
 profile=$DEMO_TREE/profiles/demo.conf
 if [ "$which" = minimal ]; then
 	# the demo VM without the sections that add host resources, in the
@@ -86,6 +87,15 @@ sock=$rt/vfio-launch/$name/qmp.sock
 sed -i -e "s|^socket,id=qmp-user,fd=[0-9]*,|socket,id=qmp-user,path=$sock,|" \
 	-e 's|^socket,id=qmp,fd=[0-9]*$|null,id=qmp|' \
 	-e 's|^socket,id=serial0,fd=[0-9]*$|null,id=serial0|' "$argv"
+# Raw QEMU has no supervisor, so no audio proxy (audio.sock): it gets the
+# server the proxy relays to, the one QEMU used before the proxy.
+if [ "$which" != minimal ]; then
+	case $DEMO_PULSE in
+	private) real=$pulse_sock ;;
+	*) real=$rt/pulse/native ;;
+	esac
+	sed -i "s|server=unix:[^,]*/audio\.sock|server=unix:$real|" "$argv"
+fi
 accel=$(sed -n '/^-accel$/{n;p;}' "$argv" | tr '\n' ' ')
 # Raw QEMU needs the runtime dir the launcher would make, and the umask
 # the launcher runs QEMU with (its ivshmem check refuses a file others
