@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The supervisor's audio proxy; see audio_proxy.h. */
+#include "unix_listen.h"
 #include "audio_proxy.h"
 
 #include <errno.h>
@@ -65,35 +66,7 @@ static void on_event(void *userdata, unsigned conn, bool opened, int result)
 
 static int listen_audio_socket(struct supervisor *sv)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	mode_t old;
-	int fd, r = 0;
-
-	if (strlen(sv->audio_socket) >= sizeof(addr.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(addr.sun_path, sv->audio_socket);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (unlink(addr.sun_path) < 0 && errno != ENOENT) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	old = umask(077);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		r = -errno;
-	umask(old);
-	if (r == 0) {
-		sv->made_audio_socket = true;
-		if (listen(fd, 8) < 0)
-			r = -errno;
-	}
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	return fd;
+	return unix_listen(sv->audio_socket, SOCK_NONBLOCK, 8, &sv->made_audio_socket);
 }
 
 int supervisor_audio_open(struct supervisor *sv)

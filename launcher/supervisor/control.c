@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The supervisor's control socket; see control.h. */
+#include "unix_listen.h"
 #include "control.h"
 #include "console.h"
 
@@ -16,31 +17,10 @@
 
 int control_open(struct supervisor *sv)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	mode_t old;
-	int fd, r = 0;
+	int fd = unix_listen(sv->control_path, SOCK_NONBLOCK, 4, &sv->made_control_socket);
 
-	if (strlen(sv->control_path) >= sizeof(addr.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(addr.sun_path, sv->control_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
-		return -errno;
-	if (unlink(addr.sun_path) < 0 && errno != ENOENT)
-		r = -errno;
-	old = umask(077);
-	if (r == 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		r = -errno;
-	umask(old);
-	if (r == 0) {
-		sv->made_control_socket = true;
-		if (listen(fd, 4) < 0)
-			r = -errno;
-	}
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
+		return fd;
 	sv->ctl_fd = fd;
 	return 0;
 }

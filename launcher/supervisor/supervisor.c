@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The per-VM supervisor's loop; see supervisor.h. */
+#include "unix_listen.h"
 #include "supervisor.h"
 
 #include <errno.h>
@@ -73,36 +74,10 @@ static void close_fd(int *fd)
  * to the runtime dir. */
 static int listen_user_socket(struct supervisor *sv)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	mode_t old;
-	int fd, r = 0;
+	int fd = unix_listen(sv->qmp_user_path, 0, 8, &sv->made_user_socket);
 
-	if (strlen(sv->qmp_user_path) >= sizeof(addr.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(addr.sun_path, sv->qmp_user_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -errno;
-	/* A socket left by a supervisor that died: ours to replace, since
-	 * we hold the VM's lock. */
-	if (unlink(addr.sun_path) < 0 && errno != ENOENT) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	old = umask(077);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		r = -errno;
-	umask(old);
-	if (r == 0) {
-		sv->made_user_socket = true;
-		if (listen(fd, 8) < 0)
-			r = -errno;
-	}
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
+		return fd;
 	sv->child.qmp_user = fd;
 	return 0;
 }
