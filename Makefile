@@ -317,7 +317,8 @@ deb:
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := tests/fuzz/fuzz_profile.c launcher/profile/profile.c launcher/profile/profile_keys.c \
-	launcher/profile/profile_values.c launcher/util/util.c
+	launcher/profile/profile_values.c launcher/profile/profile_devices.c \
+	launcher/profile/profile_rules.c launcher/util/util.c
 FUZZ_CFLAGS := -std=gnu17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(LAUNCHER_INC)
 

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "profile.h"
 
@@ -130,6 +131,16 @@ int profile_suggest(const char *word, const char *const *candidates, char *buf,
 /* [A-Za-z0-9_.-]{1,max}, not starting with '.' (used as a directory name). */
 bool profile_valid_name(const char *s, size_t max);
 
+/* Shared by the value parsers (profile_values.c, profile_devices.c). */
+const char *value_list(const char *const *values, char *buf, size_t len);
+void *value_field(void *base, const struct key_def *k);
+int value_set_string(struct parser *ps, char **dst, const char *value);
+int value_set_path(struct parser *ps, const struct key_def *k, char **dst,
+		   const char *value);
+int value_lookup_enum(const char *const *values, const char *value);
+size_t value_leading_number(const char *s, uint64_t min, uint64_t max,
+			    uint64_t *ret);
+
 /* The value parsers of the key table (profile_values.c). */
 int parse_word(struct parser *ps, const struct key_def *k, void *base,
 	       const char *value);
@@ -181,3 +192,8 @@ int parse_uuid(struct parser *ps, const struct key_def *k, void *base,
 	       const char *value);
 int parse_qemu_extra(struct parser *ps, const struct key_def *k, void *base,
 		     const char *value);
+
+/* profile_rules.c: the rules of a section when it ends, and of the whole
+ * profile once read. Return 0, or -EINVAL after profile_fail(). */
+int profile_end_section(struct parser *ps);
+int profile_finish(struct parser *ps);
