@@ -7,7 +7,6 @@
  * Exit codes: 0 (running or not: the state says), 64 usage, 66/77/78 as
  * for run's profile errors, 70 the supervisor answered nonsense.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -22,6 +21,7 @@
 
 #include "cleanup.h"
 #include "commands.h"
+#include "nspid.h"
 #include "common.h"
 #include "paths.h"
 #include "profile.h"
@@ -36,47 +36,8 @@ static void status_usage(FILE *out)
 	      out);
 }
 
-/*
- * QEMU runs in its own PID namespace (the box), so query-cpus-fast's
- * thread-id is a tid there. /proc/QEMU/task/T/status has "NSpid: HOST NS"
- * (Linux 4.1, proc(5)): the host tid whose innermost id is ns_tid, or -1.
- */
-static long host_tid(pid_t qemu, long ns_tid)
-{
-	char path[320], line[256];
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *de;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)qemu);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		FILE *f;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%s/status", (int)qemu, de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f)) {
-			char *last;
-
-			if (strncmp(line, "NSpid:", 6))
-				continue;
-			last = strrchr(line, '\t');
-			if (last && strtol(last + 1, NULL, 10) == ns_tid) {
-				fclose(f);
-				return strtol(de->d_name, NULL, 10);
-			}
-			break;
-		}
-		fclose(f);
-	}
-	return -1;
-}
-
+/* QEMU runs in its own PID namespace (the box): query-cpus-fast's
+ * thread-id is a tid there, mapped to the host's by nspid.h. */
 static json_object *vcpus(const struct vm_paths *paths, pid_t qemu)
 {
 	json_object *reply = NULL, *list = NULL, *out;
@@ -99,7 +60,7 @@ static json_object *vcpus(const struct vm_paths *paths, pid_t qemu)
 		if (json_object_object_get_ex(c, "thread-id", &v))
 			ns = json_object_get_int64(v);
 		json_object_object_add(o, "thread-id-in-qemu-namespace", json_object_new_int64(ns));
-		host = ns > 0 ? host_tid(qemu, ns) : -1;
+		host = ns > 0 ? nspid_host_tid("/proc", qemu, (pid_t)ns) : -1;
 		json_object_object_add(o, "host-tid", host > 0 ? json_object_new_int64(host) : NULL);
 		json_object_array_add(out, o);
 	}
