@@ -198,6 +198,7 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	sv.control_path = control;
 	sv.stop_timeout = p->stop_timeout;
 	sv.paused = paused;
+	sv.pin = ctx->pin.active ? &ctx->pin : NULL;
 	sv.ready_fd = run_ready_fd; /* start's pipe: the supervisor owns it now */
 	run_ready_fd = -1;
 	if (!ctx->audio_disabled) {

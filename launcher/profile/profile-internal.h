@@ -98,7 +98,7 @@ struct key_def {
 
 /* The rows of profile_keys[]; profile_keys.c asserts the count, so a key
  * added without updating it (or two rows joined) does not build. */
-#define N_KEYS 50
+#define N_KEYS 54
 extern const struct key_def profile_keys[N_KEYS];
 
 /* Appends item to the array arr of n items (e.g. p->pci, p->n_pci);
@@ -192,6 +192,17 @@ int parse_uuid(struct parser *ps, const struct key_def *k, void *base,
 	       const char *value);
 int parse_qemu_extra(struct parser *ps, const struct key_def *k, void *base,
 		     const char *value);
+
+/* ---- profile_tuning.c: [vm] hugepages, [cpu] pinning (issue 12) ---- */
+int parse_hugepages(struct parser *ps, const struct key_def *k, void *base,
+		    const char *value);
+int parse_cpu_list(struct parser *ps, const struct key_def *k, void *base,
+		   const char *value);
+int parse_iothreads(struct parser *ps, const struct key_def *k, void *base,
+		    const char *value);
+/* The pinning rules once every line is read (from profile_finish). */
+int profile_finish_tuning(struct parser *ps);
+/* ---- end of profile_tuning.c ---- */
 
 /* profile_rules.c: the rules of a section when it ends, and of the whole
  * profile once read. Return 0, or -EINVAL after profile_fail(). */

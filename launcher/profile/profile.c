@@ -552,6 +552,9 @@ void profile_free(struct profile *p)
 	free(p->qemu_binary);
 	free(p->uuid);
 	free(p->cpu_features);
+	free(p->cpu_pin.v);
+	free(p->emulator_pin.v);
+	free(p->iothread_pin.v);
 	strv_free(p->qemu_extra);
 	free(p);
 }

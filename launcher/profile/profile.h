@@ -35,6 +35,21 @@ enum guest_os { GUEST_OTHER, GUEST_LINUX, GUEST_WINDOWS };
 enum rtc_base { RTC_AUTO, RTC_UTC, RTC_LOCALTIME };
 /* [smbios] mode. */
 enum smbios_mode { SMBIOS_NONE, SMBIOS_HOST };
+/* ---- [vm] hugepages, [cpu] pinning (issue 12: pin.h, hugepages.h) ---- */
+/* [vm] hugepages: yes is the default page size (/proc/meminfo
+ * Hugepagesize); 2M and 1G name the size. */
+enum hugepages { HUGEPAGES_NO, HUGEPAGES_YES, HUGEPAGES_2M, HUGEPAGES_1G };
+/* The most host CPUs a CPU list may name: glibc's cpu_set_t (CPU_SETSIZE),
+ * what sched_setaffinity is given. */
+#define PROFILE_CPU_MAX 1024
+/* A host CPU list as written ("2-9", "0,4-5"): the CPUs in the order
+ * given (ranges expanded), each < PROFILE_CPU_MAX; n 0 when unset. */
+struct cpu_list {
+	unsigned short *v; /* malloc'd */
+	size_t n;
+	unsigned line;
+};
+/* ---- end of issue 12's pinning and hugepages types ---- */
 
 /* Every item remembers the line it came from, for FILE:LINE messages. */
 
@@ -111,7 +126,7 @@ struct profile {
 	enum guest_os guest;   /* default other */
 	enum rtc_base rtc;     /* default auto */
 	char *uuid;            /* NULL (none), "auto" or a lower-case UUID */
-	bool hugepages;        /* back RAM with /dev/hugepages; default no */
+	enum hugepages hugepages; /* back RAM with a hugetlbfs mount; default no */
 	enum display display;  /* default none */
 	enum sandbox_mode sandbox; /* default on */
 	bool trusted;          /* may widen the box (trust.h); default no */
@@ -121,6 +136,9 @@ struct profile {
 
 	/* [cpu] */
 	char *cpu_features;    /* "+invtsc,-hle" (comma-separated) or NULL */
+	/* pinning (pin.h): pin has one CPU per vCPU, in vCPU order */
+	struct cpu_list cpu_pin, emulator_pin, iothread_pin;
+	unsigned iothreads;    /* 0: none (QEMU's main loop does disk I/O) */
 
 	/* [smbios] */
 	enum smbios_mode smbios; /* default none */

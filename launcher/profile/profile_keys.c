@@ -101,8 +101,11 @@ const struct key_def profile_keys[] = {
      "the machine's UUID (-uuid): auto makes one once and keeps it in the "
      "state dir",
      false, parse_uuid, VM(uuid), NULL},
-    {SEC_VM, "hugepages", "BOOL", "no", "back guest RAM with /dev/hugepages",
-     false, parse_boolean, VM(hugepages), NULL},
+    {SEC_VM, "hugepages", "no|yes|2M|1G", "no",
+     "back guest RAM with hugepages from a hugetlbfs mount of that page size "
+     "(yes: the default size, /proc/meminfo Hugepagesize); the pool must hold "
+     "the guest's memory",
+     false, parse_hugepages, VM(hugepages), NULL},
     {SEC_VM, "display", "none|gtk|sdl", "none",
      "QEMU display window; none for a passed-through GPU", false, parse_enum,
      VM(display), display_names},
@@ -217,6 +220,21 @@ const struct key_def profile_keys[] = {
      "extra -cpu flags, e.g. +invtsc,+topoext (comma or space separated); "
      "+invtsc adds migratable=off",
      false, parse_cpu_features, VM(cpu_features), NULL},
+    /* [cpu] pinning (issue 12, pin.c) */
+    {SEC_CPU, "pin", "CPULIST", "-",
+     "host CPUs for the vCPUs, one per vCPU in order, e.g. 2-9; with "
+     "topology threads > 1 a guest core's threads go to SMT siblings",
+     false, parse_cpu_list, VM(cpu_pin), NULL},
+    {SEC_CPU, "emulator-pin", "CPULIST", "-",
+     "host CPUs for QEMU's other threads (main loop, workers)", false,
+     parse_cpu_list, VM(emulator_pin), NULL},
+    {SEC_CPU, "iothreads", "NUMBER", "0",
+     "I/O threads (1-16) for the disks (iothread= on virtio-blk and "
+     "virtio-scsi)",
+     false, parse_iothreads, 0, NULL},
+    {SEC_CPU, "iothread-pin", "CPULIST", "-",
+     "host CPUs the I/O threads share; needs iothreads", false,
+     parse_cpu_list, VM(iothread_pin), NULL},
     /* [smbios] */
     {SEC_SMBIOS, "mode", "none|host", "none",
      "host: the guest's SMBIOS tables carry the host's world-readable DMI "

@@ -149,6 +149,9 @@ int profile_finish(struct parser *ps)
 			return profile_oom(ps);
 	}
 
+	if (profile_finish_tuning(ps) < 0)
+		return ps->error;
+
 	if (p->initrd && !p->kernel)
 		return profile_fail(
 		    ps, key_line(ps, SEC_VM, "initrd"), -EINVAL,

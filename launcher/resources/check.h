@@ -16,6 +16,7 @@
 
 #include "findings.h"
 #include "grants.h"
+#include "pin.h"
 #include "profile.h"
 #include "render.h"
 #include "resource.h"
@@ -46,6 +47,7 @@ struct check_ctx {
 	uint64_t memlock_bytes;    /* RLIMIT_MEMLOCK needed, 0 = none */
 	char uuid[37];             /* [vm] uuid as resolved, "" = none */
 	struct smbios_host smbios; /* [smbios] mode = host: the host's DMI */
+	struct pin_plan pin;       /* [cpu] pinning, for the supervisor (pin.h) */
 	/* What each resource's check looked at, one list per table entry
 	 * (resource.h): O_PATH descriptors of the objects themselves, with
 	 * the access QEMU needs, kept by check_ctx_keep() while that

@@ -415,7 +415,7 @@ static const char *disk_cache_string(enum disk_cache c)
 static int disk_argv(const struct profile *p, const struct render_env *env,
 		     struct strv *sv)
 {
-	unsigned ahci = 0, scsi_unit = 0;
+	unsigned ahci = 0, scsi_unit = 0, blk = 0;
 	bool scsi = false;
 
 	(void)env;
@@ -428,8 +428,12 @@ static int disk_argv(const struct profile *p, const struct render_env *env,
 	}
 	/* One virtio-scsi controller for every scsi disk (and virtio cdrom:
 	 * virtio-blk has no removable media). */
+	/* [cpu] iothreads (pin.c renders io0..ioN-1): the virtio-scsi
+	 * controller takes io0, each virtio-blk disk the next in turn
+	 * (QEMU 7.2: virtio-blk-pci and virtio-scsi-pci have iothread=). */
 	if (scsi)
-		TRY(strv_push2(sv, "-device", "virtio-scsi-pci,id=scsi0"));
+		TRY(strv_push2(sv, "-device", p->iothreads ? "virtio-scsi-pci,id=scsi0,iothread=io0"
+							    : "virtio-scsi-pci,id=scsi0"));
 
 	for (size_t i = 0; i < p->n_disks; i++) {
 		const struct disk_item *d = &p->disks[i];
@@ -476,6 +480,9 @@ static int disk_argv(const struct profile *p, const struct render_env *env,
 			if (cdrom)
 				TRY(strv_pushf(sv, "scsi-cd,bus=scsi0.0,scsi-id=%u,drive=drive%zu,id=disk%zu",
 					       scsi_unit++, i, i));
+			else if (p->iothreads)
+				TRY(strv_pushf(sv, "virtio-blk-pci,drive=drive%zu,id=disk%zu,iothread=io%u",
+					       i, i, blk++ % p->iothreads));
 			else
 				TRY(strv_pushf(sv, "virtio-blk-pci,drive=drive%zu,id=disk%zu", i, i));
 			break;

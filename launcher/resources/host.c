@@ -17,8 +17,8 @@
 #include "userns.h"
 #include "vfio.h"
 
-/* Reads root/rel (at most 4 MiB) into a malloc'd NUL-terminated buffer. */
-static int read_text(const char *root, const char *rel, char **ret)
+/* host.h */
+int host_read_text(const char *root, const char *rel, char **ret)
 {
 	_cleanup_close_ int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
@@ -147,7 +147,7 @@ static void check_virtualization(struct check_ctx *ctx, struct findings *f,
 				 struct cpu_facts *cpu, bool kvm_works)
 {
 	_cleanup_free_ char *text = NULL;
-	int r = read_text(ctx->procfs, "cpuinfo", &text);
+	int r = host_read_text(ctx->procfs, "cpuinfo", &text);
 	if (r >= 0)
 		r = cpu_facts_parse(text, cpu);
 	if (r < 0) {
@@ -180,7 +180,7 @@ static void check_iommu(struct check_ctx *ctx, struct findings *f, const struct 
 	}
 
 	_cleanup_free_ char *cmdline = NULL;
-	if (read_text(ctx->procfs, "cmdline", &cmdline) < 0)
+	if (host_read_text(ctx->procfs, "cmdline", &cmdline) < 0)
 		cmdline = NULL;
 	const char *off = NULL;
 	static const char *const offs[] = { "intel_iommu=off", "amd_iommu=off", "iommu=off" };
@@ -229,7 +229,7 @@ static void check_iommu(struct check_ctx *ctx, struct findings *f, const struct 
 static void check_interrupt_remapping(struct check_ctx *ctx, struct findings *f)
 {
 	_cleanup_free_ char *text = NULL;
-	int r = read_text(ctx->procfs, "interrupts", &text);
+	int r = host_read_text(ctx->procfs, "interrupts", &text);
 	if (r < 0) {
 		finding_warn(f, "interrupt remapping", NULL, "cannot read %s/interrupts: %s",
 			     ctx->procfs, strerror(-r));
@@ -241,7 +241,7 @@ static void check_interrupt_remapping(struct check_ctx *ctx, struct findings *f)
 		return;
 	}
 	_cleanup_free_ char *unsafe = NULL;
-	bool allowed = read_text(ctx->sysfs,
+	bool allowed = host_read_text(ctx->sysfs,
 				 "module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
 				 &unsafe) == 0 &&
 		       (unsafe[0] == 'Y' || unsafe[0] == '1');
@@ -297,7 +297,7 @@ struct hugepool {
 static int read_u64_at(const char *root, const char *rel, uint64_t *ret)
 {
 	_cleanup_free_ char *t = NULL;
-	int r = read_text(root, rel, &t);
+	int r = host_read_text(root, rel, &t);
 	if (r < 0)
 		return r;
 	t[strcspn(t, "\n")] = '\0';
@@ -394,7 +394,7 @@ static uint64_t default_hugepage_kb(const char *procfs)
 {
 	_cleanup_free_ char *t = NULL;
 	unsigned long long kb;
-	if (read_text(procfs, "meminfo", &t) < 0)
+	if (host_read_text(procfs, "meminfo", &t) < 0)
 		return 2048;
 	const char *p = strstr(t, "Hugepagesize:");
 	if (!p || sscanf(p, "Hugepagesize: %llu kB", &kb) != 1 || kb == 0)

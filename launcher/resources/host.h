@@ -12,6 +12,10 @@
 
 #include "check.h"
 
+/* Reads root/rel (at most 4 MiB) into a malloc'd NUL-terminated buffer
+ * (*ret, the caller frees it). 0 or -errno. */
+int host_read_text(const char *root, const char *rel, char **ret);
+
 /* CPU facts from /proc/cpuinfo. */
 enum cpu_vendor { CPU_OTHER, CPU_INTEL, CPU_AMD };
 struct cpu_facts {

@@ -118,7 +118,14 @@ int render_argv(const struct profile *p, const struct render_env *env,
 	 * no config files QEMU would read on its own. */
 	STEP(strv_push(&sv, env->qemu_path ? env->qemu_path
 			    : p->qemu_binary ? p->qemu_binary : "qemu-system-x86_64"));
-	STEP(strv_push2(&sv, "-name", p->name));
+	STEP(strv_push(&sv, "-name"));
+	/* debug-threads=on names QEMU's threads ("CPU 0/TCG", "IO io0";
+	 * QEMU 7.2 qemu-options.hx, -name) for whoever looks at pinned
+	 * threads in top or /proc; the supervisor goes by the QMP ids. */
+	if (p->cpu_pin.n || p->emulator_pin.n || p->iothread_pin.n)
+		STEP(strv_pushf(&sv, "%s,debug-threads=on", p->name));
+	else
+		STEP(strv_push(&sv, p->name));
 	STEP(strv_push(&sv, "-nodefaults"));
 	STEP(strv_push(&sv, "-no-user-config"));
 	for (size_t i = 0; i < resources_n; i++)

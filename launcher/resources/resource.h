@@ -82,6 +82,7 @@ extern const struct resource resource_smbios;   /* smbios.c: -uuid, -smbios */
 extern const struct resource resource_firmware; /* firmware.c */
 extern const struct resource resource_display;  /* display.c */
 extern const struct resource resource_memlock;  /* memlock.c */
+extern const struct resource resource_pin;      /* pin.c: [cpu] pinning, iothreads */
 extern const struct resource resource_pci;      /* vfio.c */
 extern const struct resource resource_disk;     /* disk.c */
 extern const struct resource resource_network;  /* network.c */

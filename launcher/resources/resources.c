@@ -20,6 +20,7 @@ const struct resource *const resources[] = {
 	&resource_firmware,
 	&resource_display,
 	&resource_memlock,
+	&resource_pin,
 	&resource_pci,
 	&resource_disk,
 	&resource_network,

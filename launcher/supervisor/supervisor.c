@@ -292,7 +292,18 @@ static void on_qmp_message(struct supervisor *sv, const struct qmp_msg *m)
 		if (m->id == sv->caps_id && sv->state == SV_STARTING) {
 			sv->ever_ready = true;
 			sv->state = SV_RUNNING;
-			/* QEMU starts paused (-S); pinning goes here. */
+			/* QEMU starts paused (-S): its threads are pinned
+			 * before the guest runs (pin.c); a VM that would run
+			 * unpinned is stopped rather than left slow. */
+			if (sv->pin) {
+				char msg[1024];
+				int r = supervisor_pin(sv, msg, sizeof(msg));
+				say(sv, "%s", msg);
+				if (r < 0) {
+					supervisor_stop(sv, "pinning failed", true, 0);
+					break;
+				}
+			}
 			if (sv->paused) {
 				say(sv, "QEMU (pid %d) is ready, vCPUs paused (--paused)", (int)sv->pid);
 				supervisor_ready(sv);

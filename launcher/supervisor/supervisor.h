@@ -27,6 +27,8 @@
 #include "qmp.h"
 #include "sandbox.h"
 
+struct pin_plan;
+
 /* Seconds between QMP quit and SIGKILL. */
 #define SUPERVISOR_QUIT_GRACE 5
 
@@ -63,6 +65,9 @@ struct supervisor {
 	/* The user's sound server and the proxy's socket QEMU is given
 	 * (audio_proxy.h); NULL: no audio. */
 	const char *audio_server, *audio_socket;
+	/* [cpu] pinning, as the check planned it (resources/pin.h), applied
+	 * before the first cont (pin.c); NULL: nothing is pinned. */
+	const struct pin_plan *pin;
 
 	/* Our ends, and QEMU's until it runs (then closed here). */
 	int qmp_fd, serial_fd, out_fd, err_fd;
@@ -141,6 +146,30 @@ void supervisor_stop(struct supervisor *sv, const char *why, bool force, unsigne
  * sv->ready_fd, then closed). notify.c.
  */
 void supervisor_ready(struct supervisor *sv);
+
+/* ---- pin.c: pinning QEMU's threads (DESIGN.md: the supervisor "starts
+ * it paused (-S), pins vCPU, emulator and iothreads, then resumes it") ---- */
+/* How long QEMU may take to answer the two queries, in ms. A paused QEMU
+ * answers at once; this only bounds a QEMU that hangs. */
+#define PIN_QMP_TIMEOUT_MS 10000
+
+/*
+ * Asks QEMU (paused, QMP negotiated, nothing else in flight on the
+ * private channel) for its vCPU threads (query-cpus-fast, thread-id) and
+ * I/O threads (query-iothreads, thread-id), maps them from QEMU's PID
+ * namespace to host thread ids (nspid.h, /proc/PID/task/TID/status), and
+ * sets each thread's affinity with sched_setaffinity(2): vCPU i to
+ * sv->pin->vcpu[i], the I/O threads to iothread_set, every other thread
+ * of QEMU to emulator_set (threads QEMU makes later inherit the affinity
+ * of the thread that makes them: the main loop's, i.e. emulator_set).
+ * The supervisor runs as the user who owns QEMU, which is all
+ * sched_setaffinity asks (same effective uid; the box's user namespace
+ * maps that uid to itself). Blocks up to PIN_QMP_TIMEOUT_MS; QMP events
+ * that arrive meanwhile are dropped (the guest has not run yet).
+ * Writes one line for the log into msg (what was pinned, or what
+ * failed). Returns 0 or -errno.
+ */
+int supervisor_pin(struct supervisor *sv, char *msg, size_t len);
 
 /* Zeroes sv: all descriptors -1, state SV_STARTING; then the caller
  * sets the settings. */
