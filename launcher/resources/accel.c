@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "host.h"
+#include "hugepages.h"
 #include "profile.h"
 #include "render.h"
 #include "resource.h"
@@ -105,7 +106,7 @@ static int machine_argv(const struct profile *p, const struct render_env *env,
 		return -ENOMEM;
 	TRY(strv_push(sv, "-machine"));
 	/* smm=on: Secure Boot's flash protection (firmware.c). */
-	TRY(strv_pushf(sv, "%s%s%s", machine, p->hugepages ? ",memory-backend=ram" : "",
+	TRY(strv_pushf(sv, "%s%s%s", machine, p->hugepages ? ",memory-backend=mem" : "",
 		       p->secure_boot ? ",smm=on" : ""));
 
 	switch (env->accel) {
@@ -140,18 +141,8 @@ static int machine_argv(const struct profile *p, const struct render_env *env,
 	}
 	TRY(rtc_argv(p, sv));
 
-	if (p->hugepages) {
-		/* QEMU 7.2 -machine memory-backend=: "-object
-		 * memory-backend-file,id=pc.ram,size=512M,mem-path=/hugetlbfs,
-		 * prealloc=on,share=on -machine memory-backend=pc.ram -m 512M"
-		 * (docs/system/invocation, -machine). The size must equal -m. */
-		TRY(strv_push(sv, "-object"));
-		TRY(strv_pushf(sv,
-			       "memory-backend-file,id=ram,size=%s,"
-			       "mem-path=/dev/hugepages,share=on,prealloc=on",
-			       size));
-	}
-	return 0;
+	/* [vm] hugepages: the memory-backend= above (hugepages.c). */
+	return hugepages_argv(p, env, sv);
 }
 
 /* KVM or TCG, then the hugepage pool the guest's RAM comes from. */
@@ -163,17 +154,15 @@ static void machine_check(const struct profile *p, struct check_ctx *ctx,
 }
 
 /* /dev/kvm as the probe kept it; the hugetlbfs mount the guest's RAM
- * file goes in (the mem-path above), a system path the box opens. */
+ * file goes in (the mem-path), as hugepages_check kept it. */
 static int machine_grants(const struct profile *p, const struct check_ctx *ctx,
 			  const struct vm_paths *paths, const struct grants *checked,
 			  struct grants *ret)
 {
 	(void)ctx;
 	(void)paths;
-	TRY(resource_grants_copy(ret, checked));
-	if (p->hugepages)
-		TRY(grants_add_system(ret, "/dev/hugepages", GRANT_RW, false, false));
-	return 0;
+	(void)p;
+	return resource_grants_copy(ret, checked);
 }
 
 const struct resource resource_machine = {

@@ -223,6 +223,7 @@ void check_ctx_render_env(const struct check_ctx *ctx, const struct vm_paths *pa
 		.lg_size = ctx->lg_size,
 		.uuid = ctx->uuid,
 		.smbios = ctx->smbios.found ? &ctx->smbios : NULL,
+		.hugepages_path = ctx->hugepages_path[0] ? ctx->hugepages_path : NULL,
 		.paused = false,
 	};
 }

@@ -13,6 +13,7 @@
 
 #include "accel.h"
 #include "cleanup.h"
+#include "hugepages.h"
 #include "landlock.h"
 #include "userns.h"
 #include "vfio.h"
@@ -288,36 +289,6 @@ static void check_vfio_modules(struct check_ctx *ctx, struct findings *f)
 		     type1 ? "vfio_iommu_type1" : "iommufd");
 }
 
-/* One hugepage pool: sysfs kernel/mm/hugepages/hugepages-<size>kB. */
-struct hugepool {
-	uint64_t size_kb;
-	uint64_t nr, free;
-};
-
-static int read_u64_at(const char *root, const char *rel, uint64_t *ret)
-{
-	_cleanup_free_ char *t = NULL;
-	int r = host_read_text(root, rel, &t);
-	if (r < 0)
-		return r;
-	t[strcspn(t, "\n")] = '\0';
-	return parse_u64(t, 0, UINT64_MAX, ret);
-}
-
-static int read_pool(const char *sysfs, uint64_t size_kb, struct hugepool *ret)
-{
-	char rel[128];
-	ret->size_kb = size_kb;
-	snprintf(rel, sizeof(rel), "kernel/mm/hugepages/hugepages-%llukB/nr_hugepages",
-		 (unsigned long long)size_kb);
-	int r = read_u64_at(sysfs, rel, &ret->nr);
-	if (r < 0)
-		return r;
-	snprintf(rel, sizeof(rel), "kernel/mm/hugepages/hugepages-%llukB/free_hugepages",
-		 (unsigned long long)size_kb);
-	return read_u64_at(sysfs, rel, &ret->free);
-}
-
 static void check_hugepage_pools(struct check_ctx *ctx, struct findings *f)
 {
 	char path[4096], msg[1024] = "";
@@ -335,7 +306,7 @@ static void check_hugepage_pools(struct check_ctx *ctx, struct findings *f)
 		if (sscanf(de->d_name, "hugepages-%llukB%7s", &kb, tail) != 1)
 			continue;
 		struct hugepool pool;
-		if (read_pool(ctx->sysfs, kb, &pool) < 0)
+		if (hugepool_read(ctx->sysfs, kb, &pool) < 0)
 			continue;
 		size_t used = strlen(msg);
 		snprintf(msg + used, sizeof(msg) - used, "%s%llukB: %llu reserved, %llu free",
@@ -387,61 +358,4 @@ void check_host(struct check_ctx *ctx, struct findings *f)
 	check_hugepage_pools(ctx, f);
 	check_landlock(f);
 	userns_host_check(ctx->procfs, f);
-}
-
-/* /proc/meminfo "Hugepagesize:       2048 kB" */
-static uint64_t default_hugepage_kb(const char *procfs)
-{
-	_cleanup_free_ char *t = NULL;
-	unsigned long long kb;
-	if (host_read_text(procfs, "meminfo", &t) < 0)
-		return 2048;
-	const char *p = strstr(t, "Hugepagesize:");
-	if (!p || sscanf(p, "Hugepagesize: %llu kB", &kb) != 1 || kb == 0)
-		return 2048;
-	return kb;
-}
-
-void hugepages_check(const struct profile *p, struct check_ctx *ctx,
-		     struct findings *f)
-{
-	if (!p->hugepages)
-		return;
-	uint64_t kb = default_hugepage_kb(ctx->procfs);
-	uint64_t page = kb * 1024;
-	uint64_t need = p->memory / page + (p->memory % page != 0);
-	struct hugepool pool;
-	char ram[32], fix[1024];
-
-	format_size(p->memory, ram, sizeof(ram));
-	int r = read_pool(ctx->sysfs, kb, &pool);
-	if (r < 0) {
-		finding_fail(f, "hugepages",
-			     "use a kernel with hugetlbfs (CONFIG_HUGETLBFS), or set "
-			     "hugepages = no",
-			     "no %llukB hugepage pool (%s/kernel/mm/hugepages/hugepages-%llukB: %s)",
-			     (unsigned long long)kb, ctx->sysfs, (unsigned long long)kb,
-			     strerror(-r));
-		return;
-	}
-	if (pool.free >= need) {
-		finding_pass(f, "hugepages", "%llu free %llukB pages cover the guest's %s (%llu pages)",
-			     (unsigned long long)pool.free, (unsigned long long)kb, ram,
-			     (unsigned long long)need);
-		return;
-	}
-	unsigned long long total = (unsigned long long)(pool.nr - pool.free + need);
-	unsigned long long gib = (unsigned long long)((p->memory + (1ULL << 30) - 1) >> 30);
-	snprintf(fix, sizeof(fix),
-		 "as root: sysctl vm.nr_hugepages=%llu now (it may reserve fewer when "
-		 "memory is fragmented: check %s/kernel/mm/hugepages/hugepages-%llukB/"
-		 "nr_hugepages), and for every boot vm.nr_hugepages = %llu in "
-		 "/etc/sysctl.d/80-hugepages.conf, or on the kernel command line "
-		 "hugepages=%llu (1 GiB pages: default_hugepagesz=1G hugepagesz=1G hugepages=%llu)",
-		 total, ctx->sysfs, (unsigned long long)kb, total, total, gib);
-	finding_fail(f, "hugepages", fix,
-		     "the guest's %s needs %llu pages of %llukB, the pool has %llu free "
-		     "(%llu reserved)",
-		     ram, (unsigned long long)need, (unsigned long long)kb,
-		     (unsigned long long)pool.free, (unsigned long long)pool.nr);
 }

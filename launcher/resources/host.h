@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Host-wide checks: check_host() (declared in check.h, for `vfio-launch
- * check --host`) lives here, and the profile's hugepages check. Every path
+ * check --host`) lives here (the profile's hugepages check is hugepages.h). Every path
  * is read under ctx->sysfs, ctx->procfs and ctx->devfs, so tests use fake
  * trees.
  */
@@ -55,13 +55,3 @@ bool interrupts_show_remapping(const char *interrupts);
  * still runs VMs (under TCG, or without passthrough); a profile that needs
  * the feature FAILs in its own check (accel = kvm, vfio, hugepages).
  */
-
-/*
- * The hugepages check for a profile with hugepages = yes: the guest's RAM
- * must fit into the free pages of the default hugepage pool (the size in
- * /proc/meminfo Hugepagesize, what /dev/hugepages uses unless mounted with
- * pagesize=). One finding "hugepages"; the FAIL names the sysctl and the
- * kernel parameters that reserve enough pages. Nothing for hugepages = no.
- */
-void hugepages_check(const struct profile *p, struct check_ctx *ctx,
-		     struct findings *f);

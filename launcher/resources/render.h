@@ -37,6 +37,7 @@ struct render_env {
 	bool paused;                 /* -S: start with vCPUs stopped (bench) */
 	const char *uuid;            /* -uuid value; NULL or "": none */
 	const struct smbios_host *smbios; /* host DMI strings, or NULL */
+	const char *hugepages_path;  /* hugetlbfs mount; NULL: /dev/hugepages */
 	/* The sockets the supervisor hands QEMU (supervisor.h), as QEMU
 	 * will number them; 0: not made (cmdline, run --dry-run), render
 	 * the RENDER_FD_* placeholders. */

@@ -365,81 +365,6 @@ START_TEST(test_vfio_modules)
 }
 END_TEST
 
-START_TEST(test_hugepages_profile)
-{
-	fake_good_host();
-	struct check_ctx ctx = ctx_for();
-	struct findings f = { 0 };
-	struct profile p = { .file = "/p.conf", .memory = 16ULL << 30, .hugepages = true };
-	char want[1024];
-
-	/* 8192 free 2 MiB pages: 16 GiB fits exactly */
-	hugepages_check(&p, &ctx, &f);
-	ck_assert_uint_eq(f.n, 1);
-	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
-	ck_assert_str_eq(f.items[0].message, "8192 free 2048kB pages cover the guest's 16G (8192 pages)");
-	findings_clear(&f);
-
-	/* 1 MiB more does not fit: one more page needed */
-	p.memory = (16ULL << 30) + (1 << 20);
-	fake_write(T.sys, "kernel/mm/hugepages/hugepages-2048kB/free_hugepages", 0444, "%s", "100\n");
-	hugepages_check(&p, &ctx, &f);
-	ck_assert_uint_eq(f.n_fail, 1);
-	ck_assert_str_eq(f.items[0].message, "the guest's 16385M needs 8193 pages of 2048kB, "
-					     "the pool has 100 free (8192 reserved)");
-	snprintf(want, sizeof(want),
-		 "as root: sysctl vm.nr_hugepages=16285 now (it may reserve fewer when memory "
-		 "is fragmented: check %s/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages), "
-		 "and for every boot vm.nr_hugepages = 16285 in /etc/sysctl.d/80-hugepages.conf, "
-		 "or on the kernel command line hugepages=16285 (1 GiB pages: "
-		 "default_hugepagesz=1G hugepagesz=1G hugepages=17)", T.sys);
-	ck_assert_str_eq(f.items[0].fix, want);
-	findings_clear(&f);
-
-	/* hugepages = no: no finding at all */
-	p.hugepages = false;
-	hugepages_check(&p, &ctx, &f);
-	ck_assert_uint_eq(f.n, 0);
-}
-END_TEST
-
-/* No pool of the default size at all. */
-START_TEST(test_hugepages_no_pool)
-{
-	fake_write(T.proc, "meminfo", 0444, "%s", "Hugepagesize:       2048 kB\n");
-	struct check_ctx ctx = ctx_for();
-	struct findings f = { 0 };
-	struct profile p = { .file = "/p.conf", .memory = 1ULL << 30, .hugepages = true };
-	char want[512];
-	hugepages_check(&p, &ctx, &f);
-	ck_assert_uint_eq(f.n_fail, 1);
-	snprintf(want, sizeof(want),
-		 "no 2048kB hugepage pool (%s/kernel/mm/hugepages/hugepages-2048kB: No such "
-		 "file or directory)", T.sys);
-	ck_assert_str_eq(f.items[0].message, want);
-	ck_assert_str_eq(f.items[0].fix, "use a kernel with hugetlbfs (CONFIG_HUGETLBFS), or "
-					 "set hugepages = no");
-	findings_clear(&f);
-}
-END_TEST
-
-/* 1 GiB default pages (default_hugepagesz=1G): the pool of that size. */
-START_TEST(test_hugepages_1g_default)
-{
-	fake_good_host();
-	fake_write(T.proc, "meminfo", 0444, "%s", "Hugepagesize:    1048576 kB\n");
-	fake_write(T.sys, "kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", 0444, "%s", "16\n");
-	fake_write(T.sys, "kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", 0444, "%s", "16\n");
-	struct check_ctx ctx = ctx_for();
-	struct findings f = { 0 };
-	struct profile p = { .file = "/p.conf", .memory = 16ULL << 30, .hugepages = true };
-	hugepages_check(&p, &ctx, &f);
-	ck_assert_int_eq(f.items[0].level, FINDING_PASS);
-	ck_assert_str_eq(f.items[0].message, "16 free 1048576kB pages cover the guest's 16G (16 pages)");
-	findings_clear(&f);
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("host");
@@ -456,9 +381,6 @@ int main(void)
 	tcase_add_test(tc, test_iommu_off_in_firmware);
 	tcase_add_test(tc, test_interrupt_remapping_off);
 	tcase_add_test(tc, test_vfio_modules);
-	tcase_add_test(tc, test_hugepages_profile);
-	tcase_add_test(tc, test_hugepages_1g_default);
-	tcase_add_test(tc, test_hugepages_no_pool);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

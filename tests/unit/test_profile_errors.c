@@ -101,7 +101,7 @@ static const struct error_case error_cases[] = {
      "on, strict, reduced or off"},
     {"[vm]\nhide-hypervisor = sure\n", 2,
      "hide-hypervisor: 'sure' is not a boolean", "yes or no"},
-    {"[vm]\nhugepages = 2\n", 2, "hugepages: '2' is not a boolean", NULL},
+    {"[vm]\nhugepages = 2\n", 2, "hugepages: invalid value '2'; allowed: no, yes, 2M or 1G", NULL},
     {"[vm]\nkernel =\n", 2, "kernel: empty path", NULL},
     {"[vm]\nkernel = ~bob/vmlinuz\n", 2, "only '~/'", NULL},
     {"[vm]\ninitrd = /boot/initrd.img\n", 2, "initrd needs kernel", NULL},

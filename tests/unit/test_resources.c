@@ -21,7 +21,7 @@
 #include "resource.h"
 
 /* Update with the table (STYLE.md: assert a table's length). */
-#define N_RESOURCES 13
+#define N_RESOURCES 14
 
 START_TEST(table_shape)
 {
@@ -46,7 +46,7 @@ END_TEST
 START_TEST(table_names)
 {
 	static const char *const names[] = { "qemu", "machine", "smbios", "firmware", "display",
-					     "memlock", "pci", "disk", "network",
+					     "memlock", "pin", "pci", "disk", "network",
 					     "audio", "usb", "looking-glass", "input" };
 
 	ck_assert_uint_eq(ELEMENTSOF(names), N_RESOURCES);
@@ -64,6 +64,7 @@ START_TEST(render_is_the_table)
 		"[vm]\nname = t\nmemory = 1G\nfirmware = bios\nkernel = /k\n"
 		"uuid = 0f8fad5b-d9cb-469f-a165-70867728950e\n"
 		"[disk sys]\npath = /d.img\n"
+		"[cpu]\niothreads = 1\n"
 		"[pci]\ndevice = 0000:01:00.0\n"
 		"[network]\nmode = user\n"
 		"[usb]\nport = 1-2\n"
