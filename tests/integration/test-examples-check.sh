@@ -16,7 +16,9 @@
 #                    hub on the port, node not writable
 #   evdev PATH       the input device does not exist here, or is not readable
 #   memlock          the hard limit is below the need (admin set-up)
-#   hugepages        the pool is smaller than the guest (admin set-up)
+#   hugepages        the pool is smaller than the guest, no hugetlbfs of the
+#                    size is mounted, or the user may not write there
+#                    (admin set-up)
 #   audio            no PulseAudio server answers for this user
 #   accel            accel = kvm and /dev/kvm is not usable here
 #   looking-glass    the profile's group = is one this user is not in
@@ -45,6 +47,8 @@ allowed() {
 	"FAIL  evdev "*" does not exist" | "FAIL  evdev "*"Permission denied"*) ;;
 	"FAIL  memlock: hard limit "*" needed "*) ;;
 	"FAIL  hugepages: the guest's "*" needs "*" pages of "*) ;;
+	"FAIL  hugepages: no hugetlbfs of "*" pages is mounted "*) ;;
+	"FAIL  hugepages: "*" (hugetlbfs, "*" pages): "*) ;;
 	"FAIL  audio: no PulseAudio server answers"*) ;;
 	"FAIL  accel: "*) ;;
 	"FAIL  looking-glass: you are not a member of the [looking-glass] group"*) ;;

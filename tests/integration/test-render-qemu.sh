@@ -33,7 +33,7 @@ rewrite() {
 	# QEMU 7.2 refuses hv-vpindex under TCG; what needs it goes too
 	# (launcher/resources/cpu_model.c renders the same subset for TCG)
 	host | host,*) echo "max${1#host}" | sed -E 's/,hv-(vpindex|synic|stimer|tlbflush|ipi)//g' ;;
-	memory-backend-file,id=ram,*) echo "memory-backend-file,id=ram,size=256M,mem-path=$T,share=on,prealloc=on" ;;
+	memory-backend-file,id=mem,*) echo "memory-backend-file,id=mem,size=256M,mem-path=$T,share=on,prealloc=on" ;;
 	if=pflash,*unit=1,*) echo "if=pflash,format=raw,unit=1,file=$T/vars.fd" ;;
 	if=pflash,*) echo "$1" ;;
 	file=*)

@@ -84,6 +84,8 @@ static void parse_env_comment(const char *conf, struct render_env *env,
 				env->paused = true;
 			else if (strcmp(w, "dmi=fake") == 0)
 				env->smbios = &fake_dmi;
+			else if (startswith(w, "hugepages-path="))
+				env->hugepages_path = strdup(w + 15); /* leaked: one per file */
 			else if (startswith(w, "uuid=")) {
 				snprintf(golden_uuid, sizeof(golden_uuid), "%s", w + 5);
 				env->uuid = golden_uuid;
