@@ -102,6 +102,20 @@ static const struct error_case error_cases[] = {
     {"[vm]\nhide-hypervisor = sure\n", 2,
      "hide-hypervisor: 'sure' is not a boolean", "yes or no"},
     {"[vm]\nhugepages = 2\n", 2, "hugepages: invalid value '2'; allowed: no, yes, 2M or 1G", NULL},
+    /* ---- [cpu] pinning (issue 12) ---- */
+    {"[cpu]\npin = 2-\n", 2, "pin: '2-' is not a CPU list", "CPU numbers below 1024"},
+    {"[cpu]\npin = 5-3\n", 2, "pin: '5-3' is not a CPU list", NULL},
+    {"[cpu]\npin = 1024\n", 2, "pin: '1024' is not a CPU list", NULL},
+    {"[cpu]\nemulator-pin = 0;1\n", 2, "emulator-pin: '0;1' is not a CPU list", NULL},
+    {"[cpu]\niothread-pin = a\n", 2, "iothread-pin: 'a' is not a CPU list", NULL},
+    {"[cpu]\niothreads = 17\n", 2, "iothreads: '17' is not a number of I/O threads from 0 to 16", NULL},
+    {"[vm]\ncpus = 4\n[cpu]\npin = 2-4\n", 4,
+     "pin names 3 host CPUs but the VM has 4 vCPUs", "one host CPU per vCPU"},
+    {"[vm]\ntopology = 1s2c2t\n[cpu]\npin = 2\n", 4,
+     "pin names 1 host CPU but the VM has 4 vCPUs", NULL},
+    {"[cpu]\niothread-pin = 1\n", 2, "iothread-pin needs iothreads = N", NULL},
+    {"[vm]\nhugepages = 4M\n", 2, "hugepages: invalid value '4M'", NULL},
+    /* ---- end of [cpu] pinning ---- */
     {"[vm]\nkernel =\n", 2, "kernel: empty path", NULL},
     {"[vm]\nkernel = ~bob/vmlinuz\n", 2, "only '~/'", NULL},
     {"[vm]\ninitrd = /boot/initrd.img\n", 2, "initrd needs kernel", NULL},
@@ -271,7 +285,7 @@ END_TEST
 
 START_TEST(test_error_table_size)
 {
-	ck_assert_uint_eq(ELEMENTSOF(error_cases), 153);
+	ck_assert_uint_eq(ELEMENTSOF(error_cases), 163);
 }
 END_TEST
 
