@@ -9,8 +9,10 @@
 #    exited (no process, or a zombie: exited, not yet reaped by its
 #    parent);
 #  - `stop --force`: no power-down at all, quit at once, exit status 2;
-#  - `stop --force` with QEMU stopped (SIGSTOP: it cannot answer quit):
-#    SIGKILL after the quit grace, run's exit status 137 (128 + SIGKILL).
+#  - while a `stop` waits out a long stop-timeout, `status` answers
+#    (powering-down) and `stop --force` ends it; with QEMU stopped
+#    (SIGSTOP: it cannot answer quit) that is SIGKILL after the quit
+#    grace: both stops say run's exit status 137 (128 + SIGKILL).
 set -eu
 TOP_SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP_SRCDIR/tests/lib.sh"
@@ -92,23 +94,41 @@ assert_contains "$log" "the guest did not power off within the stop-timeout"
 assert_contains "$log" "ending QEMU (QMP quit)"
 if grep -q "DEMO-GUEST-RESULT" "$log"; then fail "the guest powered off by itself"; fi
 
-# 2. stop --force: no power-down.
+# 2. stop --force, the guest running (booting): no power-down.
 start_vm
-wait_log '^DEMO-GUEST-WAITING'
 stop_vm 2 --force --timeout 3
 cat "$log"
 assert_contains "$log" "vfio-launch stop (forced)"
 assert_contains "$log" "ending QEMU (QMP quit)"
 if grep -q "QMP event POWERDOWN" "$log"; then fail "stop --force sent a power-down"; fi
 
-# 3. stop --force of a QEMU that cannot answer quit: SIGKILL.
+# 3. A stop that waits (the profile's 600 s) does not hold the control
+# socket: status answers meanwhile, and a second stop, --force, ends it;
+# QEMU, stopped (SIGSTOP) so it cannot answer quit, gets SIGKILL. Both
+# stops report run's exit status 137 (128 + SIGKILL).
 start_vm
+wait_log '^DEMO-GUEST-WAITING'
+: >"$USER_TMP/stop1"
+chown "$TEST_UID" "$USER_TMP/stop1"
+as_user "$VL" stop "$conf" >"$USER_TMP/stop1" 2>&1 &
+stop1=$!
+wait_log 'or it is ended in 600 s'
+as_user "$VL" status --json "$conf" >"$USER_TMP/status" 2>&1 ||
+	{ cat "$USER_TMP/status"; fail "status during a stop failed"; }
+python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["state"] == "powering-down"' \
+	"$USER_TMP/status" || { cat "$USER_TMP/status"; fail "status during a stop does not say powering-down"; }
 kill -STOP "$qpid"
 q=$qpid
 stop_vm 137 --force
+rc=0
+wait "$stop1" || rc=$?
+cat "$USER_TMP/stop1"
+[ "$rc" -eq 0 ] || fail "the first stop exited $rc"
+assert_contains "$USER_TMP/stop1" "VM ign stopped (run's exit status 137)"
 cat "$log"
+assert_contains "$log" "vfio-launch stop (forced)"
 assert_contains "$log" "ending QEMU (QMP quit); SIGKILL in"
 assert_contains "$log" "killing QEMU (pid $q)"
 assert_contains "$log" "QEMU was ended by signal 9"
 echo "stop on a guest that ignores the button: --timeout 3 quits (2), --force skips the power-down (2)," \
-	"a stopped QEMU is killed (137); supervisor and QEMU gone when stop returns"
+	"status and stop --force during a stop, a stopped QEMU killed (137); supervisor and QEMU gone when stop returns"
