@@ -106,7 +106,9 @@ static int machine_argv(const struct profile *p, const struct render_env *env,
 		return -ENOMEM;
 	TRY(strv_push(sv, "-machine"));
 	/* smm=on: Secure Boot's flash protection (firmware.c). */
-	TRY(strv_pushf(sv, "%s%s%s", machine, p->hugepages ? ",memory-backend=mem" : "",
+	/* A [share] (vhost-user) needs the guest's RAM shared too. */
+	bool shared_ram = p->hugepages || p->n_shares > 0;
+	TRY(strv_pushf(sv, "%s%s%s", machine, shared_ram ? ",memory-backend=mem" : "",
 		       p->secure_boot ? ",smm=on" : ""));
 
 	switch (env->accel) {
@@ -142,7 +144,17 @@ static int machine_argv(const struct profile *p, const struct render_env *env,
 	TRY(rtc_argv(p, sv));
 
 	/* [vm] hugepages: the memory-backend= above (hugepages.c). */
-	return hugepages_argv(p, env, sv);
+	if (p->hugepages)
+		return hugepages_argv(p, env, sv);
+	if (shared_ram) {
+		/* [share]: vhost-user passes the RAM's descriptors to
+		 * virtiofsd, which maps them: anonymous RAM cannot be
+		 * passed, a shared memfd can (QEMU 7.2 docs/system/devices/
+		 * vhost-user.rst, "Shared memory object"). */
+		TRY(strv_push(sv, "-object"));
+		TRY(strv_pushf(sv, "memory-backend-memfd,id=mem,size=%s,share=on", size));
+	}
+	return 0;
 }
 
 /* KVM or TCG, then the hugepage pool the guest's RAM comes from. */
