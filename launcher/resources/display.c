@@ -272,7 +272,7 @@ static void window_check(const struct profile *p, struct check_ctx *ctx,
 			snprintf(fix, sizeof(fix),
 				 "start the VM from that compositor's session (is it running?)%s%s%s",
 				 x ? ", or unset WAYLAND_DISPLAY to use the X server at DISPLAY=" : "",
-				 x ? x : "", x ? " (X11: see the keystroke WARN)" : "");
+				 x ? x : "", x ? " (under X11 other clients can read the keystrokes)" : "");
 		else
 			snprintf(fix, sizeof(fix),
 				 "start the VM from that X server's session (is it running?), or "
