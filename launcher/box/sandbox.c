@@ -17,7 +17,6 @@
 #include "cleanup.h"
 #include "display.h"
 #include "paths.h"
-#include "resource.h"
 #include "sandbox.h"
 
 /* ------------------------------------------------------------ pure part */
@@ -236,18 +235,17 @@ static int grant_proc(struct builder *b, const char *procfs)
 }
 
 /* What the profile names: the resources' grants (resource.h,
- * resources_grants): the descriptors their checks opened, what the
- * prepare stage made, the device paths a resource needs; each shown at
- * its box path. The box learns nothing else from the checks.
+ * resources_grants, made by the caller): the descriptors their checks
+ * opened, what the prepare stage made, the device paths a resource
+ * needs; each shown at its box path. The box learns nothing else from
+ * the checks.
  * ---- issue 9, parts 4 and 6: made by the resources, read as data. ---- */
-static int grant_profile(struct builder *b, const struct profile *p,
-			 const struct check_ctx *ctx, const struct vm_paths *paths)
+static int grant_profile(struct builder *b, const struct grants *g)
 {
-	struct grants g = { 0 };
-	int r = resources_grants(p, ctx, paths, &g);
+	int r = 0;
 
-	for (size_t i = 0; i < g.n && r == 0; i++) {
-		const struct grant *gr = &g.v[i];
+	for (size_t i = 0; i < g->n && r == 0; i++) {
+		const struct grant *gr = &g->v[i];
 		_cleanup_free_ char *bpath = box_path_of(b->maps, ELEMENTSOF(b->maps), gr->path);
 
 		if (!bpath)
@@ -258,7 +256,6 @@ static int grant_profile(struct builder *b, const struct profile *p,
 			r = grants_add_system(&b->pol->grants, bpath, gr->access, gr->dev,
 					      gr->optional);
 	}
-	grants_clear(&g);
 	return r;
 }
 
@@ -303,7 +300,7 @@ static bool env_other_session(const char *name, enum display_session kind)
 /* ---- end of the profile's and the session's grants ---- */
 
 int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
-			 const struct vm_paths *paths, char *const *envp,
+			 const struct grants *granted, char *const *envp,
 			 struct sandbox_policy *ret)
 {
 	struct sandbox_policy pol = { .mode = p->sandbox };
@@ -379,7 +376,7 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	if (r == 0)
 		r = grant_proc(&b, procfs);
 	if (r == 0)
-		r = grant_profile(&b, p, ctx, paths);
+		r = grant_profile(&b, granted);
 	if (r == 0)
 		r = grant_session(&b, envp, target.kind);
 	if (r < 0)
