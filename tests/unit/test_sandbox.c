@@ -390,7 +390,7 @@ START_TEST(test_policy_wayland_preferred)
 
 	demo_like(&p, &disk, &ctx, &paths);
 	p.display = DISPLAY_SDL;
-	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, env_both, &pol), 0);
+	ck_assert_int_eq(resources_policy_build(&p, &ctx, &paths, env_both, &pol), 0);
 	ck_assert(env_has(&pol, env_wl));
 	ck_assert(env_has(&pol, env_run));
 	ck_assert(env_has(&pol, "GDK_BACKEND=wayland"));
@@ -403,7 +403,7 @@ START_TEST(test_policy_wayland_preferred)
 	sandbox_policy_clear(&pol);
 
 	p.display = DISPLAY_SPICE;
-	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, env_both, &pol), 0);
+	ck_assert_int_eq(resources_policy_build(&p, &ctx, &paths, env_both, &pol), 0);
 	ck_assert(!env_has(&pol, env_wl));
 	ck_assert(!env_has(&pol, "DISPLAY=:0"));
 	ck_assert(!env_has(&pol, "NO_AT_BRIDGE=1"));
