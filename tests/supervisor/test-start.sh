@@ -40,20 +40,6 @@ printf '%s\n' "[vm]" "name = sta" "memory = 256M" "accel = tcg" \
 chown -R "$TEST_UID:$TEST_GID" "$USER_TMP/home"
 chown "$TEST_UID" "$USER_TMP"
 log=$USER_TMP/home/.local/state/vfio-launch/sta/log
-# PID has exited: no such process, or a zombie (start's child is reparented
-# to PID 1 or a subreaper, which reaps it in its own time). The kernel
-# closes an exiting process's sockets (stop's EOF) a moment before it
-# becomes a zombie: that moment is waited out, up to 10 s.
-gone() {
-	i=0
-	while [ $i -lt 100 ]; do
-		st=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null) || true
-		[ -z "$st" ] || [ "$st" = Z ] && return 0
-		i=$((i + 1))
-		sleep 0.1
-	done
-	return 1
-}
 
 rc=0
 as_user "$VL" start "$conf" >"$USER_TMP/start" 2>&1 </dev/null || rc=$?
