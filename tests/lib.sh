@@ -57,18 +57,3 @@ need_demo() {
 		[ -r "$BUILD_DIR/guest/$f" ] || fail "$BUILD_DIR/guest/$f is missing: 'make tests' builds the guest"
 	done
 }
-
-# gone PID: PID has exited: no such process, or a zombie (a child of
-# `start` is reparented to PID 1 or a subreaper, which reaps it in its own
-# time). The kernel closes an exiting process's sockets (stop's EOF) a
-# moment before it becomes a zombie: that moment is waited out, up to 10 s.
-gone() {
-	i=0
-	while [ $i -lt 100 ]; do
-		st=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null) || true
-		[ -z "$st" ] || [ "$st" = Z ] && return 0
-		i=$((i + 1))
-		sleep 0.1
-	done
-	return 1
-}

@@ -37,6 +37,14 @@ printf '%s\n' "[vm]" "name = tp" "memory = 256M" "accel = tcg" "firmware = uefi"
 chown -R "$TEST_UID:$TEST_GID" "$USER_TMP/home"
 state=$USER_TMP/home/.local/state/vfio-launch/tp/tpm
 
+# PID has exited: no such process, or a zombie. Checked once, right after
+# stop returned: stop waits for the supervisor's exit, and the supervisor
+# exits after reaping QEMU and then swtpm (supervisor/helpers.c).
+gone() {
+	st=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null) || true
+	[ -z "$st" ] || [ "$st" = Z ]
+}
+
 # start --paused, query-tpm, swtpm's box; sets spid and tpid (swtpm).
 start_and_inspect() {
 	rc=0
