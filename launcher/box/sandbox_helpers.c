@@ -73,17 +73,23 @@ int sandbox_policy_build_swtpm(const struct profile *p, const char *binary,
 	 * "/tmp/.swtpm_setup.pidfile.XXXXXX" (swtpm_setup.c; $TMPDIR is not
 	 * read), and Landlock refuses the box's private /tmp (no grant): so
 	 * in its box the new state dir itself is /tmp, where the caller
-	 * names it (--tpmstate /tmp); it removes the pid file itself. */
+	 * names it (--tpmstate /tmp); it removes the pid file itself.
+	 * Without namespaces (sandbox = reduced, off) there is no root of
+	 * its own to show it there: the state keeps its path and the
+	 * host's /tmp is granted (Landlock, reduced) for the pid file. */
+	pol.namespaces = p->sandbox == SANDBOX_ON || p->sandbox == SANDBOX_STRICT;
 	if (r == 0) {
 		int fd = open(state_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 		r = state_dir[0] != '/' ? -EINVAL : fd < 0 ? -errno : 0;
 		if (r == 0)
-			r = grants_add_fd(&pol.grants, setup ? "/tmp" : state_dir, fd, GRANT_RW,
-					  false);
+			r = grants_add_fd(&pol.grants, setup && pol.namespaces ? "/tmp" : state_dir,
+					  fd, GRANT_RW, false);
 		if (fd >= 0)
 			close(fd);
 	}
+	if (r == 0 && setup && !pol.namespaces)
+		r = grants_add_system(&pol.grants, "/tmp", GRANT_RW, false, false);
 	if (r < 0) {
 		sandbox_policy_clear(&pol);
 		return r;
@@ -91,7 +97,6 @@ int sandbox_policy_build_swtpm(const struct profile *p, const char *binary,
 	/* No other environment: swtpm reads none it needs (TPM_PATH is
 	 * replaced by --tpmstate); swtpm_setup, with no PATH, is given
 	 * swtpm's path (--tpm) and its configuration (--config). */
-	pol.namespaces = p->sandbox == SANDBOX_ON || p->sandbox == SANDBOX_STRICT;
 	pol.netns = true;               /* its one socket is handed in */
 	pol.landlock_handle_net = true; /* no TCP */
 	pol.seccomp.allow_inet = false; /* AF_UNIX only */

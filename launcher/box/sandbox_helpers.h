@@ -23,8 +23,9 @@
  * --seccomp action=kill adds its allowlist on top). setup: the box of
  * swtpm_setup making the state (it starts swtpm itself, looks up the
  * user's name in /etc/passwd and the time zone for its messages), with
- * state_dir the new directory it fills, shown in its box at /tmp (see
- * sandbox_helpers.c: the caller passes --tpmstate /tmp). Namespaces as the profile's
+ * state_dir the new directory it fills, shown in its box at /tmp when
+ * the box has namespaces (ret->namespaces; see sandbox_helpers.c: the
+ * caller passes --tpmstate /tmp), else at its own path. Namespaces as the profile's
  * sandbox = says for QEMU. Returns 0 with *ret filled
  * (sandbox_policy_clear), -ENOMEM, -EINVAL for a relative path, or the
  * -errno of opening state_dir (-ENOTDIR: a symlink or no directory).

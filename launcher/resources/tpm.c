@@ -217,12 +217,12 @@ static int run_swtpm_setup(const struct profile *p, const char *setup, const cha
 
 	if (asprintf(&tpm_arg, "%s socket", swtpm) < 0)
 		return -ENOMEM;
-	/* --tpmstate /tmp: dir, as its box shows it (sandbox_helpers.h).
+	/* --tpmstate: dir as its box shows it (sandbox_helpers.h).
 	 * --config /dev/null: neither the user's ~/.config/swtpm_setup.conf
 	 * nor /etc's decides what is made; --pcr-banks sha256 is 0.7.1's
 	 * default, written out; --tpm: the box has no PATH. Its progress
 	 * goes to stdout (dropped), its errors to stderr (ours). */
-	char *const argv[] = { (char *)setup, (char *)"--tpm2", (char *)"--tpmstate", (char *)"/tmp",
+	char *argv[] = { (char *)setup, (char *)"--tpm2", (char *)"--tpmstate", NULL,
 			       (char *)"--createek", (char *)"--lock-nvram",
 			       (char *)"--not-overwrite", (char *)"--pcr-banks",
 			       (char *)"sha256", (char *)"--config", (char *)"/dev/null",
@@ -232,6 +232,7 @@ static int run_swtpm_setup(const struct profile *p, const char *setup, const cha
 	r = sandbox_policy_build_swtpm(p, swtpm, dir, true, &pol);
 	if (r < 0)
 		return r;
+	argv[3] = pol.namespaces ? (char *)"/tmp" : (char *)dir;
 	/* setup is granted by /usr (or must be: a swtpm_setup elsewhere is
 	 * granted as the binary it is). */
 	r = grants_add_system(&pol.grants, setup, GRANT_RX, false, false);
