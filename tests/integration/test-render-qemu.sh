@@ -63,6 +63,8 @@ rewrite() {
 	# tpm = yes: swtpm's control channel, from a swtpm started below
 	socket,id=chrtpm,fd=*) echo "socket,id=chrtpm,path=$T/tpm-$name.sock" ;;
 	memory-backend-file,id=ivshmem,*) echo "$1" | sed "s|mem-path=[^,]*|mem-path=$T/ivshmem-$name|" ;; # sizes differ
+	# display = spice: the SPICE socket in a directory of our own
+	unix=on,addr=*) echo "unix=on,addr=$T/spice-$name.sock,disable-ticketing=on" ;;
 	gtk | sdl) echo none ;;
 	std) echo std ;;
 	*) echo "$1" ;;
