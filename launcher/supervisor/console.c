@@ -65,8 +65,13 @@ static void to_guest(struct supervisor *sv, const char *buf, size_t len)
 void console_on_stdin(struct supervisor *sv)
 {
 	char buf[sizeof(sv->in_buf)];
-	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+	ssize_t n;
 
+	/* Input waits already (the other source paused us earlier in this
+	 * epoll batch): this one is read once that has gone. */
+	if (sv->in_len)
+		return;
+	n = read(STDIN_FILENO, buf, sizeof(buf));
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -111,8 +116,11 @@ int console_attach(struct supervisor *sv, int fd)
 void console_on_client(struct supervisor *sv)
 {
 	char buf[sizeof(sv->in_buf)];
-	ssize_t n = recv(sv->console_fd, buf, sizeof(buf), MSG_DONTWAIT);
+	ssize_t n;
 
+	if (sv->in_len)
+		return; /* as in console_on_stdin */
+	n = recv(sv->console_fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {

@@ -87,7 +87,10 @@ while b"DEMO-GUEST-GOT: hello-slow" not in seen:
     if time.monotonic() > end:
         sys.exit("console: no answer from the guest; got %r" % seen[-500:])
     # typed again until the guest, once waiting for the button, reads it
-    s.sendall(b"hello-slow\r")
+    try:
+        s.sendall(b"hello-slow\r")
+    except OSError as e:
+        sys.exit("console: %s; got %r" % (e, seen[-500:]))
     try:
         seen += s.recv(65536)
     except socket.timeout:
