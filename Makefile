@@ -27,7 +27,7 @@ DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
 	libpci-dev libpulse-dev libinih-dev libjson-c-dev libsystemd-dev libslirp-dev scdoc
 DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
-DEPS_TEST := check umockdev libumockdev-dev clang socat sox xvfb imagemagick dbus
+DEPS_TEST := check umockdev libumockdev-dev clang socat sox xvfb imagemagick dbus weston
 # make install: udev.pc (udevdir) is in 'udev', systemd.pc in 'systemd' on
 # Debian 12 (later releases move systemd.pc to systemd-dev).
 DEPS_INSTALL := udev systemd
@@ -400,6 +400,14 @@ $(BUILD)/tests/pulse-kill-client: tests/audio/pulse-kill-client.c
 	$(CC) $(BASE_CFLAGS) $(call pc_cflags,libpulse) $(BASE_LDFLAGS) -o $@ $< \
 		$(call pc_libs,libpulse)
 $(BUILD)/tests/pulse-proxy-driver: tests/audio/pulse-proxy-driver.c $(BUILD)/liblauncher.a
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
+
+# [share NAME] (issue 13): a driver that starts a program in virtiofsd's
+# box, for tests/share/test-share.sh.
+tests: $(BUILD)/tests/share-box
+$(BUILD)/tests/share-box: tests/share/sharebox.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
 	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)

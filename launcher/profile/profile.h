@@ -21,7 +21,7 @@ enum firmware { FIRMWARE_BIOS, FIRMWARE_UEFI };
 /* In sandbox_names order (profile_keys.c). REDUCED: the box without
  * namespaces, for hosts that refuse unprivileged user namespaces. */
 enum sandbox_mode { SANDBOX_ON, SANDBOX_STRICT, SANDBOX_REDUCED, SANDBOX_OFF };
-enum display { DISPLAY_NONE, DISPLAY_GTK, DISPLAY_SDL };
+enum display { DISPLAY_NONE, DISPLAY_GTK, DISPLAY_SDL, DISPLAY_SPICE };
 enum disk_interface { DISK_VIRTIO, DISK_SATA, DISK_NVME, DISK_SCSI };
 enum disk_format { DISK_FORMAT_RAW, DISK_FORMAT_QCOW2 };
 enum disk_media { DISK_MEDIA_DISK, DISK_MEDIA_CDROM };
@@ -59,6 +59,17 @@ struct disk_item {
 	bool discard;                  /* discard=unmap, default no */
 	unsigned line;                 /* line of the [disk NAME] header */
 };
+
+/* --- [share NAME] (issue 13) --- */
+/* A host directory the guest mounts (resources/share.c). */
+struct share_item {
+	char *name;    /* the section's name: [share data] -> "data" */
+	char *path;    /* absolute (~/ expanded), as written otherwise */
+	char *tag;     /* the guest's mount tag; NULL: the name */
+	bool readonly; /* default no: a read-only bind mount when yes */
+	unsigned line; /* line of the [share NAME] header */
+};
+/* --- end [share NAME] --- */
 
 /* [usb] port = BUS-PORT[.PORT...] (sysfs name), device = VVVV:PPPP */
 /* [network] forward = tcp|udp:[ADDR:]HOSTPORT:GUESTPORT: a host port
@@ -132,6 +143,10 @@ struct profile {
 	/* [disk NAME] */
 	struct disk_item *disks;
 	size_t n_disks;
+
+	/* [share NAME] (issue 13) */
+	struct share_item *shares;
+	size_t n_shares;
 
 	/* [audio] */
 	enum audio_backend audio_backend; /* default none: no [audio] section */

@@ -19,14 +19,14 @@ const char *const section_names[_SEC_MAX] = {
     [SEC_USB] = "usb",	   [SEC_LG] = "looking-glass",
     [SEC_INPUT] = "input", [SEC_NETWORK] = "network",
     [SEC_QEMU] = "qemu",   [SEC_CPU] = "cpu",
-    [SEC_SMBIOS] = "smbios",
+    [SEC_SMBIOS] = "smbios", [SEC_SHARE] = "share",
 };
 
 /* Enum value names, indexed by the enum's value, NULL-terminated. */
 static const char *const accel_names[] = {"auto", "kvm", "tcg", NULL};
 static const char *const firmware_names[] = {"bios", "uefi", NULL};
 static const char *const sandbox_names[] = {"on", "strict", "reduced", "off", NULL};
-static const char *const display_names[] = {"none", "gtk", "sdl", NULL};
+static const char *const display_names[] = {"none", "gtk", "sdl", "spice", NULL};
 static const char *const interface_names[] = {"virtio", "sata", "nvme", "scsi",
 					      NULL};
 static const char *const format_names[] = {"raw", "qcow2", NULL};
@@ -49,6 +49,7 @@ const char *const grab_toggle_names[] = {
 
 #define VM(f)	offsetof(struct profile, f)
 #define DISK(f) offsetof(struct disk_item, f)
+#define SHARE(f) offsetof(struct share_item, f)
 
 /* clang-format off: one key per line reads better than the limit */
 const struct key_def profile_keys[] = {
@@ -103,8 +104,8 @@ const struct key_def profile_keys[] = {
      false, parse_uuid, VM(uuid), NULL},
     {SEC_VM, "hugepages", "BOOL", "no", "back guest RAM with /dev/hugepages",
      false, parse_boolean, VM(hugepages), NULL},
-    {SEC_VM, "display", "none|gtk|sdl", "none",
-     "QEMU display window; none for a passed-through GPU", false, parse_enum,
+    {SEC_VM, "display", "none|gtk|sdl|spice", "none",
+     "QEMU display window, or spice (a SPICE socket); none for a passed-through GPU", false, parse_enum,
      VM(display), display_names},
     {SEC_VM, "sandbox", "on|strict|reduced|off", "on",
      "QEMU's confinement: on (a missing Landlock is a warning), strict (it is "
@@ -152,6 +153,18 @@ const struct key_def profile_keys[] = {
     {SEC_DISK, "discard", "BOOL", "no",
      "pass TRIM/UNMAP through to the image (discard=unmap)", false,
      parse_boolean, DISK(discard), NULL},
+    /* --- [share NAME] (issue 13) --- */
+    {SEC_SHARE, "path", "PATH", "-",
+     "host directory the guest mounts (required); virtiofs, served by virtiofsd "
+     "in a box of its own",
+     false, parse_path, SHARE(path), NULL},
+    {SEC_SHARE, "readonly", "BOOL", "no",
+     "the guest cannot write: the directory is bound read-only into the server's box",
+     false, parse_boolean, SHARE(readonly), NULL},
+    {SEC_SHARE, "tag", "TAG", "(the section name)",
+     "the mount tag the guest names (mount -t virtiofs TAG DIR); 1-36 bytes",
+     false, parse_word, SHARE(tag), NULL},
+    /* --- end [share NAME] --- */
     /* [audio] */
     {SEC_AUDIO, "backend", "pulse|none", "pulse",
      "host audio: PulseAudio (or PipeWire's pulse server), or none; no [audio] "

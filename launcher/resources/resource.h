@@ -87,6 +87,7 @@ extern const struct resource resource_memlock;  /* memlock.c */
 extern const struct resource resource_pci;      /* vfio.c */
 extern const struct resource resource_disk;     /* disk.c */
 extern const struct resource resource_network;  /* network.c */
+extern const struct resource resource_share;    /* share.c: [share NAME] */
 extern const struct resource resource_audio;    /* audio.c */
 extern const struct resource resource_usb;      /* usb.c */
 extern const struct resource resource_looking_glass; /* ivshmem.c */
@@ -112,6 +113,14 @@ int resource_grants_copy(struct grants *ret, const struct grants *from);
 int resource_grants_prepared(struct grants *ret, const char *path, bool dev);
 
 /*
+ * QEMU's box for p: resources_grants() handed to sandbox_policy_build()
+ * (sandbox.h, which documents the rest and the errors).
+ */
+int resources_policy_build(const struct profile *p, const struct check_ctx *ctx,
+			   const struct vm_paths *paths, char *const *envp,
+			   struct sandbox_policy *ret);
+
+/*
  * A program a resource starts beside QEMU, in a box of its own (DESIGN.md,
  * "Processes": swtpm, the network helper, virtiofsd). The supervisor
  * makes one AF_UNIX SOCK_STREAM socketpair per helper: one end goes to
@@ -129,6 +138,11 @@ struct helper {
 	char *what;                   /* for messages: "vfio-slirp"; malloc'd */
 	struct strv argv;             /* argv[0]: an absolute path */
 	struct sandbox_policy policy; /* its box (sandbox.h) */
+	/* The helper's end listens instead, with QEMU's end already
+	 * connected to it and the name gone (helpers.c listen_pair): for
+	 * a program that accepts its one connection itself (virtiofsd
+	 * --fd, QEMU 7.2 tools/virtiofsd/fuse_virtio.c). */
+	bool listen;
 };
 
 /* The most helpers one VM may have. */

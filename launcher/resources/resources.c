@@ -25,6 +25,7 @@ const struct resource *const resources[] = {
 	&resource_pci,
 	&resource_disk,
 	&resource_network,
+	&resource_share, /* [share NAME] (issue 13) */
 	&resource_audio,
 	&resource_usb,
 	&resource_looking_glass,
@@ -111,4 +112,17 @@ int resources_helpers(const struct profile *p, const struct check_ctx *ctx,
 			return r;
 	}
 	return 0;
+}
+
+int resources_policy_build(const struct profile *p, const struct check_ctx *ctx,
+			   const struct vm_paths *paths, char *const *envp,
+			   struct sandbox_policy *ret)
+{
+	struct grants granted = { 0 };
+	int r = resources_grants(p, ctx, paths, &granted);
+
+	if (r == 0)
+		r = sandbox_policy_build(p, ctx, &granted, envp, ret);
+	grants_clear(&granted);
+	return r;
 }

@@ -34,6 +34,7 @@ rewrite() {
 	# (launcher/resources/cpu_model.c renders the same subset for TCG)
 	host | host,*) echo "max${1#host}" | sed -E 's/,hv-(vpindex|synic|stimer|tlbflush|ipi)//g' ;;
 	memory-backend-file,id=ram,*) echo "memory-backend-file,id=ram,size=256M,mem-path=$T,share=on,prealloc=on" ;;
+	memory-backend-memfd,id=ram,*) echo "$1" | sed 's/,size=[^,]*/,size=256M/' ;;
 	if=pflash,*unit=1,*) echo "if=pflash,format=raw,unit=1,file=$T/vars.fd" ;;
 	if=pflash,*) echo "$1" ;;
 	file=*)
@@ -57,6 +58,8 @@ rewrite() {
 	# same stream netdev listens on a unix socket instead.
 	stream,id=net0,addr.type=fd,*) echo "stream,id=net0,server=on,addr.type=unix,addr.path=$T/net-$name.sock" ;;
 	memory-backend-file,id=ivshmem,*) echo "$1" | sed "s|mem-path=[^,]*|mem-path=$T/ivshmem-$name|" ;; # sizes differ
+	# display = spice: the SPICE socket in a directory of our own
+	unix=on,addr=*) echo "unix=on,addr=$T/spice-$name.sock,disable-ticketing=on" ;;
 	gtk | sdl) echo none ;;
 	std) echo std ;;
 	*) echo "$1" ;;
@@ -88,16 +91,20 @@ for argv in "$GOLDEN"/*.argv "$T"/example-*.argv; do
 		# guest RAM: 256M here, whatever the profile asks (a paused
 		# TCG guest; a large -m may exceed this machine's overcommit)
 		-m) set -- "$@" -m 256M; drop_next=1; continue ;;
-		-object) prev=-object; continue ;;
+		-object | -chardev | -device) prev=$a; continue ;;
 		-accel)
 			# "-accel kvm -accel tcg" becomes one -accel tcg
 			case " $* " in *" -accel "*) drop_next=1; continue ;; esac
 			;;
 		esac
-		if [ "$prev" = -object ]; then
+		if [ -n "$prev" ]; then
+			p=$prev
 			prev=
 			case "$a" in input-linux,*) continue ;; esac
-			set -- "$@" -object
+			# [share]: vhost-user-fs-pci needs its virtiofsd at
+			# realize; tests/share/test-share.sh runs the real one.
+			case "$a" in socket,id=charfs*,fd=* | vhost-user-fs-pci,*) continue ;; esac
+			set -- "$@" "$p"
 		fi
 		set -- "$@" "$(rewrite "$a")"
 	done <"$argv"
@@ -116,8 +123,22 @@ for argv in "$GOLDEN"/*.argv "$T"/example-*.argv; do
 		fi
 		sleep 0.1
 	done
-	printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"human-monitor-command","arguments":{"command-line":"info qtree"}}' '{"execute":"quit"}' |
-		socat -t 5 - "UNIX-CONNECT:$T/qmp.sock" >"$T/$name.qmp" 2>&1 || true
+	# The socket file appears at bind(), before QEMU listens: a connect
+	# in between is refused. Retry until QMP greets (bounded), or QEMU
+	# would wait for a quit that never came.
+	i=0
+	while :; do
+		printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"human-monitor-command","arguments":{"command-line":"info qtree"}}' '{"execute":"quit"}' |
+			socat -t 5 - "UNIX-CONNECT:$T/qmp.sock" >"$T/$name.qmp" 2>&1 || true
+		grep -q '"QMP"' "$T/$name.qmp" && break
+		i=$((i + 1))
+		if [ $i -gt 50 ] || ! kill -0 "$qemu_pid" 2>/dev/null; then
+			kill -9 "$qemu_pid" 2>/dev/null || true
+			cat "$T/$name.qmp" "$T/$name.log"
+			fail "$name: QMP never answered"
+		fi
+		sleep 0.1
+	done
 	if ! wait "$qemu_pid"; then
 		cat "$T/$name.log"
 		fail "$name: QEMU failed"
