@@ -15,7 +15,7 @@
 
 #include "check.h"
 #include "cleanup.h"
-#include "display.h"
+#include "display_session.h"
 #include "paths.h"
 #include "sandbox.h"
 
@@ -36,7 +36,7 @@
  *     outside the box, which Landlock would refuse anyway.
  *   DISPLAY, WAYLAND_DISPLAY, XAUTHORITY, XDG_SESSION_TYPE  only when the
  *     profile opens a window (gtk, sdl), and only those of the one display
- *     server it goes to (display.h, display_target_pick): under Wayland
+ *     server it goes to (display_session.h, display_target_pick): under Wayland
  *     not DISPLAY, so Xwayland's keystroke hole stays shut; under X11 not
  *     WAYLAND_DISPLAY. GDK_BACKEND and SDL_VIDEODRIVER are set by the box
  *     (display_session_env), never taken from the user.
@@ -617,6 +617,11 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 		/* Debugging only (the command layer WARNs loudly): no box,
 		 * but the limits are resources, not confinement. */
 		STEP("rlimits", set_rlimits(pol));
+		/* Untouched but for the descriptors handed in on purpose,
+		 * which must survive execve as in the box (close_fds). */
+		for (size_t i = 0; i < n_keep_fds; i++)
+			if (keep_fds[i] >= 3)
+				STEP("keep fds", fcntl(keep_fds[i], F_SETFD, 0) < 0 ? -errno : 0);
 		return 0;
 	}
 
