@@ -549,7 +549,7 @@ static int set_rlimits(const struct sandbox_policy *pol)
 	return 0;
 }
 
-static int drop_caps(void)
+static int drop_caps(uint64_t keep)
 {
 	_cleanup_free_ char *status = NULL;
 	_cleanup_fclose_ FILE *f = NULL;
@@ -564,6 +564,13 @@ static int drop_caps(void)
 		return -EPERM;
 	bounding = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
 	capng_clear(CAPNG_SELECT_ALL);
+	/* keep (a helper's policy, never QEMU's): over the box's own user
+	 * namespace only, as the namespace's creator holds them. */
+	for (unsigned c = 0; c < 64; c++)
+		if ((keep & (1ULL << c)) &&
+		    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
+				 c) != 0)
+			return -EINVAL;
 	if (capng_apply(bounding ? CAPNG_SELECT_ALL
 				 : (CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT)) != 0)
 		return -EPERM;
@@ -579,7 +586,7 @@ static int drop_caps(void)
 	if (sandbox_parse_status_caps(status, caps) < 0)
 		return -EIO;
 	for (size_t i = 0; i < 4; i++)
-		if (caps[i] != 0)
+		if (caps[i] & ~((i == 1 || i == 2) ? keep : 0))
 			return -EPERM;
 	return 0;
 }
@@ -658,7 +665,7 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 	 *    (when allowed) bounding cleared, then verified from
 	 *    /proc/self/status. Before no_new_privs and Landlock, which need
 	 *    none, and after rlimits, which may. */
-	STEP("capabilities", drop_caps());
+	STEP("capabilities", drop_caps(pol->keep_caps));
 
 	/* 5. no_new_privs: execve can never grant privileges again (setuid
 	 *    binaries, file capabilities); required by Landlock and by an
