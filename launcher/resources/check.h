@@ -49,6 +49,7 @@ struct check_ctx {
 	struct smbios_host smbios; /* [smbios] mode = host: the host's DMI */
 	struct pin_plan pin;       /* [cpu] pinning, for the supervisor (pin.h) */
 	char hugepages_path[4096]; /* [vm] hugepages: the hugetlbfs mount, "" = none */
+	char net_tap[16];          /* [network] mode = bridge or tap: the tap run opens, "" */
 	/* What each resource's check looked at, one list per table entry
 	 * (resource.h): O_PATH descriptors of the objects themselves, with
 	 * the access QEMU needs, kept by check_ctx_keep() while that
