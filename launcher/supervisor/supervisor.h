@@ -142,6 +142,15 @@ void supervisor_stop(struct supervisor *sv, const char *why, bool force, unsigne
  */
 void supervisor_ready(struct supervisor *sv);
 
+/*
+ * Sends state ("READY=1\nSTATUS=...", sd_notify(3)'s format) to the
+ * service manager at $NOTIFY_SOCKET, as sd_notify(0, state) does, without
+ * libsystemd. Returns 1 when sent, 0 without $NOTIFY_SOCKET, -errno
+ * otherwise (-EAFNOSUPPORT for an address neither a path nor '@'-abstract).
+ * notify.c.
+ */
+int supervisor_notify(const char *state);
+
 /* Zeroes sv: all descriptors -1, state SV_STARTING; then the caller
  * sets the settings. */
 void supervisor_init(struct supervisor *sv);
