@@ -71,7 +71,7 @@ BASE_LDFLAGS := $(LDFLAGS) $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
 # No libsystemd: its one use, sd_notify's READY=1 datagram, is written out
 # in launcher/supervisor/notify.c (sd_notify(3)'s protocol); linking it
 # loaded seven libraries (~0.4 ms) into every command (issue 15).
-LAUNCHER_PKGS := libcap-ng libseccomp libudev libpci inih json-c
+LAUNCHER_PKGS := libcap-ng libseccomp libudev inih json-c
 HELPER_PKGS := libpci
 # vfio-slirp (launcher/slirp/): user-mode networking outside QEMU.
 SLIRP_PKGS := slirp
@@ -91,7 +91,8 @@ LAUNCHER_OBJS := $(LAUNCHER_SRCS:%.c=$(BUILD)/obj/%.o)
 LAUNCHER_LIB_OBJS := $(filter-out $(BUILD)/obj/launcher/main.o,$(LAUNCHER_OBJS))
 # libpulse: headers only; launcher/resources/audio.c dlopens libpulse.so.0
 # where it is used, so no subcommand loads its ~28 libraries (issue 15).
-LAUNCHER_CFLAGS = $(BASE_CFLAGS) $(LAUNCHER_INC) $(call pc_cflags,$(LAUNCHER_PKGS) libpulse)
+# libpci likewise (launcher/resources/vfio.c, at the first PCI name printed).
+LAUNCHER_CFLAGS = $(BASE_CFLAGS) $(LAUNCHER_INC) $(call pc_cflags,$(LAUNCHER_PKGS) libpulse libpci)
 LAUNCHER_LIBS = $(call pc_libs,$(LAUNCHER_PKGS))
 
 # ------------------------------------------------------------------ helper

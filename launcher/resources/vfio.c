@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pci/pci.h>
@@ -312,31 +313,71 @@ static void pci_quiet_warning(char *msg, ...)
 	(void)msg;
 }
 
-struct pci_access *pci_names_new(void)
+/* libpci through dlopen (the header for its types only): linked, it and
+ * libz were loaded into every command, for names only `iommu` and a
+ * failing check print. */
+#define PCI_FUNCS(X) X(pci_alloc) X(pci_cleanup) X(pci_lookup_name)
+struct pci_names {
+	int state; /* 0 not loaded yet, 1 loaded, -1 unavailable */
+	void *lib;
+	struct pci_access *a;
+#define PCI_PTR(f) __typeof__(f) *f;
+	PCI_FUNCS(PCI_PTR)
+#undef PCI_PTR
+};
+
+struct pci_names *pci_names_new(void)
 {
-	struct pci_access *a = pci_alloc();
-	if (!a)
+	return calloc(1, sizeof(struct pci_names));
+}
+
+/* The libpci handle, loaded at the first lookup; NULL when unavailable. */
+static struct pci_access *names_access(struct pci_names *n)
+{
+	if (!n || n->state < 0)
 		return NULL;
-	a->warning = pci_quiet_warning;
-	a->debug = pci_quiet_warning;
-	return a;
+	if (n->state > 0)
+		return n->a;
+	n->state = -1;
+	n->lib = dlopen("libpci.so.3", RTLD_NOW | RTLD_LOCAL);
+	if (!n->lib)
+		return NULL;
+#define PCI_SYM(f)                                      \
+	n->f = (__typeof__(f) *)dlsym(n->lib, #f);      \
+	if (!n->f)                                      \
+		return NULL;
+	PCI_FUNCS(PCI_SYM)
+#undef PCI_SYM
+	n->a = n->pci_alloc();
+	if (!n->a)
+		return NULL;
+	n->a->warning = pci_quiet_warning;
+	n->a->debug = pci_quiet_warning;
+	n->state = 1;
+	return n->a;
 }
 
-void pci_names_free(struct pci_access *names)
+void pci_names_free(struct pci_names *names)
 {
-	if (names)
-		pci_cleanup(names);
+	if (!names)
+		return;
+	if (names->a)
+		names->pci_cleanup(names->a);
+	if (names->lib)
+		dlclose(names->lib);
+	free(names);
 }
 
-const char *pci_name(struct pci_access *names, uint16_t vendor,
+const char *pci_name(struct pci_names *names, uint16_t vendor,
 		     uint16_t device, char *buf, size_t len)
 {
+	struct pci_access *a = names_access(names);
 	char tmp[256];
 
-	if (names && pci_lookup_name(names, tmp, sizeof(tmp),
-				     PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
-					     PCI_LOOKUP_NO_NUMBERS,
-				     (int)vendor, (int)device)) {
+	if (a && names->pci_lookup_name(a, tmp, sizeof(tmp),
+					PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
+						PCI_LOOKUP_NO_NUMBERS,
+					(int)vendor, (int)device)) {
 		snprintf(buf, len, "%s", tmp);
 		return buf;
 	}
@@ -344,20 +385,21 @@ const char *pci_name(struct pci_access *names, uint16_t vendor,
 	return buf;
 }
 
-static void pci_names_freep(struct pci_access **a)
+static void pci_names_freep(struct pci_names **n)
 {
-	pci_names_free(*a);
+	pci_names_free(*n);
 }
 #define _cleanup_pci_names_ _cleanup_(pci_names_freep)
 
 /* ---------------------------------------------------------- iommu list */
 
-const char *pci_class_name(struct pci_access *names, uint32_t class, char *buf, size_t len)
+const char *pci_class_name(struct pci_names *names, uint32_t class, char *buf, size_t len)
 {
+	struct pci_access *a = names_access(names);
 	char tmp[128];
 
 	buf[0] = '\0';
-	if (names && pci_lookup_name(names, tmp, sizeof(tmp),
+	if (a && names->pci_lookup_name(a, tmp, sizeof(tmp),
 				     PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS,
 				     (int)(class >> 8)))
 		snprintf(buf, len, "%s", tmp);
@@ -419,7 +461,7 @@ static const char *role_note(const struct pci_dev_info *d, const struct pci_root
 int iommu_print_groups(int sysfs_fd, int procfs_fd, FILE *out)
 {
 	_cleanup_free_ int *groups = NULL;
-	_cleanup_pci_names_ struct pci_access *names = pci_names_new();
+	_cleanup_pci_names_ struct pci_names *names = pci_names_new();
 	struct pci_root_storage root;
 	size_t n_groups = 0;
 	int r;
@@ -515,7 +557,7 @@ static void node_problem(char *msg, size_t msglen, char *fix, size_t fixlen,
 
 static void check_one(const struct profile *p, const struct pci_item *it,
 		      struct check_ctx *ctx, struct findings *f, int sysfs_fd,
-		      int devfs_fd, struct pci_access *names,
+		      int devfs_fd, struct pci_names *names,
 		      const struct pci_root_storage *root)
 {
 	char res[64], name[256] = "", msg[2048] = "", fix[2048] = "", canon[13];
@@ -673,7 +715,7 @@ void vfio_check(const struct profile *p, struct check_ctx *ctx,
 {
 	if (p->n_pci == 0)
 		return;
-	_cleanup_pci_names_ struct pci_access *names = pci_names_new();
+	_cleanup_pci_names_ struct pci_names *names = pci_names_new();
 	_cleanup_close_ int sysfs_fd = open(ctx->sysfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sysfs_fd < 0)
 		sysfs_fd = -errno;

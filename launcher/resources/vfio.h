@@ -115,13 +115,16 @@ struct iommu_judgement iommu_group_judge(const struct pci_dev_info *devs, size_t
 
 /*
  * Writes "Vendor Device" from the PCI ID database into buf, or
- * "vvvv:dddd" when unknown. names is a libpci handle from pci_names_new
- * (NULL: numbers only).
+ * "vvvv:dddd" when unknown. names is a handle from pci_names_new (NULL:
+ * numbers only). The handle costs nothing until the first lookup, which
+ * dlopens libpci.so.3 and parses pci.ids (7-10 ms): a run or check that
+ * prints no name pays neither (issue 15). Without libpci (or pci.ids),
+ * numbers.
  */
-struct pci_access;
-struct pci_access *pci_names_new(void);
-void pci_names_free(struct pci_access *names);
-const char *pci_name(struct pci_access *names, uint16_t vendor,
+struct pci_names;
+struct pci_names *pci_names_new(void);
+void pci_names_free(struct pci_names *names);
+const char *pci_name(struct pci_names *names, uint16_t vendor,
 		     uint16_t device, char *buf, size_t len);
 
 /*
@@ -138,7 +141,7 @@ int iommu_print_groups(int sysfs_fd, int procfs_fd, FILE *out);
 
 /* "ISA bridge" for class 0x0601xx, from pci.ids through names (NULL or
  * unknown: ""). */
-const char *pci_class_name(struct pci_access *names, uint32_t class, char *buf, size_t len);
+const char *pci_class_name(struct pci_names *names, uint32_t class, char *buf, size_t len);
 
 /*
  * The VFIO check: one finding "vfio BDF" per [pci] device: the device
