@@ -48,34 +48,69 @@ int userns_write_maps(uid_t uid, gid_t gid)
 	return write_file("/proc/self/gid_map", map);
 }
 
+/* The probe itself, in the grandchild: 0 or -errno. */
+static int probe_here(uid_t uid, gid_t gid)
+{
+	int r = 0;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		r = -errno;
+	if (r == 0)
+		r = userns_write_maps(uid, gid);
+	if (r == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		r = -errno;
+	if (r == 0 && mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k") < 0)
+		r = -errno;
+	return r;
+}
+
 int userns_probe(void)
 {
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
-	int status;
-	pid_t pid = fork();
+	int p[2], err = 0;
+	ssize_t n;
+	pid_t pid;
 
-	if (pid < 0)
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	if (pid == 0) {
-		int r = 0;
-
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
-			r = -errno;
-		if (r == 0)
-			r = userns_write_maps(uid, gid);
-		if (r == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-			r = -errno;
-		if (r == 0 && mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k") < 0)
-			r = -errno;
-		_exit(r < 0 && -r < 255 ? -r : (r < 0 ? 254 : 0));
+	pid = fork();
+	if (pid < 0) {
+		err = errno;
+		close(p[0]);
+		close(p[1]);
+		return -err;
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (!WIFEXITED(status))
+	if (pid == 0) {
+		/* The probe runs in a grandchild and this child exits at
+		 * once: the end of a mount namespace waits for an RCU grace
+		 * period (namespace_unlock, synchronize_rcu), 1-2 ms of a
+		 * `run` under load when the probe was our child and we
+		 * waited for its exit (issue 15). The grandchild, orphaned,
+		 * is reaped by init or the nearest subreaper. */
+		pid_t g = fork();
+
+		close(p[0]);
+		if (g != 0) {
+			err = g < 0 ? errno : 0;
+			if (err)
+				(void)!write(p[1], &err, sizeof(err));
+			_exit(0);
+		}
+		err = -probe_here(uid, gid);
+		(void)!write(p[1], &err, sizeof(err));
+		_exit(0);
+	}
+	close(p[1]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	do
+		n = read(p[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	if (n != (ssize_t)sizeof(err))
 		return -ECHILD;
-	return -WEXITSTATUS(status);
+	return -err;
 }
 
 /* The first line of procfs/rel as an integer, or -1. */

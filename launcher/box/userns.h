@@ -25,11 +25,14 @@
 int userns_write_maps(uid_t uid, gid_t gid);
 
 /*
- * Whether the box can be built here: a forked child enters new user and
+ * Whether the box can be built here: a forked process enters new user and
  * mount namespaces, writes its maps and mounts a tmpfs (what the box
  * does first; the AppArmor restriction only shows at that step). Returns
  * 0, or the -errno of the first step that failed (-EPERM, -ENOSPC when
- * user.max_user_namespaces is reached or 0, -EACCES, ...).
+ * user.max_user_namespaces is reached or 0, -EACCES, ...). The prober is
+ * a grandchild that reports over a pipe and is reaped by init (or the
+ * nearest subreaper): the caller does not wait for its namespaces'
+ * teardown.
  */
 int userns_probe(void);
 
