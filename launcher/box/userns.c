@@ -64,7 +64,26 @@ static int probe_here(uid_t uid, gid_t gid)
 	return r;
 }
 
-int userns_probe(void)
+/* The first line of procfs/rel as an integer, or -1. */
+static long read_sysctl(const char *procfs, const char *rel)
+{
+	char path[512], buf[32];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/sys/%s", procfs, rel);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* The whole probe (what the box does first), in a grandchild. */
+static int probe_full(void)
 {
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
@@ -113,22 +132,35 @@ int userns_probe(void)
 	return -err;
 }
 
-/* The first line of procfs/rel as an integer, or -1. */
-static long read_sysctl(const char *procfs, const char *rel)
+static int child_exit(void *arg)
 {
-	char path[512], buf[32];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
+	(void)arg;
+	return 0;
+}
 
-	snprintf(path, sizeof(path), "%s/sys/%s", procfs, rel);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
+int userns_probe(void)
+{
+	/* Its stack: we are suspended until it exits (CLONE_VFORK). */
+	static char stack[16384] __attribute__((aligned(16)));
+	pid_t pid;
+
+	/* Under AppArmor's restriction the user namespace is made but
+	 * holds no capabilities: only the mount shows it. */
+	if (read_sysctl("/proc", "kernel/apparmor_restrict_unprivileged_userns") == 1)
+		return probe_full();
+	/* Elsewhere what refuses the box refuses the user namespace itself
+	 * (user.max_user_namespaces, kernel.unprivileged_userns_clone, a
+	 * seccomp filter of a container): a child made in one, sharing our
+	 * memory (no page tables copied) and exiting at once, a user
+	 * namespace's end being asynchronous. 0.5 ms under load where the
+	 * whole probe took 2 ms (issue 15). */
+	pid = clone(child_exit, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | CLONE_NEWUSER | SIGCHLD,
+		    NULL);
+	if (pid < 0)
+		return -errno;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return 0;
 }
 
 void userns_refusal(const char *procfs, int err, const char **ret_why,
