@@ -43,6 +43,7 @@
 #include "box.h"
 #include "resource.h"
 #include "sandbox.h"
+#include "helpers.h"
 #include "supervisor.h"
 #include "landlock.h"
 
@@ -107,73 +108,33 @@ static void run_undo(void *arg)
  * far as QMP: a failed start), the lock last.
  */
 /*
- * [network] mode = user: starts vfio-slirp (the network resource's
- * helper) in its own box (sandbox_policy_build_slirp), connected to QEMU
- * by an AF_UNIX socketpair. *ret_fd: QEMU's end (O_CLOEXEC; the
- * supervisor hands it on), or -1 without mode = user; *ret_pidfd: the
- * helper's pidfd, or -1. vfio-slirp ends by itself at EOF, once QEMU is
- * gone and the supervisor's copy closed. Returns 0 or an exit code, after
- * logging.
+ * The resources' helpers (vfio-slirp, swtpm, virtiofsd), each started in
+ * its own box (supervisor/helpers.c). *set is filled even on failure, for
+ * helpers_stop(). Returns 0 or an exit code, after logging.
  */
-static int start_net_helper(const struct profile *p, const struct check_ctx *ctx,
-			    int *ret_fd, int *ret_pidfd)
+static int start_helpers(const struct profile *p, const struct check_ctx *ctx,
+			 struct helper_set *set)
 {
-	_cleanup_(strv_clear) struct strv argv = { 0 };
-	struct sandbox_policy pol;
-	struct sandbox_result res;
-	struct box_child child;
-	struct box_spec spec = { .stdio = { -1, -1, STDERR_FILENO } };
-	int sv[2], r;
+	struct helper_list list = { 0 };
+	struct sandbox_result res = { 0 };
+	const char *what = NULL;
+	int r;
 
-	*ret_fd = *ret_pidfd = -1;
-	r = resource_network.helpers(p, ctx, &argv);
-	if (r < 0 || argv.n == 0) {
-		if (r < 0)
-			log_error("cannot build vfio-slirp's command line: %s", strerror(-r));
-		return r < 0 ? EX_OSERR : 0;
-	}
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-		log_error("cannot make vfio-slirp's socket: %s", strerror(errno));
-		return EX_OSERR;
-	}
-	r = strv_pushf(&argv, "%d", sv[1]);
-	if (r == 0)
-		r = sandbox_policy_build_slirp(p, argv.v[0], &pol);
+	r = resources_helpers(p, ctx, &list);
 	if (r < 0) {
-		log_error("cannot build vfio-slirp's box: %s", strerror(-r));
-		close(sv[0]);
-		close(sv[1]);
-		return EX_OSERR;
+		log_error("cannot build the helpers' command lines and boxes: %s", strerror(-r));
+		helper_list_clear(&list);
+		return r == -ENOMEM ? EX_OSERR : EX_SOFTWARE;
 	}
-	spec.policy = &pol;
-	spec.fds = &sv[1];
-	spec.n_fds = 1;
-	r = box_spawn(&spec, argv.v, &child, &res);
-	sandbox_policy_clear(&pol);
-	close(sv[1]);
-	if (r < 0) {
-		log_error("cannot start %s in its box (%s%s%s): %s", argv.v[0],
+	r = helpers_start(&list, set, &what, &res);
+	if (r < 0)
+		log_error("cannot start %s in its box (%s%s%s): %s", what ? what : "a helper",
 			  res.failed_step ? res.failed_step : "?", res.failed_path ? ": " : "",
 			  res.failed_path ? res.failed_path : "", strerror(-r));
-		close(sv[0]);
-		return EX_OSERR;
-	}
-	*ret_fd = sv[0];
-	*ret_pidfd = child.pidfd;
+	helper_list_clear(&list);
+	if (r < 0)
+		return r == -ENOENT || r == -EACCES ? EX_UNAVAILABLE : EX_OSERR;
 	return 0;
-}
-
-/* Reaps vfio-slirp (it ends at EOF once QEMU is gone) and closes its
- * pidfd; -1: nothing to do. */
-static void reap_net_helper(int pidfd)
-{
-	siginfo_t si;
-
-	if (pidfd < 0)
-		return;
-	while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
-		;
-	close(pidfd);
 }
 
 static int supervise(const struct profile *p, const struct check_ctx *ctx,
@@ -185,9 +146,11 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	struct strv argv = { 0 };
 	bool policy_made = false, started = false;
 	_cleanup_free_ char *control = NULL;
-	int r, ret, net_pidfd = -1;
+	struct helper_set helpers;
+	int r, ret;
 
 	supervisor_init(&sv);
+	helpers_init(&helpers);
 	sv.name = p->name;
 	sv.qmp_user_path = ctx->paths->qmp_socket;
 	control = control_path(ctx->paths);
@@ -214,10 +177,11 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	env->qmp_fd = sv.child.qmp;
 	env->qmp_user_fd = sv.child.qmp_user;
 	env->serial_fd = sv.child.serial;
-	ret = start_net_helper(p, ctx, &sv.child.net, &net_pidfd);
+	ret = start_helpers(p, ctx, &helpers);
 	if (ret)
 		goto fail;
-	env->net_fd = sv.child.net;
+	sv.child.helpers = env->helper_fds = helpers.qemu;
+	sv.child.n_helpers = env->n_helper_fds = helpers.n;
 	r = render_argv(p, env, &argv);
 	if (r < 0) {
 		log_error("cannot render %s: %s", p->file, strerror(-r));
@@ -242,6 +206,7 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	fflush(stdout);
 	fflush(stderr);
 	r = supervisor_start(&sv, &pol, argv.v, &res);
+	helpers_close_qemu_fds(&helpers); /* QEMU's now, or it failed */
 	if (r < 0) {
 		if (r == -EOPNOTSUPP)
 			log_error("the kernel offers no Landlock and %s says sandbox = strict: "
@@ -263,7 +228,7 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	 * already WARNed, with the fix. */
 	ret = supervisor_loop(&sv, &started);
 	supervisor_close(&sv);
-	reap_net_helper(net_pidfd);
+	helpers_stop(&helpers, HELPER_STOP_GRACE_MS);
 	if (started)
 		prepare_rollback(undo->st); /* runtime files, then the lock */
 	else
@@ -274,7 +239,7 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 
 fail:
 	supervisor_close(&sv);
-	reap_net_helper(net_pidfd);
+	helpers_stop(&helpers, HELPER_STOP_GRACE_MS);
 	run_undo(undo);
 	if (policy_made)
 		sandbox_policy_clear(&pol);

@@ -508,9 +508,12 @@ int parse_forward(struct parser *ps, const struct key_def *k, void *base,
 		in.s_addr = htonl(INADDR_LOOPBACK);
 	inet_ntop(AF_INET, &in, fw.addr, sizeof(fw.addr));
 	for (int j = 0; j < 2; j++) {
+		/* Digits only: strtoul would also take " 80", "+80". */
+		if (!isdigit((unsigned char)a[i + j][0]))
+			goto bad;
 		errno = 0;
 		port[j] = strtoul(a[i + j], &end, 10);
-		if (errno || *end || end == a[i + j] || port[j] < 1 || port[j] > 65535)
+		if (errno || *end || port[j] < 1 || port[j] > 65535)
 			goto bad;
 	}
 	fw.udp = proto[0] == 'u';

@@ -54,7 +54,7 @@ static int network_argv(const struct profile *p, const struct render_env *env,
 		/* The socket the supervisor hands QEMU (vfio-slirp holds
 		 * the other end). */
 		TRY(strv_pushf(sv, "stream,id=net0,addr.type=fd,addr.str=%d",
-			       env->net_fd > 0 ? env->net_fd : RENDER_FD_NET));
+			       render_helper_fd(env, "net0", RENDER_FD_NET)));
 	}
 	TRY(strv_push(sv, "-device"));
 	if (p->net_mac) {
@@ -152,12 +152,13 @@ static void network_check(const struct profile *p, struct check_ctx *ctx, struct
 	}
 }
 
-/* mode = user: vfio-slirp and its forwards; the caller appends the number
- * of the socket it hands it. */
+/* mode = user: vfio-slirp with its forwards, in the box
+ * sandbox_policy_build_slirp makes, serving QEMU's netdev net0. */
 static int network_helpers(const struct profile *p, const struct check_ctx *ctx,
-			   struct strv *ret_argv)
+			   struct helper_list *list)
 {
-	char *slirp;
+	_cleanup_free_ char *slirp = NULL;
+	struct helper *h;
 
 	(void)ctx;
 	if (p->net_mode != NET_USER)
@@ -165,15 +166,13 @@ static int network_helpers(const struct profile *p, const struct check_ctx *ctx,
 	slirp = slirp_path();
 	if (!slirp)
 		return -ENOMEM;
-	if (strv_push(ret_argv, slirp) < 0) {
-		free(slirp);
-		return -ENOMEM;
-	}
-	free(slirp);
+	TRY(helper_list_add(list, "net0", "vfio-slirp", &h));
+	TRY(strv_push(&h->argv, slirp));
 	for (size_t i = 0; i < p->n_net_fwd; i++)
-		TRY(strv_pushf(ret_argv, "--forward=%s:%s:%u:%u", p->net_fwd[i].udp ? "udp" : "tcp",
+		TRY(strv_pushf(&h->argv, "--forward=%s:%s:%u:%u", p->net_fwd[i].udp ? "udp" : "tcp",
 			       p->net_fwd[i].addr, p->net_fwd[i].host_port, p->net_fwd[i].guest_port));
-	return strv_push(ret_argv, "--fd");
+	TRY(strv_push2(&h->argv, "--fd", "{fd}"));
+	return sandbox_policy_build_slirp(p, slirp, &h->policy);
 }
 
 const struct resource resource_network = {

@@ -98,6 +98,14 @@ const char *render_validate(const struct profile *p)
 	return NULL;
 }
 
+int render_helper_fd(const struct render_env *env, const char *id, int placeholder)
+{
+	for (size_t i = 0; i < env->n_helper_fds; i++)
+		if (strcmp(env->helper_fds[i].id, id) == 0)
+			return env->helper_fds[i].fd;
+	return placeholder;
+}
+
 int render_argv(const struct profile *p, const struct render_env *env,
 		struct strv *ret_argv)
 {

@@ -41,16 +41,28 @@ struct render_env {
 	 * will number them; 0: not made (cmdline, run --dry-run), render
 	 * the RENDER_FD_* placeholders. */
 	int qmp_fd, qmp_user_fd, serial_fd;
-	/* [network] mode = user: QEMU's end of the vfio-slirp socketpair
-	 * (run.c); 0: render RENDER_FD_NET. */
-	int net_fd;
+	/* QEMU's ends of the helpers' sockets (resource.h struct helper),
+	 * by the id of the object each serves; NULL: none made (cmdline,
+	 * run --dry-run): render_helper_fd gives the placeholder. */
+	const struct render_helper_fd *helper_fds;
+	size_t n_helper_fds;
+};
+
+/* QEMU's end of one helper's socket (supervisor/helpers.c). */
+struct render_helper_fd {
+	const char *id; /* "net0", "tpm0" */
+	int fd;         /* its number in QEMU */
 };
 
 /* What cmdline shows for the supervisor's descriptors. */
 #define RENDER_FD_QMP 3
 #define RENDER_FD_QMP_USER 4
 #define RENDER_FD_SERIAL 5
-#define RENDER_FD_NET 6
+#define RENDER_FD_NET 6 /* the network helper's socket ("net0") */
+
+/* The number QEMU has for the socket of the helper serving id, or
+ * placeholder when env has none for it (cmdline). */
+int render_helper_fd(const struct render_env *env, const char *id, int placeholder);
 
 /*
  * Appends the QEMU argv for p to *ret_argv (argv[0] is the QEMU binary).

@@ -17,10 +17,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sandbox.h"
 #include "util.h"
 
 struct check_ctx;
 struct findings;
+struct helper_list;
 struct grants;
 struct profile;
 struct render_env;
@@ -59,12 +61,12 @@ struct resource {
 	int (*argv)(const struct profile *p, const struct render_env *env,
 		    struct strv *argv);
 
-	/* The helper processes (swtpm, passt, virtiofsd) the supervisor
-	 * must start for this resource, each with its own grants. NULL for
-	 * all today; the slot is where the TPM, network and share issues
-	 * plug them in. Returns 0 or -errno. */
+	/* The programs this resource needs beside QEMU (vfio-slirp, swtpm,
+	 * virtiofsd), each in a box of its own, appended to list
+	 * (struct helper below); the supervisor starts them before QEMU
+	 * (supervisor/helpers.c). NULL: none. Returns 0 or -errno. */
 	int (*helpers)(const struct profile *p, const struct check_ctx *ctx,
-		       struct strv *ret_argv);
+		       struct helper_list *list);
 };
 
 /* The most entries the table may hold (check_ctx keeps one list of
@@ -108,3 +110,47 @@ int resource_grants_copy(struct grants *ret, const struct grants *from);
  * runtime dir, the ivshmem file), with no link followed; a missing one
  * (prepare has not run: `check`) is no error. 0 or -errno. */
 int resource_grants_prepared(struct grants *ret, const char *path, bool dev);
+
+/*
+ * A program a resource starts beside QEMU, in a box of its own (DESIGN.md,
+ * "Processes": swtpm, the network helper, virtiofsd). The supervisor
+ * makes one AF_UNIX SOCK_STREAM socketpair per helper: one end goes to
+ * the helper, whose argv names it by "{fd}" (replaced by the descriptor's
+ * number wherever it appears in an item: "--fd={fd}",
+ * "type=unixio,clientfd={fd}"); the other goes to QEMU, whose argv finds
+ * its number by id (render_helper_fd). The helper's stderr is the
+ * supervisor's (the terminal, or `start`'s log); it must end by itself
+ * once QEMU closes its end (vfio-slirp at EOF, swtpm --terminate,
+ * virtiofsd at the vhost-user disconnect): helpers_stop() waits
+ * HELPER_STOP_GRACE_MS for that, then kills it.
+ */
+struct helper {
+	char id[32];                  /* the QEMU object it serves: "net0", "tpm0" */
+	char *what;                   /* for messages: "vfio-slirp"; malloc'd */
+	struct strv argv;             /* argv[0]: an absolute path */
+	struct sandbox_policy policy; /* its box (sandbox.h) */
+};
+
+/* The most helpers one VM may have. */
+#define HELPERS_MAX 16
+
+struct helper_list {
+	struct helper v[HELPERS_MAX];
+	size_t n;
+};
+
+/*
+ * Appends a zeroed helper serving QEMU's object id to list, what its name
+ * for messages (copied). *ret points into list. Returns 0, -ENOMEM, or
+ * -E2BIG past HELPERS_MAX.
+ */
+int helper_list_add(struct helper_list *list, const char *id, const char *what,
+		    struct helper **ret);
+
+/* Frees every helper's argv, name and policy; list is empty after. */
+void helper_list_clear(struct helper_list *list);
+
+/* Every resource's helpers, in table order. Returns 0 or -errno (list
+ * then holds what was made before; clear it). */
+int resources_helpers(const struct profile *p, const struct check_ctx *ctx,
+		      struct helper_list *list);

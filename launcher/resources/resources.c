@@ -9,6 +9,8 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "grants.h"
@@ -64,6 +66,47 @@ int resources_grants(const struct profile *p, const struct check_ctx *ctx,
 		const struct resource *res = resources[i];
 		int r = res->grants ? res->grants(p, ctx, paths, &ctx->kept[i], ret)
 				    : resource_grants_copy(ret, &ctx->kept[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int helper_list_add(struct helper_list *list, const char *id, const char *what,
+		    struct helper **ret)
+{
+	struct helper *h;
+
+	if (list->n >= HELPERS_MAX)
+		return -E2BIG;
+	if (strlen(id) >= sizeof(h->id))
+		return -EINVAL;
+	h = &list->v[list->n];
+	*h = (struct helper){ 0 };
+	h->what = strdup(what);
+	if (!h->what)
+		return -ENOMEM;
+	strcpy(h->id, id);
+	list->n++;
+	*ret = h;
+	return 0;
+}
+
+void helper_list_clear(struct helper_list *list)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		free(list->v[i].what);
+		strv_clear(&list->v[i].argv);
+		sandbox_policy_clear(&list->v[i].policy);
+	}
+	list->n = 0;
+}
+
+int resources_helpers(const struct profile *p, const struct check_ctx *ctx,
+		      struct helper_list *list)
+{
+	for (size_t i = 0; i < resources_n; i++) {
+		int r = resources[i]->helpers ? resources[i]->helpers(p, ctx, list) : 0;
 		if (r < 0)
 			return r;
 	}

@@ -235,11 +235,27 @@ int trust_list_build(const struct profile *p, const char *home, const char *runt
 		TRY_PUSH(push(ret, "QEMU's place is taken by this program, which runs with "
 			      "every grant of the box",
 			      "%s: [qemu] binary = %s", p->file, p->qemu_binary));
-	for (size_t i = 0; i < p->n_qemu_extra; i++)
-		if (!extra_harmless(p->qemu_extra[i]))
-			TRY_PUSH(push(ret, "an option the launcher does not check: it may open "
-				      "files, sockets or devices",
-				      "%s: [qemu] extra %s", p->file, p->qemu_extra[i]));
+	/* One entry per option: "-chardev socket,path=/x" is one thing to
+	 * trust, not two (an option is a word starting with '-' and the
+	 * words after it up to the next such word). */
+	for (size_t i = 0, j; i < p->n_qemu_extra; i = j) {
+		_cleanup_free_ char *opt = strdup(p->qemu_extra[i]);
+
+		if (!opt)
+			return -ENOMEM;
+		for (j = i + 1; j < p->n_qemu_extra && p->qemu_extra[j][0] != '-'; j++) {
+			char *s;
+			if (asprintf(&s, "%s %s", opt, p->qemu_extra[j]) < 0)
+				return -ENOMEM;
+			free(opt);
+			opt = s;
+		}
+		if (j == i + 1 && extra_harmless(opt))
+			continue;
+		TRY_PUSH(push(ret, "an option the launcher does not check: it may open "
+			      "files, sockets or devices",
+			      "%s: [qemu] extra %s", p->file, opt));
+	}
 	return 0;
 }
 

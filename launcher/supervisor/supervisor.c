@@ -52,7 +52,7 @@ void supervisor_init(struct supervisor *sv)
 	sv->out_fd = sv->child_out_fd = -1;
 	sv->ctl_fd = sv->ctl_client_fd = -1;
 	sv->ready_fd = sv->console_fd = -1;
-	sv->child = (struct supervisor_child_fds){ -1, -1, -1, -1 };
+	sv->child = (struct supervisor_child_fds){ .qmp = -1, .qmp_user = -1, .serial = -1 };
 	sv->epoll_fd = sv->signal_fd = sv->timer_fd = sv->pidfd = -1;
 	sv->caps_id = sv->cont_id = -1;
 	sv->state = SV_STARTING;
@@ -121,11 +121,11 @@ static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
 int supervisor_start(struct supervisor *sv, const struct sandbox_policy *pol, char *const argv[],
 		     struct sandbox_result *ret_res)
 {
-	int fds[4] = { sv->child.qmp, sv->child.qmp_user, sv->child.serial, sv->child.net };
+	int fds[3 + HELPERS_MAX] = { sv->child.qmp, sv->child.qmp_user, sv->child.serial };
 	struct box_spec spec = {
 		.policy = pol,
 		.fds = fds,
-		.n_fds = sv->child.net >= 0 ? 4 : 3,
+		.n_fds = 3 + sv->child.n_helpers,
 		/* No terminal for QEMU: stdin /dev/null (the console is a
 		 * socket), stdout and stderr pipes we relay to ours. */
 		.stdio = { -1, sv->child_out_fd, sv->child_err_fd },
@@ -134,6 +134,10 @@ int supervisor_start(struct supervisor *sv, const struct sandbox_policy *pol, ch
 	sigset_t mask;
 	int r;
 
+	if (sv->child.n_helpers > HELPERS_MAX)
+		return -E2BIG;
+	for (size_t i = 0; i < sv->child.n_helpers; i++)
+		fds[3 + i] = sv->child.helpers[i].fd;
 	sigemptyset(&mask);
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(*stop_signals); i++)
 		sigaddset(&mask, stop_signals[i]);
@@ -157,7 +161,6 @@ int supervisor_start(struct supervisor *sv, const struct sandbox_policy *pol, ch
 	close_fd(&sv->child.qmp);
 	close_fd(&sv->child.qmp_user);
 	close_fd(&sv->child.serial);
-	close_fd(&sv->child.net);
 	close_fd(&sv->child_err_fd);
 	close_fd(&sv->child_out_fd);
 	if (r < 0)
@@ -560,7 +563,6 @@ void supervisor_close(struct supervisor *sv)
 	close_fd(&sv->child.qmp);
 	close_fd(&sv->child.qmp_user);
 	close_fd(&sv->child.serial);
-	close_fd(&sv->child.net);
 	close_fd(&sv->child_err_fd);
 	close_fd(&sv->out_fd);
 	close_fd(&sv->child_out_fd);

@@ -25,6 +25,8 @@
 
 #include "pulse_hub.h"
 #include "qmp.h"
+#include "render.h"
+#include "resource.h" /* HELPERS_MAX */
 #include "sandbox.h"
 
 /* Seconds between QMP quit and SIGKILL. */
@@ -40,8 +42,11 @@ struct supervisor_child_fds {
 	int qmp;      /* connected: the supervisor's private QMP channel */
 	int qmp_user; /* listening: the user's QMP socket (qmp.sock) */
 	int serial;   /* connected: the guest's serial console */
-	int net;      /* connected to vfio-slirp ([network] mode = user; the
-		       * caller sets it), or -1 */
+	/* QEMU's ends of the helpers' sockets (helpers.h), handed in
+	 * after the three above; the caller sets them, owns and closes
+	 * them (helpers_close_qemu_fds) once supervisor_start returned. */
+	const struct render_helper_fd *helpers;
+	size_t n_helpers;
 };
 
 enum supervisor_state {
