@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * status: whether a VM runs, from its supervisor (control socket) and
- * QEMU (qmp.sock: query-status, query-cpus-fast). --json prints one
- * object for scripts.
+ * status: whether a VM runs, from its supervisor's control socket: its
+ * state and PIDs, and QEMU's query-status and query-cpus-fast, which the
+ * supervisor forwards on its own QMP channel (control.h "qmp"). --json
+ * prints one object for scripts.
  *
  * Exit codes: 0 (running or not: the state says), 64 usage, 66/77/78 as
  * for run's profile errors, 70 the supervisor answered nonsense.
@@ -81,7 +82,7 @@ static json_object *vcpus(const struct vm_paths *paths, pid_t qemu)
 {
 	json_object *reply = NULL, *list = NULL, *out;
 
-	if (vmctl_qmp(paths, "query-cpus-fast", NULL, &reply) < 0)
+	if (vmctl_qmp_simple(paths, "query-cpus-fast", &reply) < 0)
 		return NULL;
 	if (!json_object_object_get_ex(reply, "return", &list) ||
 	    !json_object_is_type(list, json_type_array)) {
@@ -170,7 +171,7 @@ int cmd_status(int argc, char **argv)
 		json_object_object_add(o, "qemu-pid", json_object_new_int(vs.qemu_pid));
 		up = process_uptime(vs.supervisor_pid);
 		json_object_object_add(o, "uptime-seconds", up >= 0 ? json_object_new_int64(up) : NULL);
-		if (vmctl_qmp(&paths, "query-status", NULL, &reply) == 0 &&
+		if (vmctl_qmp_simple(&paths, "query-status", &reply) == 0 &&
 		    json_object_object_get_ex(reply, "return", &ret) &&
 		    json_object_object_get_ex(ret, "status", &v))
 			run_state = json_object_get_string(v);

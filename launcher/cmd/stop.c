@@ -3,7 +3,13 @@
  * stop: asks a VM's supervisor, over its control socket (control.h), to
  * power the guest down (then quit, then SIGKILL, as Ctrl-C in run would),
  * and returns when the supervisor has exited: every process of the VM is
- * gone and its lock released.
+ * gone and its lock released. The supervisor exits only after reaping QEMU
+ * (the PID 1 of the box's PID namespace: the kernel ends every other
+ * process in it first, zap_pid_ns_processes) and its helpers (run.c), so
+ * its own exit is the one to wait for: on a pidfd (pidfd_open, Linux 5.3)
+ * of the PID the control socket names as its peer (SO_PEERCRED, unix(7):
+ * the process that called listen(), the supervisor), opened while the
+ * connection is up, so the PID cannot have been reused.
  *
  * Exit codes: 0 stopped (or not running, with --force); 69 not running;
  * 64 usage; 66/77/78 as for run's profile errors; 70 the supervisor
@@ -11,10 +17,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -41,26 +49,55 @@ static void stop_usage(FILE *out)
 	      out);
 }
 
-/* Reads until EOF (the supervisor exits); *ret_line gets the first line. */
+/* Reads the answer line (sent once QEMU is reaped), or up to EOF (the
+ * supervisor exited without one). No timeout: the stop sequence ends by
+ * itself (stop-timeout, then the quit grace, then SIGKILL). */
 static int read_answer(int fd, char *buf, size_t len)
 {
 	size_t got = 0;
 
-	for (;;) {
-		char sink[256];
-		ssize_t n = got < len - 1 ? read(fd, buf + got, len - 1 - got)
-					  : read(fd, sink, sizeof(sink));
+	while (got < len - 1 && !memchr(buf, '\n', got)) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -errno;
 		if (n == 0)
 			break;
-		if (got < len - 1)
-			got += (size_t)n;
+		got += (size_t)n;
 	}
 	buf[got] = '\0';
 	return 0;
+}
+
+/* A pidfd of the process that listens on the connected unix socket fd, or
+ * -errno (-ESRCH: it is gone already). */
+static int peer_pidfd(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	long r;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return -errno;
+	if (cred.pid <= 0)
+		return -ESRCH;
+	r = syscall(SYS_pidfd_open, cred.pid, 0);
+	return r < 0 ? -errno : (int)r;
+}
+
+/* Until the process behind pidfd has exited: a pidfd polls readable then
+ * (pidfd_open(2)). Returns 0 or -errno. */
+static int wait_exit(int pidfd)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	int r;
+
+	do
+		r = poll(&pfd, 1, -1);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
 }
 
 int cmd_stop(int argc, char **argv)
@@ -73,7 +110,7 @@ int cmd_stop(int argc, char **argv)
 		{ 0 },
 	};
 	_cleanup_profile_ struct profile *p = NULL;
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int fd = -1, pidfd = -1;
 	struct vm_paths paths = { 0 };
 	json_object *req, *args, *ans = NULL, *ret = NULL, *st = NULL;
 	uint64_t timeout = 0;
@@ -130,6 +167,11 @@ int cmd_stop(int argc, char **argv)
 		log_error("cannot reach VM %s's supervisor: %s", p->name, strerror(-fd));
 		return fd == -EACCES ? EX_NOPERM : EX_UNAVAILABLE;
 	}
+	pidfd = peer_pidfd(fd);
+	if (pidfd < 0 && pidfd != -ESRCH) {
+		log_error("cannot watch VM %s's supervisor: %s", p->name, strerror(-pidfd));
+		return EX_OSERR;
+	}
 
 	req = json_object_new_object();
 	args = json_object_new_object();
@@ -142,6 +184,12 @@ int cmd_stop(int argc, char **argv)
 	if (r < 0 || read_answer(fd, buf, sizeof(buf)) < 0) {
 		log_error("VM %s's supervisor did not answer: %s", p->name, strerror(errno));
 		return EX_SOFTWARE;
+	}
+	/* The answer comes once QEMU is reaped; the supervisor still has its
+	 * helpers to reap and its sockets to remove. */
+	if (pidfd >= 0 && (r = wait_exit(pidfd)) < 0) {
+		log_error("cannot wait for VM %s's supervisor: %s", p->name, strerror(-r));
+		return EX_OSERR;
 	}
 	ans = json_tokener_parse(buf);
 	if (!ans || !json_object_object_get_ex(ans, "return", &ret) ||

@@ -56,51 +56,6 @@ static int wait_readable(int fd)
 	return r < 0 ? -errno : r == 0 ? -ETIMEDOUT : 0;
 }
 
-int vmctl_status(const struct vm_paths *paths, struct vm_status *ret)
-{
-	_cleanup_close_ int fd = vmctl_connect(paths);
-	static const char req[] = "{\"execute\":\"status\"}\n";
-	char buf[512];
-	size_t got = 0;
-	json_object *o, *r = NULL, *v;
-	int e;
-
-	*ret = (struct vm_status){ 0 };
-	if (fd < 0)
-		return fd;
-	if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) < 0)
-		return -errno;
-	while (got < sizeof(buf) - 1 && !memchr(buf, '\n', got)) {
-		ssize_t n;
-
-		e = wait_readable(fd);
-		if (e < 0)
-			return e;
-		n = read(fd, buf + got, sizeof(buf) - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	o = json_tokener_parse(buf);
-	if (!o || !json_object_object_get_ex(o, "return", &r)) {
-		json_object_put(o);
-		return -EBADMSG;
-	}
-	if (json_object_object_get_ex(r, "supervisor-pid", &v))
-		ret->supervisor_pid = json_object_get_int(v);
-	if (json_object_object_get_ex(r, "qemu-pid", &v))
-		ret->qemu_pid = json_object_get_int(v);
-	if (json_object_object_get_ex(r, "state", &v))
-		snprintf(ret->state, sizeof(ret->state), "%s", json_object_get_string(v));
-	json_object_put(o);
-	return 0;
-}
-
 /* The next message that is not an event; 0 or -errno. */
 static int next_reply(struct qmp *q, struct qmp_msg *m)
 {
@@ -126,10 +81,12 @@ static int next_reply(struct qmp *q, struct qmp_msg *m)
 	}
 }
 
-int vmctl_qmp(const struct vm_paths *paths, const char *execute, json_object *args,
-	      json_object **ret_reply)
+/* One request on the control socket and its one-line answer, read as a
+ * QMP message (the answers have QMP's shape: control.h). */
+static int request(const struct vm_paths *paths, json_object *req, json_object **ret_reply)
 {
-	_cleanup_close_ int fd = connect_unix(paths->qmp_socket);
+	_cleanup_close_ int fd = vmctl_connect(paths);
+	_cleanup_free_ char *line = NULL;
 	struct qmp q;
 	struct qmp_msg m = { 0 };
 	int r;
@@ -137,23 +94,67 @@ int vmctl_qmp(const struct vm_paths *paths, const char *execute, json_object *ar
 	*ret_reply = NULL;
 	if (fd < 0)
 		return fd;
+	if (asprintf(&line, "%s\n", json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN)) < 0)
+		return -ENOMEM;
+	if (send(fd, line, strlen(line), MSG_NOSIGNAL) < 0)
+		return -errno;
 	qmp_init(&q, fd);
-	r = next_reply(&q, &m); /* the greeting */
-	if (r == 0 && m.kind != QMP_GREETING)
+	r = next_reply(&q, &m);
+	if (r == 0 && m.kind != QMP_RETURN && m.kind != QMP_ERROR)
 		r = -EBADMSG;
-	qmp_msg_clear(&m);
-	if (r == 0 && (r = (int)qmp_send(&q, "qmp_capabilities", NULL)) > 0)
-		r = next_reply(&q, &m);
-	if (r == 0 && m.kind != QMP_RETURN)
-		r = -EBADMSG;
-	qmp_msg_clear(&m);
-	if (r == 0 && (r = (int)qmp_send(&q, execute, args)) > 0)
-		r = next_reply(&q, &m);
-	if (r == 0) {
+	if (r == 0)
 		*ret_reply = json_object_get(m.obj);
-		qmp_msg_clear(&m);
-	}
+	qmp_msg_clear(&m);
 	qmp_clear(&q);
+	return r;
+}
+
+int vmctl_status(const struct vm_paths *paths, struct vm_status *ret)
+{
+	json_object *req = json_object_new_object(), *o = NULL, *r = NULL, *v;
+	int e;
+
+	*ret = (struct vm_status){ 0 };
+	json_object_object_add(req, "execute", json_object_new_string("status"));
+	e = request(paths, req, &o);
+	json_object_put(req);
+	if (e < 0)
+		return e;
+	if (!json_object_object_get_ex(o, "return", &r)) {
+		json_object_put(o);
+		return -EBADMSG;
+	}
+	if (json_object_object_get_ex(r, "supervisor-pid", &v))
+		ret->supervisor_pid = json_object_get_int(v);
+	if (json_object_object_get_ex(r, "qemu-pid", &v))
+		ret->qemu_pid = json_object_get_int(v);
+	if (json_object_object_get_ex(r, "state", &v))
+		snprintf(ret->state, sizeof(ret->state), "%s", json_object_get_string(v));
+	json_object_put(o);
+	return 0;
+}
+
+int vmctl_qmp(const struct vm_paths *paths, json_object *command, json_object **ret_reply)
+{
+	json_object *req = json_object_new_object(), *args = json_object_new_object();
+	int r;
+
+	json_object_object_add(args, "command", json_object_get(command));
+	json_object_object_add(req, "execute", json_object_new_string("qmp"));
+	json_object_object_add(req, "arguments", args);
+	r = request(paths, req, ret_reply);
+	json_object_put(req);
+	return r;
+}
+
+int vmctl_qmp_simple(const struct vm_paths *paths, const char *execute, json_object **ret_reply)
+{
+	json_object *cmd = json_object_new_object();
+	int r;
+
+	json_object_object_add(cmd, "execute", json_object_new_string(execute));
+	r = vmctl_qmp(paths, cmd, ret_reply);
+	json_object_put(cmd);
 	return r;
 }
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Talking to a running VM from the command layer: its supervisor's
- * control socket (control.h) and QEMU's user QMP socket (qmp.sock, QEMU's
- * own QMP server). Helpers: 0 / -errno, no logging. Every read waits at
- * most VMCTL_TIMEOUT_MS: a supervisor or QEMU that hangs must not hang
- * the command.
+ * control socket (control.h), QMP commands included (QEMU's own qmp.sock
+ * is left to the user). Helpers: 0 / -errno, no logging. Every read waits at
+ * most VMCTL_TIMEOUT_MS for the next bytes: a supervisor or QEMU that
+ * hangs must not hang the command.
  */
 #pragma once
 
@@ -30,14 +30,17 @@ int vmctl_connect(const struct vm_paths *paths);
 int vmctl_status(const struct vm_paths *paths, struct vm_status *ret);
 
 /*
- * One QMP command on QEMU's qmp.sock (greeting, qmp_capabilities, then
- * the command; events in between are skipped). *ret_reply gets the whole
- * reply object ({"return": ...} or {"error": ...}; the caller puts it).
- * args may be NULL; it is not consumed. Returns 0, -ESRCH (no socket),
+ * One QMP command through the supervisor (control.h "qmp"): command is
+ * {"execute": CMD, "arguments": {...}, "id": ...} (not consumed), sent on
+ * the supervisor's own QMP channel. *ret_reply gets the whole reply object
+ * ({"return": ...} or {"error": ...}: QEMU's, or the supervisor's when QMP
+ * is not ready; the caller puts it). Returns 0, -ESRCH (not running),
  * -ETIMEDOUT, -EBADMSG, or -errno.
  */
-int vmctl_qmp(const struct vm_paths *paths, const char *execute, json_object *args,
-	      json_object **ret_reply);
+int vmctl_qmp(const struct vm_paths *paths, json_object *command, json_object **ret_reply);
+
+/* vmctl_qmp of {"execute": execute}. */
+int vmctl_qmp_simple(const struct vm_paths *paths, const char *execute, json_object **ret_reply);
 
 /* Seconds since pid started (proc(5): /proc/PID/stat field 22,
  * starttime in clock ticks since boot, against /proc/uptime), or -1. */

@@ -33,16 +33,14 @@ void console_detach(struct supervisor *sv)
 	sv->console_fd = -1;
 }
 
-int console_attach(struct supervisor *sv)
+int console_attach(struct supervisor *sv, int fd)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
 
 	if (sv->console_fd >= 0)
 		return -EBUSY;
 	/* The control client's epoll entry becomes the console's. */
-	sv->console_fd = sv->ctl_client_fd;
-	sv->ctl_client_fd = -1;
-	sv->ctl_len = 0;
+	sv->console_fd = fd;
 	ev.data.fd = sv->console_fd;
 	if (epoll_ctl(sv->epoll_fd, EPOLL_CTL_MOD, sv->console_fd, &ev) < 0) {
 		int r = -errno;

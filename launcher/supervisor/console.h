@@ -15,9 +15,10 @@
 
 #include "supervisor.h"
 
-/* Takes over sv->ctl_client_fd as the console client (control.c, after
- * the reply). Returns 0, or -EBUSY when a console is attached already. */
-int console_attach(struct supervisor *sv);
+/* Takes over fd, a control client registered in the epoll set, as the
+ * console client (control.c, after the reply). Returns 0, or -EBUSY when
+ * a console is attached already (fd is left alone), or -errno (fd closed). */
+int console_attach(struct supervisor *sv, int fd);
 
 /* epoll handler of the console client: its bytes to the guest. */
 void console_on_client(struct supervisor *sv);

@@ -50,7 +50,8 @@ void supervisor_init(struct supervisor *sv)
 	*sv = (struct supervisor){ 0 };
 	sv->qmp_fd = sv->serial_fd = sv->err_fd = sv->child_err_fd = -1;
 	sv->out_fd = sv->child_out_fd = -1;
-	sv->ctl_fd = sv->ctl_client_fd = -1;
+	sv->ctl_fd = -1;
+	control_init(sv);
 	sv->ready_fd = sv->console_fd = -1;
 	sv->child = (struct supervisor_child_fds){ .qmp = -1, .qmp_user = -1, .serial = -1 };
 	sv->epoll_fd = sv->signal_fd = sv->timer_fd = sv->pidfd = -1;
@@ -285,6 +286,8 @@ static void on_timer(struct supervisor *sv)
 
 static void on_qmp_message(struct supervisor *sv, const struct qmp_msg *m)
 {
+	if (control_qmp_reply(sv, m))
+		return; /* a command `vfio-launch qmp` forwarded (control.h) */
 	switch (m->kind) {
 	case QMP_GREETING:
 		sv->caps_id = qmp_send(&sv->qmp, "qmp_capabilities", NULL);
@@ -507,8 +510,8 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 				}
 			} else if (fd == sv->ctl_fd) {
 				control_on_listen(sv);
-			} else if (fd == sv->ctl_client_fd) {
-				control_on_client(sv);
+			} else if (control_handle(sv, fd, evs[i].events)) {
+				continue;
 			} else if (fd == sv->console_fd) {
 				console_on_client(sv);
 			} else if (fd == sv->pidfd) {
@@ -551,11 +554,7 @@ void supervisor_close(struct supervisor *sv)
 	sv->made_control_socket = false;
 	close_fd(&sv->ctl_fd);
 	close_fd(&sv->console_fd);
-	/* A `stop` waiting for the end keeps its connection until this
-	 * process exits (after the lock is released): its EOF says the VM
-	 * is gone. */
-	if (!sv->ctl_waits_exit)
-		close_fd(&sv->ctl_client_fd);
+	control_close(sv);
 	qmp_clear(&sv->qmp);
 	close_fd(&sv->qmp_fd);
 	close_fd(&sv->serial_fd);

@@ -49,6 +49,21 @@ struct supervisor_child_fds {
 	size_t n_helpers;
 };
 
+/* One connection on the control socket (control.c): one request, its
+ * answer, then closed (or handed to the console). */
+#define CONTROL_CLIENTS_MAX 8
+struct control_client {
+	int fd;              /* -1: a free slot */
+	char in[512];        /* the request line, as it comes */
+	size_t in_len;
+	char *out;           /* answer bytes not sent yet (malloc'd), or NULL */
+	size_t out_len, out_off;
+	long qmp_id;         /* a forwarded QMP command's id on our channel, or 0 */
+	json_object *user_id; /* that command's own "id", put back in the reply */
+	bool waits_exit;     /* asked to stop: answered once QEMU is reaped */
+	bool closing;        /* close once out is sent */
+};
+
 enum supervisor_state {
 	SV_STARTING,  /* QEMU paused (-S), QMP not negotiated yet */
 	SV_RUNNING,   /* QMP ready, the guest resumed (or --paused) */
@@ -77,11 +92,9 @@ struct supervisor {
 	bool made_user_socket, made_control_socket;
 	struct pulse_hub *audio; /* NULL: no audio, or dropped */
 	bool made_audio_socket;
-	/* The control socket (control.h): listening, and one client. */
-	int ctl_fd, ctl_client_fd;
-	char ctl_buf[512];
-	size_t ctl_len;
-	bool ctl_waits_exit; /* the client asked to stop: answer at the end */
+	/* The control socket (control.h): listening, and its clients. */
+	int ctl_fd;
+	struct control_client ctl[CONTROL_CLIENTS_MAX];
 	int console_fd;      /* the attached console client (console.h), or -1 */
 
 	/* The loop. */
