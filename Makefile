@@ -23,7 +23,7 @@ WERROR ?= 0
 # ---------------------------------------------------------------- packages
 # Debian 12 packages, by what needs them. 'make deps' installs the missing
 # ones (apt-get as root, through sudo otherwise).
-DEPS_BUILD := gcc make pkg-config libcap-ng-dev libseccomp-dev libudev-dev \
+DEPS_BUILD := gcc make pkg-config libseccomp-dev libudev-dev \
 	libpci-dev libpulse-dev libinih-dev libjson-c-dev libslirp-dev scdoc
 DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
@@ -70,8 +70,11 @@ BASE_LDFLAGS := $(LDFLAGS) $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
 
 # No libsystemd: its one use, sd_notify's READY=1 datagram, is written out
 # in launcher/supervisor/notify.c (sd_notify(3)'s protocol); linking it
-# loaded seven libraries (~0.4 ms) into every command (issue 15).
-LAUNCHER_PKGS := libcap-ng libseccomp libudev inih json-c
+# loaded seven libraries (~0.4 ms) into every command (issue 15). No
+# libcap-ng either: the box clears capabilities with capget/capset
+# (launcher/box/sandbox.c), where libcap-ng's constructor made ~45 prctl
+# probes in every command.
+LAUNCHER_PKGS := libseccomp libudev inih json-c
 HELPER_PKGS := libpci
 # vfio-slirp (launcher/slirp/): user-mode networking outside QEMU.
 SLIRP_PKGS := slirp
