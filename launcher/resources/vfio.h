@@ -114,18 +114,18 @@ struct iommu_judgement iommu_group_judge(const struct pci_dev_info *devs, size_t
 					 const struct pci_root_storage *root);
 
 /*
- * Writes "Vendor Device" from the PCI ID database into buf, or
- * "vvvv:dddd" when unknown. names is a handle from pci_names_new (NULL:
- * numbers only). The handle costs nothing until the first lookup, which
- * dlopens libpci.so.3 and parses pci.ids (7-10 ms): a run or check that
- * prints no name pays neither (issue 15). Without libpci (or pci.ids),
- * numbers.
+ * Writes "Vendor Device" into buf, or "vvvv:dddd" when unknown. names is
+ * a handle from pci_names_new (NULL: numbers only); pci_names.c says where
+ * names come from: udev's hwdb, else pci.ids through libpci. The handle
+ * costs nothing until the first lookup: a run or check that prints no
+ * name reads neither (issue 15). class (24 bits) keys the handle's
+ * memory of lookups with the IDs.
  */
 struct pci_names;
 struct pci_names *pci_names_new(void);
 void pci_names_free(struct pci_names *names);
-const char *pci_name(struct pci_names *names, uint16_t vendor,
-		     uint16_t device, char *buf, size_t len);
+const char *pci_name(struct pci_names *names, uint16_t vendor, uint16_t device, uint32_t class,
+		     char *buf, size_t len);
 
 /*
  * `vfio-launch iommu`: every IOMMU group under sysfs_fd with its devices
@@ -139,9 +139,10 @@ const char *pci_name(struct pci_names *names, uint16_t vendor,
  */
 int iommu_print_groups(int sysfs_fd, int procfs_fd, FILE *out);
 
-/* "ISA bridge" for class 0x0601xx, from pci.ids through names (NULL or
- * unknown: ""). */
-const char *pci_class_name(struct pci_names *names, uint32_t class, char *buf, size_t len);
+/* "ISA bridge" for class 0x0601xx (the subclass's name, else the
+ * class's), through names as pci_name (NULL or unknown: ""). */
+const char *pci_class_name(struct pci_names *names, uint16_t vendor, uint16_t device,
+			   uint32_t class, char *buf, size_t len);
 
 /*
  * The VFIO check: one finding "vfio BDF" per [pci] device: the device
