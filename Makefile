@@ -369,8 +369,9 @@ clean:
 # /init reports the guest's PCI devices and writes a pattern into ivshmem.
 # The integration test (tests/integration/test-demo.sh) boots it too.
 GUEST := $(BUILD)/guest/vmlinuz $(BUILD)/guest/initramfs.cpio.gz
-BENCH_BINS := $(BUILD)/bench/qmp-ready $(BUILD)/tests/net/pair $(BUILD)/tests/net/sockprobe
-.PHONY: guest bench
+BENCH_BINS := $(BUILD)/bench/qmp-ready $(BUILD)/bench/walltime $(BUILD)/tests/net/pair \
+	$(BUILD)/tests/net/sockprobe
+.PHONY: guest bench bench-iommu
 
 guest: $(GUEST)
 $(BUILD)/guest/vmlinuz: | tests/guest/mkguest.sh
@@ -395,6 +396,11 @@ demo: deps
 
 bench: all $(GUEST) $(BENCH_BINS)
 	sh tests/bench/launch.sh
+
+# `vfio-launch iommu` on a fake host of 2,000 functions (root: a mount
+# namespace); tests/bench/iommu.sh.
+bench-iommu: all $(BUILD)/bench/walltime
+	sh tests/bench/iommu.sh
 
 -include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
