@@ -17,7 +17,6 @@
 #include "check.h"
 #include "cleanup.h"
 #include "paths.h"
-#include "resource.h"
 #include "sandbox.h"
 
 /* ------------------------------------------------------------ pure part */
@@ -233,18 +232,17 @@ static int grant_proc(struct builder *b, const char *procfs)
 }
 
 /* What the profile names: the resources' grants (resource.h,
- * resources_grants): the descriptors their checks opened, what the
- * prepare stage made, the device paths a resource needs; each shown at
- * its box path. The box learns nothing else from the checks.
+ * resources_grants, made by the caller): the descriptors their checks
+ * opened, what the prepare stage made, the device paths a resource
+ * needs; each shown at its box path. The box learns nothing else from
+ * the checks.
  * ---- issue 9, parts 4 and 6: made by the resources, read as data. ---- */
-static int grant_profile(struct builder *b, const struct profile *p,
-			 const struct check_ctx *ctx, const struct vm_paths *paths)
+static int grant_profile(struct builder *b, const struct grants *g)
 {
-	struct grants g = { 0 };
-	int r = resources_grants(p, ctx, paths, &g);
+	int r = 0;
 
-	for (size_t i = 0; i < g.n && r == 0; i++) {
-		const struct grant *gr = &g.v[i];
+	for (size_t i = 0; i < g->n && r == 0; i++) {
+		const struct grant *gr = &g->v[i];
 		_cleanup_free_ char *bpath = box_path_of(b->maps, ELEMENTSOF(b->maps), gr->path);
 
 		if (!bpath)
@@ -255,7 +253,6 @@ static int grant_profile(struct builder *b, const struct profile *p,
 			r = grants_add_system(&b->pol->grants, bpath, gr->access, gr->dev,
 					      gr->optional);
 	}
-	grants_clear(&g);
 	return r;
 }
 
@@ -323,7 +320,7 @@ static int grant_session(struct builder *b, char *const *envp, bool display, boo
 /* ---- end of the profile's and the session's grants ---- */
 
 int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
-			 const struct vm_paths *paths, char *const *envp,
+			 const struct grants *granted, char *const *envp,
 			 struct sandbox_policy *ret)
 {
 	struct sandbox_policy pol = { .mode = p->sandbox };
@@ -382,7 +379,7 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	if (r == 0)
 		r = grant_proc(&b, procfs);
 	if (r == 0)
-		r = grant_profile(&b, p, ctx, paths);
+		r = grant_profile(&b, granted);
 	if (r == 0)
 		r = grant_session(&b, envp, display, audio);
 	if (r < 0)

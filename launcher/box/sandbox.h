@@ -4,7 +4,7 @@
  * the launcher just before execve so that it covers QEMU from its first
  * instruction. Two halves, minijail-style:
  *
- *   sandbox_policy_build   pure: profile x check_ctx x vm_paths x environ
+ *   sandbox_policy_build   pure: profile x check_ctx x the resources' grants x environ
  *                          -> struct sandbox_policy (what to keep, what to
  *                          allow); unit-tested.
  *   sandbox_apply          the side effects, in the order the issue and
@@ -27,7 +27,6 @@
 #include "util.h"
 
 struct check_ctx;
-struct vm_paths;
 
 struct sandbox_policy {
 	enum sandbox_mode mode;  /* SANDBOX_OFF: only rlimits are applied */
@@ -61,9 +60,11 @@ struct sandbox_policy {
 };
 
 /*
- * Builds the policy for profile p as checked into ctx (the resources'
- * grants, resources_grants(); accel, memlock_bytes) with the VM's paths
- * (runtime dir, OVMF VARS copy) and the launcher's environment envp
+ * Builds the policy for profile p as checked into ctx (accel,
+ * memlock_bytes) with granted, what the resources grant (made by the
+ * caller with resources_grants(); borrowed: its descriptors are
+ * duplicated: the VM's paths, such as the runtime dir and the OVMF VARS
+ * copy, are among them) and the launcher's environment envp
  * (NULL-terminated). The profile's grants are the descriptors the checks
  * opened (O_PATH), never the paths resolved again; what the session's
  * environment adds (libpulse's configuration, a display) is opened here;
@@ -74,7 +75,7 @@ struct sandbox_policy {
  * (-ENOENT missing, -ELOOP a symlink where none is allowed).
  */
 int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
-			 const struct vm_paths *paths, char *const *envp,
+			 const struct grants *granted, char *const *envp,
 			 struct sandbox_policy *ret);
 void sandbox_policy_clear(struct sandbox_policy *pol);
 

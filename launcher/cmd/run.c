@@ -189,7 +189,7 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 		goto fail;
 	}
 
-	r = sandbox_policy_build(p, ctx, ctx->paths, environ, &pol);
+	r = resources_policy_build(p, ctx, ctx->paths, environ, &pol);
 	if (r < 0) {
 		log_error("cannot build QEMU's sandbox policy: %s", strerror(-r));
 		ret = EX_SOFTWARE;

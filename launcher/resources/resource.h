@@ -112,6 +112,14 @@ int resource_grants_copy(struct grants *ret, const struct grants *from);
 int resource_grants_prepared(struct grants *ret, const char *path, bool dev);
 
 /*
+ * QEMU's box for p: resources_grants() handed to sandbox_policy_build()
+ * (sandbox.h, which documents the rest and the errors).
+ */
+int resources_policy_build(const struct profile *p, const struct check_ctx *ctx,
+			   const struct vm_paths *paths, char *const *envp,
+			   struct sandbox_policy *ret);
+
+/*
  * A program a resource starts beside QEMU, in a box of its own (DESIGN.md,
  * "Processes": swtpm, the network helper, virtiofsd). The supervisor
  * makes one AF_UNIX SOCK_STREAM socketpair per helper: one end goes to

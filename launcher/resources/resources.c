@@ -112,3 +112,16 @@ int resources_helpers(const struct profile *p, const struct check_ctx *ctx,
 	}
 	return 0;
 }
+
+int resources_policy_build(const struct profile *p, const struct check_ctx *ctx,
+			   const struct vm_paths *paths, char *const *envp,
+			   struct sandbox_policy *ret)
+{
+	struct grants granted = { 0 };
+	int r = resources_grants(p, ctx, paths, &granted);
+
+	if (r == 0)
+		r = sandbox_policy_build(p, ctx, &granted, envp, ret);
+	grants_clear(&granted);
+	return r;
+}

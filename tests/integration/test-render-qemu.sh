@@ -116,8 +116,22 @@ for argv in "$GOLDEN"/*.argv "$T"/example-*.argv; do
 		fi
 		sleep 0.1
 	done
-	printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"human-monitor-command","arguments":{"command-line":"info qtree"}}' '{"execute":"quit"}' |
-		socat -t 5 - "UNIX-CONNECT:$T/qmp.sock" >"$T/$name.qmp" 2>&1 || true
+	# The socket file appears at bind(), before QEMU listens: a connect
+	# in between is refused. Retry until QMP greets (bounded), or QEMU
+	# would wait for a quit that never came.
+	i=0
+	while :; do
+		printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"human-monitor-command","arguments":{"command-line":"info qtree"}}' '{"execute":"quit"}' |
+			socat -t 5 - "UNIX-CONNECT:$T/qmp.sock" >"$T/$name.qmp" 2>&1 || true
+		grep -q '"QMP"' "$T/$name.qmp" && break
+		i=$((i + 1))
+		if [ $i -gt 50 ] || ! kill -0 "$qemu_pid" 2>/dev/null; then
+			kill -9 "$qemu_pid" 2>/dev/null || true
+			cat "$T/$name.qmp" "$T/$name.log"
+			fail "$name: QMP never answered"
+		fi
+		sleep 0.1
+	done
 	if ! wait "$qemu_pid"; then
 		cat "$T/$name.log"
 		fail "$name: QEMU failed"

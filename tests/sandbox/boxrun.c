@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 		findings_print(&f, stderr);
 		findings_clear(&f);
 	}
-	r = sandbox_policy_build(&p, &ctx, &paths, environ, &pol);
+	r = resources_policy_build(&p, &ctx, &paths, environ, &pol);
 	if (r < 0) {
 		fprintf(stderr, "sandbox-boxrun: policy: %s\n", strerror(-r));
 		return 70;

@@ -184,7 +184,7 @@ START_TEST(test_policy_demo)
 	char buf[512];
 
 	demo_like(&p, &disk, &ctx, &paths);
-	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), 0);
+	ck_assert_int_eq(resources_policy_build(&p, &ctx, &paths, envp, &pol), 0);
 
 	/* Environment: no display, no audio -> HOME, XDG_RUNTIME_DIR, LANG,
 	 * LC_TIME only. */
@@ -279,7 +279,7 @@ START_TEST(test_policy_display_audio_kvm_net)
 	snprintf(kvm, sizeof(kvm), "%s/kvm", tree.dev);
 	keep(&ctx, "machine", kvm, GRANT_RW, true);
 	keep(&ctx, "audio", sock, GRANT_RW, false);
-	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), 0);
+	ck_assert_int_eq(resources_policy_build(&p, &ctx, &paths, envp, &pol), 0);
 	ck_assert_int_eq(pol.mode, SANDBOX_STRICT);
 	ck_assert(env_has(&pol, "DISPLAY=:0"));
 	ck_assert(env_has(&pol, env_xauth));
@@ -325,7 +325,7 @@ START_TEST(test_policy_relative_pulse_cookie)
 
 	demo_like(&p, &disk, &ctx, &paths);
 	p.audio_backend = AUDIO_PULSE;
-	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, env_rel, &pol), 0);
+	ck_assert_int_eq(resources_policy_build(&p, &ctx, &paths, env_rel, &pol), 0);
 	ck_assert(env_has(&pol, "PULSE_COOKIE=pulse-cookie"));
 	ck_assert_ptr_null(find_rule(&pol, "pulse-cookie"));
 	ck_assert_ptr_null(find_rule(&pol, cookie_dir));
@@ -356,7 +356,7 @@ START_TEST(test_policy_only_kept)
 			 -ENOENT);
 	disk.path = link;
 	p.sandbox = SANDBOX_REDUCED;
-	ck_assert_int_eq(sandbox_policy_build(&p, &ctx, &paths, envp, &pol), 0);
+	ck_assert_int_eq(resources_policy_build(&p, &ctx, &paths, envp, &pol), 0);
 	ck_assert_ptr_null(find_rule(&pol, link));
 	for (size_t i = 0; i < pol.grants.n; i++)
 		ck_assert_msg(!strstr(pol.grants.v[i].path, ".ssh"), "%s granted",
