@@ -417,6 +417,14 @@ $(BUILD)/tests/pulse-proxy-driver: tests/audio/pulse-proxy-driver.c $(BUILD)/lib
 	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 
+# [share NAME] (issue 13): a driver that starts a program in virtiofsd's
+# box, for tests/share/test-share.sh.
+tests: $(BUILD)/tests/share-box
+$(BUILD)/tests/share-box: tests/share/sharebox.c $(BUILD)/liblauncher.a
+	@mkdir -p $(@D)
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
+		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
+
 # ----------------------------------------------------------------- sandbox
 # The sandbox probe (run in QEMU's place by tests/sandbox/test-probe.sh),
 # a driver that applies the box without the run pipeline, a wrapper that

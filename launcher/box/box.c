@@ -96,7 +96,7 @@ static _Noreturn void child(const struct box_spec *spec, char *const argv[], int
 		 *    namespaces and none outside (user_namespaces(7)), which
 		 *    is what the mounts need and what step 4 of
 		 *    sandbox_apply drops. */
-		r = userns_write_maps(ids->uid, ids->gid);
+		r = userns_write_maps(ids->uid, ids->gid, spec->policy->userns_root);
 		if (r < 0) {
 			rep.res.failed_step = "user namespace (uid/gid maps)";
 			goto fail;

@@ -37,7 +37,12 @@
  *     reaches (seq_path_root skips the rest). Nothing can uncover it:
  *     QEMU has no capabilities (sandbox_apply step 4) and seccomp kills
  *     mount, umount2, pivot_root, chroot, move_mount, setns and refuses
- *     unshare of a namespace (seccomp.c); a nested user namespace would
+ *     unshare of a namespace (seccomp.c). A helper that keeps
+ *     CAP_SYS_CHROOT and may chroot (virtiofsd, sandbox_share.c) gains
+ *     nothing: ".." from any chroot stops at the top of this root, the
+ *     namespace's root mount under it being no mount point to step to
+ *     (choose_mountpoint), and setns back to the namespace's root needs
+ *     CAP_SYS_ADMIN, which no box keeps. A nested user namespace would
  *     copy the new root locked over the old one (MNT_LOCKED, since Linux
  *     3.12), which no umount can lift. The descriptors still pointing at
  *     host objects (the grants') are closed by sandbox_apply's first

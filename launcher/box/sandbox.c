@@ -549,7 +549,7 @@ static int set_rlimits(const struct sandbox_policy *pol)
 	return 0;
 }
 
-static int drop_caps(void)
+static int drop_caps(uint64_t keep)
 {
 	/* capget/capset (capabilities(7), version 3: two 32-bit words a
 	 * set) rather than libcap-ng, whose library constructor alone makes
@@ -567,9 +567,13 @@ static int drop_caps(void)
 	/* Clearing the bounding set needs CAP_SETPCAP: a normal user never
 	 * has it and then keeps a full bounding set, which no_new_privs
 	 * makes harmless (nothing can be gained on execve). Every
-	 * capability up to the first the kernel does not know (EINVAL). */
+	 * capability up to the first the kernel does not know (EINVAL),
+	 * but keep (a helper's policy, never QEMU's): over the box's own
+	 * user namespace only, as the namespace's creator holds them. */
 	if (data[CAP_TO_INDEX(CAP_SETPCAP)].effective & CAP_TO_MASK(CAP_SETPCAP)) {
 		for (int c = 0;; c++) {
+			if (c < 64 && (keep & (1ULL << c)))
+				continue;
 			if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == 0)
 				continue;
 			if (errno == EINVAL)
@@ -578,6 +582,8 @@ static int drop_caps(void)
 		}
 	}
 	memset(data, 0, sizeof(data));
+	data[0].effective = data[0].permitted = (uint32_t)keep;
+	data[1].effective = data[1].permitted = (uint32_t)(keep >> 32);
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return -errno;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
@@ -592,7 +598,7 @@ static int drop_caps(void)
 	if (sandbox_parse_status_caps(status, caps) < 0)
 		return -EIO;
 	for (size_t i = 0; i < 4; i++)
-		if (caps[i] != 0)
+		if (caps[i] & ~((i == 1 || i == 2) ? keep : 0))
 			return -EPERM;
 	return 0;
 }
@@ -671,7 +677,7 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 	 *    (when allowed) bounding cleared, then verified from
 	 *    /proc/self/status. Before no_new_privs and Landlock, which need
 	 *    none, and after rlimits, which may. */
-	STEP("capabilities", drop_caps());
+	STEP("capabilities", drop_caps(pol->keep_caps));
 
 	/* 5. no_new_privs: execve can never grant privileges again (setuid
 	 *    binaries, file capabilities); required by Landlock and by an

@@ -52,6 +52,15 @@ struct sandbox_policy {
 	bool namespaces;
 	bool netns;
 
+	/* A helper that needs capabilities in its own user namespace
+	 * (virtiofsd, box/sandbox_share.c): userns_root maps the user to
+	 * uid 0 in the box (root's execve keeps the capabilities, which a
+	 * non-root execve would drop); keep_caps are the capabilities
+	 * (bit CAP_x) left in its permitted, effective and bounding sets
+	 * by step 4, over its own namespaces only. 0 and false for QEMU. */
+	bool userns_root;
+	uint64_t keep_caps;
+
 	bool landlock_handle_net; /* no user-mode network: TCP denied */
 	bool landlock_scope;      /* no display: abstract sockets, signals */
 

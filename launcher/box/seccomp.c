@@ -62,7 +62,9 @@ const struct seccomp_rule_spec seccomp_rules[] = {
 	{ "mount", KILL, 0, { { 0 } } },
 	{ "umount2", KILL, 0, { { 0 } } },
 	{ "pivot_root", KILL, 0, { { 0 } } },
-	{ "chroot", KILL, 0, { { 0 } } },
+	/* chroot: virtiofsd's own sandbox = chroot, into the share, in its
+	 * box (QEMU 7.2 tools/virtiofsd/passthrough_ll.c setup_chroot). */
+	{ "chroot", KILL, 0, { { 0 } }, SECCOMP_NOT_FS_SERVER },
 	{ "fsopen", KILL, 0, { { 0 } } },
 	{ "fsconfig", KILL, 0, { { 0 } } },
 	{ "fsmount", KILL, 0, { { 0 } } },
@@ -165,8 +167,11 @@ const struct seccomp_rule_spec seccomp_rules[] = {
 	{ "setgid", EPERM_, 0, { { 0 } } },
 	{ "setreuid", EPERM_, 0, { { 0 } } },
 	{ "setregid", EPERM_, 0, { { 0 } } },
-	{ "setresuid", EPERM_, 0, { { 0 } } },
-	{ "setresgid", EPERM_, 0, { { 0 } } },
+	/* virtiofsd (fs_server) creates files as the guest's uid/gid,
+	 * per thread (passthrough_ll.c lo_change_cred: SYS_setresuid/gid);
+	 * its user namespace maps only uid 0, the user. */
+	{ "setresuid", EPERM_, 0, { { 0 } }, SECCOMP_NOT_FS_SERVER },
+	{ "setresgid", EPERM_, 0, { { 0 } }, SECCOMP_NOT_FS_SERVER },
 	{ "setfsuid", EPERM_, 0, { { 0 } } },
 	{ "setfsgid", EPERM_, 0, { { 0 } } },
 	{ "setgroups", EPERM_, 0, { { 0 } } },
@@ -268,7 +273,8 @@ int seccomp_filter_build(const struct seccomp_options *opt, scmp_filter_ctx *ret
 
 		if (nr == __NR_SCMP_ERROR)
 			return -EINVAL;
-		if ((s->when == SECCOMP_INET && !inet) || (s->when == SECCOMP_NO_INET && inet))
+		if ((s->when == SECCOMP_INET && !inet) || (s->when == SECCOMP_NO_INET && inet) ||
+		    (s->when == SECCOMP_NOT_FS_SERVER && opt && opt->fs_server))
 			continue;
 		for (unsigned a = 0; a < s->n_args; a++)
 			cmp[a] = (struct scmp_arg_cmp){ s->args[a].arg, s->args[a].op,

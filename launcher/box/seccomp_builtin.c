@@ -25,7 +25,8 @@ unsigned seccomp_variant(const struct seccomp_options *opt)
 	if (!opt)
 		return 0;
 	return (opt->allow_inet ? SECCOMP_VARIANT_INET : 0) |
-	       (opt->log_all ? SECCOMP_VARIANT_LOG : 0);
+	       (opt->log_all ? SECCOMP_VARIANT_LOG : 0) |
+	       (opt->fs_server ? SECCOMP_VARIANT_FS_SERVER : 0);
 }
 
 const struct sock_filter *seccomp_filter_builtin(const struct seccomp_options *opt,

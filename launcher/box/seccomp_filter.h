@@ -32,6 +32,10 @@ enum seccomp_when {
 	SECCOMP_ALWAYS = 0,
 	SECCOMP_NO_INET,
 	SECCOMP_INET,
+	/* Left out of the file server's filter (seccomp_options.fs_server:
+	 * virtiofsd chroots into the share and takes the guest's uid and
+	 * gid per request). */
+	SECCOMP_NOT_FS_SERVER,
 };
 
 /* One deny rule: the syscall (libseccomp's name), its action, up to two
@@ -58,6 +62,9 @@ struct seccomp_options {
 	 * AF_UNIX: only for [network] mode = user, whose slirp runs inside
 	 * QEMU until the networking issue moves it to passt. */
 	bool allow_inet;
+	/* The share's file server (virtiofsd, box/sandbox_share.c): chroot
+	 * and setresuid/setresgid are allowed (SECCOMP_NOT_FS_SERVER). */
+	bool fs_server;
 };
 
 /*
@@ -75,7 +82,8 @@ int seccomp_filter_build(const struct seccomp_options *opt, scmp_filter_ctx *ret
  * compiles each (launcher/box/gen/seccomp-bpf-gen.c) into the launcher. */
 #define SECCOMP_VARIANT_INET 1u /* allow_inet */
 #define SECCOMP_VARIANT_LOG 2u  /* log_all */
-#define SECCOMP_N_VARIANTS 4u
+#define SECCOMP_VARIANT_FS_SERVER 4u /* fs_server */
+#define SECCOMP_N_VARIANTS 8u
 unsigned seccomp_variant(const struct seccomp_options *opt);
 
 struct sock_filter;

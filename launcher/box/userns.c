@@ -28,7 +28,7 @@ static int write_file(const char *path, const char *text)
 	return 0;
 }
 
-int userns_write_maps(uid_t uid, gid_t gid)
+int userns_write_maps(uid_t uid, gid_t gid, bool root)
 {
 	char map[64];
 	int r;
@@ -40,11 +40,11 @@ int userns_write_maps(uid_t uid, gid_t gid)
 	r = write_file("/proc/self/setgroups", "deny");
 	if (r < 0)
 		return r;
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	snprintf(map, sizeof(map), "%u %u 1\n", root ? 0u : (unsigned)uid, (unsigned)uid);
 	r = write_file("/proc/self/uid_map", map);
 	if (r < 0)
 		return r;
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	snprintf(map, sizeof(map), "%u %u 1\n", root ? 0u : (unsigned)gid, (unsigned)gid);
 	return write_file("/proc/self/gid_map", map);
 }
 
@@ -56,7 +56,7 @@ static int probe_here(uid_t uid, gid_t gid)
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
 		r = -errno;
 	if (r == 0)
-		r = userns_write_maps(uid, gid);
+		r = userns_write_maps(uid, gid, false);
 	if (r == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		r = -errno;
 	if (r == 0 && mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k") < 0)

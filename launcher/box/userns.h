@@ -20,9 +20,11 @@
  * In a process that has just entered a new user namespace: denies
  * setgroups (required for an unprivileged gid_map) and maps uid and gid
  * (the ids the process had outside, geteuid()/getegid() before) to
- * themselves. Returns 0 or -errno.
+ * themselves, or to 0 when root is true (a helper that acts as root in
+ * its own namespace: virtiofsd, struct sandbox_policy.userns_root).
+ * Returns 0 or -errno.
  */
-int userns_write_maps(uid_t uid, gid_t gid);
+int userns_write_maps(uid_t uid, gid_t gid, bool root);
 
 /*
  * Whether the box can be built here: a child made in a new user

@@ -44,6 +44,7 @@ enum section {
 	SEC_QEMU,
 	SEC_CPU,
 	SEC_SMBIOS,
+	SEC_SHARE, /* [share NAME] (issue 13) */
 	_SEC_MAX,
 };
 
@@ -74,8 +75,9 @@ struct parser {
 	enum section sec;
 	unsigned sec_line;
 	struct disk_item *disk; /* current [disk NAME] */
+	struct share_item *share; /* current [share NAME] (issue 13) */
 	unsigned *seen;		/* per key: line it was set on, 0 = unset */
-	unsigned *disk_seen;	/* per key, for the current disk */
+	unsigned *disk_seen;	/* per key, for the current disk (or share) */
 };
 
 /* A value parser: fills the field k->offset of base (struct profile, or
@@ -98,7 +100,7 @@ struct key_def {
 
 /* The rows of profile_keys[]; profile_keys.c asserts the count, so a key
  * added without updating it (or two rows joined) does not build. */
-#define N_KEYS 50
+#define N_KEYS 53
 extern const struct key_def profile_keys[N_KEYS];
 
 /* Appends item to the array arr of n items (e.g. p->pci, p->n_pci);
@@ -196,4 +198,9 @@ int parse_qemu_extra(struct parser *ps, const struct key_def *k, void *base,
 /* profile_rules.c: the rules of a section when it ends, and of the whole
  * profile once read. Return 0, or -EINVAL after profile_fail(). */
 int profile_end_section(struct parser *ps);
+
+/* profile_share.c (issue 13): [share NAME] begins (arg: NAME) and ends
+ * (clean: the section had no bad line). 0 or -EINVAL after profile_fail(). */
+int profile_share_begin(struct parser *ps, const char *arg);
+int profile_share_end(struct parser *ps, bool clean);
 int profile_finish(struct parser *ps);

@@ -138,8 +138,8 @@ static void suggest_key(enum section sec, const char *word, char *buf,
 		if (strcmp(profile_keys[i].key, word) == 0) {
 			snprintf(buf, len, " ('%s' belongs in [%s%s])", word,
 				 section_names[profile_keys[i].section],
-				 profile_keys[i].section == SEC_DISK ? " NAME"
-								     : "");
+				 profile_keys[i].section == SEC_DISK ||
+				 profile_keys[i].section == SEC_SHARE ? " NAME" : "");
 			return;
 		}
 }
@@ -150,6 +150,8 @@ static const char *section_label(struct parser *ps, char *buf, size_t len)
 {
 	if (ps->sec == SEC_DISK && ps->disk)
 		snprintf(buf, len, "[disk %s]", ps->disk->name);
+	else if (ps->sec == SEC_SHARE && ps->share)
+		snprintf(buf, len, "[share %s]", ps->share->name);
 	else if (ps->sec == SEC_NONE)
 		snprintf(buf, len, "(no section)");
 	else
@@ -197,12 +199,14 @@ static int begin_section(struct parser *ps, const char *header)
 		    "unknown section [%.64s]%s; sections are [vm], "
 		    "[pci], [disk NAME], [audio], [usb], "
 		    "[looking-glass], [input], [network], [cpu], "
-		    "[smbios] and [qemu]",
+		    "[smbios], [share NAME] and [qemu]",
 		    word, hint);
 	}
 	ps->sec = (enum section)sec;
 	ps->sec_line = ps->line;
 
+	if (sec == SEC_SHARE)
+		return profile_share_begin(ps, arg);
 	if (sec != SEC_DISK) {
 		if (*arg)
 			return profile_fail(
@@ -468,7 +472,7 @@ static int handler(void *user, const char *section, const char *name,
 					    "character (0x%02x)",
 					    k->key, (unsigned char)*c),
 			       1;
-	seen = ps->sec == SEC_DISK ? ps->disk_seen : ps->seen;
+	seen = ps->sec == SEC_DISK || ps->sec == SEC_SHARE ? ps->disk_seen : ps->seen;
 	if (!k->repeatable && seen[idx])
 		return profile_fail(
 			   ps, ps->line, -EINVAL,
@@ -478,7 +482,9 @@ static int handler(void *user, const char *section, const char *name,
 			   section_label(ps, label, sizeof(label))),
 		       1;
 	seen[idx] = ps->line;
-	base = ps->sec == SEC_DISK ? (void *)ps->disk : (void *)ps->p;
+	base = ps->sec == SEC_DISK    ? (void *)ps->disk
+	       : ps->sec == SEC_SHARE ? (void *)ps->share
+				      : (void *)ps->p;
 	k->parse(ps, k, base, value);
 	return 1;
 }
@@ -536,6 +542,12 @@ void profile_free(struct profile *p)
 		free(p->disks[i].path);
 	}
 	free(p->disks);
+	for (size_t i = 0; i < p->n_shares; i++) {
+		free(p->shares[i].name);
+		free(p->shares[i].path);
+		free(p->shares[i].tag);
+	}
+	free(p->shares);
 	free(p->audio_server);
 	free(p->usb);
 	free(p->lg_path);

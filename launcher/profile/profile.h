@@ -60,6 +60,17 @@ struct disk_item {
 	unsigned line;                 /* line of the [disk NAME] header */
 };
 
+/* --- [share NAME] (issue 13) --- */
+/* A host directory the guest mounts (resources/share.c). */
+struct share_item {
+	char *name;    /* the section's name: [share data] -> "data" */
+	char *path;    /* absolute (~/ expanded), as written otherwise */
+	char *tag;     /* the guest's mount tag; NULL: the name */
+	bool readonly; /* default no: a read-only bind mount when yes */
+	unsigned line; /* line of the [share NAME] header */
+};
+/* --- end [share NAME] --- */
+
 /* [usb] port = BUS-PORT[.PORT...] (sysfs name), device = VVVV:PPPP */
 /* [network] forward = tcp|udp:[ADDR:]HOSTPORT:GUESTPORT: a host port
  * (bound on ADDR, default 127.0.0.1) mapped to the guest's port. */
@@ -132,6 +143,10 @@ struct profile {
 	/* [disk NAME] */
 	struct disk_item *disks;
 	size_t n_disks;
+
+	/* [share NAME] (issue 13) */
+	struct share_item *shares;
+	size_t n_shares;
 
 	/* [audio] */
 	enum audio_backend audio_backend; /* default none: no [audio] section */

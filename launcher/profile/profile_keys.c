@@ -19,7 +19,7 @@ const char *const section_names[_SEC_MAX] = {
     [SEC_USB] = "usb",	   [SEC_LG] = "looking-glass",
     [SEC_INPUT] = "input", [SEC_NETWORK] = "network",
     [SEC_QEMU] = "qemu",   [SEC_CPU] = "cpu",
-    [SEC_SMBIOS] = "smbios",
+    [SEC_SMBIOS] = "smbios", [SEC_SHARE] = "share",
 };
 
 /* Enum value names, indexed by the enum's value, NULL-terminated. */
@@ -49,6 +49,7 @@ const char *const grab_toggle_names[] = {
 
 #define VM(f)	offsetof(struct profile, f)
 #define DISK(f) offsetof(struct disk_item, f)
+#define SHARE(f) offsetof(struct share_item, f)
 
 /* clang-format off: one key per line reads better than the limit */
 const struct key_def profile_keys[] = {
@@ -152,6 +153,18 @@ const struct key_def profile_keys[] = {
     {SEC_DISK, "discard", "BOOL", "no",
      "pass TRIM/UNMAP through to the image (discard=unmap)", false,
      parse_boolean, DISK(discard), NULL},
+    /* --- [share NAME] (issue 13) --- */
+    {SEC_SHARE, "path", "PATH", "-",
+     "host directory the guest mounts (required); virtiofs, served by virtiofsd "
+     "in a box of its own",
+     false, parse_path, SHARE(path), NULL},
+    {SEC_SHARE, "readonly", "BOOL", "no",
+     "the guest cannot write: the directory is bound read-only into the server's box",
+     false, parse_boolean, SHARE(readonly), NULL},
+    {SEC_SHARE, "tag", "TAG", "(the section name)",
+     "the mount tag the guest names (mount -t virtiofs TAG DIR); 1-36 bytes",
+     false, parse_word, SHARE(tag), NULL},
+    /* --- end [share NAME] --- */
     /* [audio] */
     {SEC_AUDIO, "backend", "pulse|none", "pulse",
      "host audio: PulseAudio (or PipeWire's pulse server), or none; no [audio] "

@@ -79,6 +79,10 @@ int profile_end_section(struct parser *ps)
 			d->readonly = true;
 	}
 	ps->disk = NULL;
+	/* --- [share NAME] (issue 13) --- */
+	if (ps->sec == SEC_SHARE)
+		return profile_share_end(ps, clean);
+	/* --- end [share NAME] --- */
 	return 0;
 }
 

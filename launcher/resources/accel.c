@@ -105,7 +105,9 @@ static int machine_argv(const struct profile *p, const struct render_env *env,
 		return -ENOMEM;
 	TRY(strv_push(sv, "-machine"));
 	/* smm=on: Secure Boot's flash protection (firmware.c). */
-	TRY(strv_pushf(sv, "%s%s%s", machine, p->hugepages ? ",memory-backend=ram" : "",
+	/* A [share] (vhost-user) needs the guest's RAM shared too. */
+	bool shared_ram = p->hugepages || p->n_shares > 0;
+	TRY(strv_pushf(sv, "%s%s%s", machine, shared_ram ? ",memory-backend=ram" : "",
 		       p->secure_boot ? ",smm=on" : ""));
 
 	switch (env->accel) {
@@ -150,6 +152,13 @@ static int machine_argv(const struct profile *p, const struct render_env *env,
 			       "memory-backend-file,id=ram,size=%s,"
 			       "mem-path=/dev/hugepages,share=on,prealloc=on",
 			       size));
+	} else if (shared_ram) {
+		/* [share]: vhost-user passes the RAM's descriptors to
+		 * virtiofsd, which maps them: anonymous RAM cannot be
+		 * passed, a shared memfd can (QEMU 7.2 docs/system/devices/
+		 * vhost-user.rst, "Shared memory object"). */
+		TRY(strv_push(sv, "-object"));
+		TRY(strv_pushf(sv, "memory-backend-memfd,id=ram,size=%s,share=on", size));
 	}
 	return 0;
 }

@@ -87,6 +87,7 @@ extern const struct resource resource_memlock;  /* memlock.c */
 extern const struct resource resource_pci;      /* vfio.c */
 extern const struct resource resource_disk;     /* disk.c */
 extern const struct resource resource_network;  /* network.c */
+extern const struct resource resource_share;    /* share.c: [share NAME] */
 extern const struct resource resource_audio;    /* audio.c */
 extern const struct resource resource_usb;      /* usb.c */
 extern const struct resource resource_looking_glass; /* ivshmem.c */
@@ -137,6 +138,11 @@ struct helper {
 	char *what;                   /* for messages: "vfio-slirp"; malloc'd */
 	struct strv argv;             /* argv[0]: an absolute path */
 	struct sandbox_policy policy; /* its box (sandbox.h) */
+	/* The helper's end listens instead, with QEMU's end already
+	 * connected to it and the name gone (helpers.c listen_pair): for
+	 * a program that accepts its one connection itself (virtiofsd
+	 * --fd, QEMU 7.2 tools/virtiofsd/fuse_virtio.c). */
+	bool listen;
 };
 
 /* The most helpers one VM may have. */

@@ -25,6 +25,7 @@ const struct resource *const resources[] = {
 	&resource_pci,
 	&resource_disk,
 	&resource_network,
+	&resource_share, /* [share NAME] (issue 13) */
 	&resource_audio,
 	&resource_usb,
 	&resource_looking_glass,

@@ -221,6 +221,15 @@ int trust_list_build(const struct profile *p, const char *home, const char *runt
 			return -ENOMEM;
 		TRY_PUSH(check_path(ret, p, d->line, key, d->path, home, run));
 	}
+	/* [share NAME] (issue 13): a foreign profile sharing ~/.ssh. */
+	for (size_t i = 0; i < p->n_shares; i++) {
+		const struct share_item *sh = &p->shares[i];
+		_cleanup_free_ char *key = NULL;
+
+		if (asprintf(&key, "[share %s] path =", sh->name) < 0)
+			return -ENOMEM;
+		TRY_PUSH(check_path(ret, p, sh->line, key, sh->path, home, run));
+	}
 	/* [audio] server = is not listed: it stays outside the box, only
 	 * the supervisor's filtering proxy talks to it
 	 * (supervisor/audio_proxy.h). */

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -58,6 +60,52 @@ static char *subst_fd(const char *item, int fd)
 	return out;
 }
 
+/*
+ * A connected pair made through a listening socket, for a helper that
+ * accepts its connection itself (struct helper.listen): sv[1] listens,
+ * sv[0] is connected to it (the connection waits in its backlog). The
+ * name is bound in a new directory of mode 0700 (mkdtemp) under
+ * $XDG_RUNTIME_DIR (else /tmp), so no one else can connect first, and
+ * is removed with the directory before this returns.
+ */
+static int listen_pair(int sv[2])
+{
+	const char *base = getenv("XDG_RUNTIME_DIR");
+	char dir[PATH_MAX], path[PATH_MAX + 8];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int r = 0, l, c;
+
+	if (!base || base[0] != '/')
+		base = "/tmp";
+	if (snprintf(dir, sizeof(dir), "%s/vfio-launch-fs.XXXXXX", base) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	if (!mkdtemp(dir))
+		return -errno;
+	snprintf(path, sizeof(path), "%s/s", dir);
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		rmdir(dir);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, path);
+	l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0 || c < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(l, 1) < 0 || connect(c, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		r = -errno;
+	unlink(path);
+	rmdir(dir);
+	if (r < 0) {
+		if (l >= 0)
+			close(l);
+		if (c >= 0)
+			close(c);
+		return r;
+	}
+	sv[0] = c;
+	sv[1] = l;
+	return 0;
+}
+
 /* Starts h with its end of a new socketpair; adds it to set. */
 static int start_one(struct helper *h, struct helper_set *set, struct sandbox_result *ret_res)
 {
@@ -66,8 +114,13 @@ static int start_one(struct helper *h, struct helper_set *set, struct sandbox_re
 	struct box_child child;
 	int sv[2], r;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+	if (h->listen) {
+		r = listen_pair(sv);
+		if (r < 0)
+			return r;
+	} else if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		return -errno;
+	}
 	for (size_t i = 0; i < h->argv.n; i++) {
 		if (!strstr(h->argv.v[i], "{fd}"))
 			continue;

@@ -63,10 +63,11 @@ kernel() {
 }
 
 # Load order (modinfo depends): virtio_ring before virtio, the PCI
-# transport's helpers before virtio_pci, failover before virtio_net.
+# transport's helpers before virtio_pci, failover before virtio_net;
+# fuse before virtiofs (the [share] test, tests/share/).
 MODULES="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev
 drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci net/core/failover
-drivers/net/net_failover drivers/net/virtio_net"
+drivers/net/net_failover drivers/net/virtio_net fs/fuse/fuse fs/fuse/virtiofs"
 
 # Fills $out/modules from the kernel package $1, or from /lib/modules of
 # the running kernel when $1 is "host". A module built in (absent) or
@@ -89,6 +90,8 @@ modules_from() {
 		cp "$src_dir/$m.ko" "$out/modules/"
 		echo "${m##*/}" >> "$out/modules/order"
 	done
+	# What this modules/ was made for: a longer MODULES list refetches.
+	echo "$MODULES" > "$out/modules/wanted"
 	[ "$1" = host ] || rm -rf "${src_dir%/lib/modules/*}"
 }
 
@@ -133,7 +136,7 @@ initramfs() {
 		exit 1
 	}
 	cp "$src/init" "$root/init"
-	[ -f "$out/modules/order" ] || modules
+	{ [ -f "$out/modules/order" ] && [ "$(cat "$out/modules/wanted" 2>/dev/null)" = "$MODULES" ]; } || modules
 	if [ -f "$out/modules/order" ]; then
 		mkdir -p "$root/lib/modules"
 		cp "$out"/modules/* "$root/lib/modules/"

@@ -34,6 +34,7 @@ rewrite() {
 	# (launcher/resources/cpu_model.c renders the same subset for TCG)
 	host | host,*) echo "max${1#host}" | sed -E 's/,hv-(vpindex|synic|stimer|tlbflush|ipi)//g' ;;
 	memory-backend-file,id=ram,*) echo "memory-backend-file,id=ram,size=256M,mem-path=$T,share=on,prealloc=on" ;;
+	memory-backend-memfd,id=ram,*) echo "$1" | sed 's/,size=[^,]*/,size=256M/' ;;
 	if=pflash,*unit=1,*) echo "if=pflash,format=raw,unit=1,file=$T/vars.fd" ;;
 	if=pflash,*) echo "$1" ;;
 	file=*)
@@ -88,16 +89,20 @@ for argv in "$GOLDEN"/*.argv "$T"/example-*.argv; do
 		# guest RAM: 256M here, whatever the profile asks (a paused
 		# TCG guest; a large -m may exceed this machine's overcommit)
 		-m) set -- "$@" -m 256M; drop_next=1; continue ;;
-		-object) prev=-object; continue ;;
+		-object | -chardev | -device) prev=$a; continue ;;
 		-accel)
 			# "-accel kvm -accel tcg" becomes one -accel tcg
 			case " $* " in *" -accel "*) drop_next=1; continue ;; esac
 			;;
 		esac
-		if [ "$prev" = -object ]; then
+		if [ -n "$prev" ]; then
+			p=$prev
 			prev=
 			case "$a" in input-linux,*) continue ;; esac
-			set -- "$@" -object
+			# [share]: vhost-user-fs-pci needs its virtiofsd at
+			# realize; tests/share/test-share.sh runs the real one.
+			case "$a" in socket,id=charfs*,fd=* | vhost-user-fs-pci,*) continue ;; esac
+			set -- "$@" "$p"
 		fi
 		set -- "$@" "$(rewrite "$a")"
 	done <"$argv"

@@ -83,7 +83,8 @@ START_TEST(test_every_key_known)
 		struct profile_error err;
 		snprintf(text, sizeof(text), "[%.31s%s]\n%.31s = \x01\n",
 			 rows[i].section,
-			 strcmp(rows[i].section, "disk") == 0 ? " d" : "",
+			 strcmp(rows[i].section, "disk") == 0 ||
+				 strcmp(rows[i].section, "share") == 0 ? " d" : "",
 			 rows[i].key);
 		set_home();
 		ck_assert_int_eq(load_string(text, PATH, &p, &err), -EINVAL);
@@ -124,7 +125,9 @@ static char *read_file(const char *path)
 
 static const char *doc_section(const char *section)
 {
-	return strcmp(section, "disk") == 0 ? "disk NAME" : section;
+	return strcmp(section, "disk") == 0    ? "disk NAME"
+	       : strcmp(section, "share") == 0 ? "share NAME"
+					       : section;
 }
 
 /* Every key has a row "| `[section]` | `key` |" in the README's profile

@@ -21,7 +21,7 @@
 #include "resource.h"
 
 /* Update with the table (STYLE.md: assert a table's length). */
-#define N_RESOURCES 13
+#define N_RESOURCES 14
 
 START_TEST(table_shape)
 {
@@ -46,7 +46,7 @@ END_TEST
 START_TEST(table_names)
 {
 	static const char *const names[] = { "qemu", "machine", "smbios", "firmware", "display",
-					     "memlock", "pci", "disk", "network",
+					     "memlock", "pci", "disk", "network", "share",
 					     "audio", "usb", "looking-glass", "input" };
 
 	ck_assert_uint_eq(ELEMENTSOF(names), N_RESOURCES);
@@ -69,6 +69,7 @@ START_TEST(render_is_the_table)
 		"[usb]\nport = 1-2\n"
 		"[looking-glass]\nsize = 32M\n"
 		"[input]\nevdev = /dev/input/event3\n"
+		"[share data]\npath = /srv/data\n"
 		"[qemu]\nextra = -no-reboot\n";
 	_cleanup_profile_ struct profile *p = NULL;
 	struct vm_paths paths = { 0 };

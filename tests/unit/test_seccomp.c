@@ -189,7 +189,8 @@ START_TEST(test_builtin_equals_table)
 {
 	const unsigned v = (unsigned)_i;
 	const struct seccomp_options opt = { .allow_inet = v & SECCOMP_VARIANT_INET,
-					     .log_all = v & SECCOMP_VARIANT_LOG };
+					     .log_all = v & SECCOMP_VARIANT_LOG,
+					     .fs_server = v & SECCOMP_VARIANT_FS_SERVER };
 	const struct sock_filter *built;
 	size_t n_built;
 

@@ -25,6 +25,7 @@ static int emit(FILE *out, unsigned variant)
 	struct seccomp_options opt = {
 		.allow_inet = variant & SECCOMP_VARIANT_INET,
 		.log_all = variant & SECCOMP_VARIANT_LOG,
+		.fs_server = variant & SECCOMP_VARIANT_FS_SERVER,
 	};
 	scmp_filter_ctx _cleanup_seccomp_ ctx = NULL;
 	struct sock_filter ins;
