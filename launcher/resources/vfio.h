@@ -3,8 +3,9 @@
  * VFIO and IOMMU groups, read from sysfs. Every path is reached with
  * openat() from a directory fd of the sysfs root (ctx->sysfs: "/sys" in
  * production, a fake tree in tests), so the functions here never look at
- * the real bus unless told to. Names come from the PCI ID database through
- * libpci's pci_lookup_name() (no libpci bus scan, so fake trees work).
+ * the real bus unless told to. Names come from udev's hwdb, else the PCI
+ * ID database through libpci's pci_lookup_name() (pci_names.c; no libpci
+ * bus scan, so fake trees work).
  */
 #pragma once
 
@@ -133,9 +134,10 @@ const char *pci_name(struct pci_names *names, uint16_t vendor, uint16_t device, 
  * of iommu_group_judge(): "keep on the host" (naming the device and why),
  * "bridges only", "ready", or "passable after: vfio-privhelper bind ...".
  * The root filesystem is found through procfs_fd (pci_root_storage_find;
- * unreadable: no root verdict). The boot VGA device is marked. Names come
- * from pci.ids (only here and in failure messages). Returns 0, -ENOENT
- * when there are no IOMMU groups, or -errno.
+ * unreadable: no root verdict). The boot VGA device is marked. The
+ * functions are read from bus/pci/devices, each group's from its
+ * iommu_group link. Names as pci_name (only here and in failure
+ * messages). Returns 0, -ENOENT when there are no IOMMU groups, or -errno.
  */
 int iommu_print_groups(int sysfs_fd, int procfs_fd, FILE *out);
 
