@@ -27,7 +27,7 @@ DEPS_BUILD := gcc make pkg-config libseccomp-dev libudev-dev \
 	libpci-dev libpulse-dev libinih-dev libjson-c-dev libslirp-dev scdoc
 DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod
-DEPS_TEST := check umockdev libumockdev-dev clang socat sox xvfb imagemagick dbus
+DEPS_TEST := check umockdev libumockdev-dev clang socat sox xvfb imagemagick dbus weston
 # make install: udev.pc (udevdir) is in 'udev', systemd.pc in 'systemd' on
 # Debian 12 (later releases move systemd.pc to systemd-dev).
 DEPS_INSTALL := udev systemd

@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "cleanup.h"
+#include "display.h"
 #include "paths.h"
 #include "sandbox.h"
 
@@ -34,8 +35,12 @@
  *     live under XDG_CONFIG_HOME). PULSE_PROP*, PULSE_RUNTIME_PATH and
  *     PULSE_CLIENTCONFIG are not kept: they can point libpulse at files
  *     outside the box, which Landlock would refuse anyway.
- *   DISPLAY, WAYLAND_DISPLAY, XAUTHORITY, XDG_SESSION_TYPE, GDK_BACKEND,
- *   SDL_VIDEODRIVER  only when the profile enables a display.
+ *   DISPLAY, WAYLAND_DISPLAY, XAUTHORITY, XDG_SESSION_TYPE  only when the
+ *     profile opens a window (gtk, sdl), and only those of the one display
+ *     server it goes to (display.h, display_target_pick): under Wayland
+ *     not DISPLAY, so Xwayland's keystroke hole stays shut; under X11 not
+ *     WAYLAND_DISPLAY. GDK_BACKEND and SDL_VIDEODRIVER are set by the box
+ *     (display_session_env), never taken from the user.
  * PATH is not kept: QEMU finds its data files from /proc/self/exe, and
  * spawning helpers is denied (-sandbox spawn=deny).
  */
@@ -44,8 +49,7 @@ static const char *const env_always[] = { "HOME", "XDG_RUNTIME_DIR", "LANG",
 static const char *const env_audio[] = { "PULSE_SERVER", "PULSE_COOKIE",
 					 "XDG_CONFIG_HOME" };
 static const char *const env_display[] = { "DISPLAY", "WAYLAND_DISPLAY",
-					   "XAUTHORITY", "XDG_SESSION_TYPE",
-					   "GDK_BACKEND", "SDL_VIDEODRIVER" };
+					   "XAUTHORITY", "XDG_SESSION_TYPE" };
 
 static bool in_list(const char *name, const char *const *list, size_t n)
 {
@@ -256,33 +260,11 @@ static int grant_profile(struct builder *b, const struct grants *g)
 	return r;
 }
 
-/* The one X11 socket $DISPLAY names: ":N", ":N.S" or "unix:N" is
- * /tmp/.X11-unix/XN (libxcb, xcb_parse_display and _xcb_open_unix). Not
- * the directory: other X servers' sockets stay out. A TCP display
- * ("host:N") gets nothing: the box has no network. */
-static int grant_x11_socket(struct builder *b, const char *display)
-{
-	const char *n;
-	size_t len;
-
-	if (!display)
-		return 0;
-	if (strncmp(display, "unix:", 5) == 0)
-		n = display + 5;
-	else if (display[0] == ':')
-		n = display + 1;
-	else
-		return 0;
-	len = strspn(n, "0123456789");
-	if (len == 0 || len > 9 || (n[len] != '\0' && n[len] != '.'))
-		return 0;
-	return grantf(b, GRANT_RW, false, true, "/tmp/.X11-unix/X%.*s", (int)len, n);
-}
-
 /* What the user's session adds, from the environment rather than the
- * profile: a display's sockets and
- * settings, all optional. */
-static int grant_session(struct builder *b, char *const *envp, bool display, bool audio)
+ * profile: a window's X authority and the GTK/fontconfig settings,
+ * read-only, all optional. The display server's one socket is the
+ * display resource's grant (kept by its check, display.c). */
+static int grant_session(struct builder *b, char *const *envp, enum display_session kind)
 {
 	const char *home = env_get(envp, "HOME");
 	int r = 0;
@@ -291,31 +273,30 @@ static int grant_session(struct builder *b, char *const *envp, bool display, boo
 	 * supervisor's proxy socket (the audio resource's grant); the
 	 * server accepts the proxy by its uid, so libpulse's cookie, a
 	 * credential, stays out of the box. */
-	(void)audio;
-	/* A display: the X server's sockets (the abstract ones are out of
-	 * reach in the box's network namespace; libxcb falls back to the
-	 * path), a Wayland socket, X authority and the GTK/fontconfig
-	 * settings, read-only. */
-	if (display) {
+	if (kind == DISPLAY_SESSION_NONE)
+		return 0;
+	if (kind == DISPLAY_SESSION_X11) {
 		const char *xauth = env_get(envp, "XAUTHORITY");
-		const char *wl = env_get(envp, "WAYLAND_DISPLAY");
-		const char *run = env_get(envp, "XDG_RUNTIME_DIR");
 
-		r = grant_x11_socket(b, env_get(envp, "DISPLAY"));
-		if (r == 0 && wl && wl[0] == '/')
-			r = grant(b, wl, GRANT_RW, false, true);
-		else if (r == 0 && wl && run && run[0] == '/')
-			r = grantf(b, GRANT_RW, false, true, "%s/%s", run, wl);
-		if (r == 0 && xauth && xauth[0] == '/')
+		if (xauth && xauth[0] == '/')
 			r = grant(b, xauth, GRANT_RO, false, true);
 		if (r == 0 && home && home[0] == '/')
 			r = grantf(b, GRANT_RO, false, true, "%s/.Xauthority", home);
-		if (r == 0 && home && home[0] == '/')
-			r = grantf(b, GRANT_RO, false, true, "%s/.config/gtk-3.0", home);
-		if (r == 0 && home && home[0] == '/')
-			r = grantf(b, GRANT_RO, false, true, "%s/.cache/fontconfig", home);
 	}
+	if (r == 0 && home && home[0] == '/')
+		r = grantf(b, GRANT_RO, false, true, "%s/.config/gtk-3.0", home);
+	if (r == 0 && home && home[0] == '/')
+		r = grantf(b, GRANT_RO, false, true, "%s/.cache/fontconfig", home);
 	return r;
+}
+
+/* Whether the variable name=... of the user's stays out for a window on
+ * kind: the other display server's. */
+static bool env_other_session(const char *name, enum display_session kind)
+{
+	if (kind == DISPLAY_SESSION_WAYLAND)
+		return strcmp(name, "DISPLAY") == 0 || strcmp(name, "XAUTHORITY") == 0;
+	return strcmp(name, "WAYLAND_DISPLAY") == 0;
 }
 /* ---- end of the profile's and the session's grants ---- */
 
@@ -324,7 +305,10 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 			 struct sandbox_policy *ret)
 {
 	struct sandbox_policy pol = { .mode = p->sandbox };
-	bool display = p->display != DISPLAY_NONE;
+	/* A window (gtk, sdl) on the user's display server; spice opens
+	 * none and needs nothing of the session. */
+	bool display = p->display == DISPLAY_GTK || p->display == DISPLAY_SDL;
+	struct display_target target = { 0 };
 	bool audio = p->audio_backend == AUDIO_PULSE && !ctx->audio_disabled;
 	const char *sysfs = ctx->sysfs ? ctx->sysfs : "/sys";
 	const char *procfs = ctx->procfs ? ctx->procfs : "/proc";
@@ -336,6 +320,13 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 		.sysfs = sysfs,
 	};
 	int r = 0;
+
+	if (display && display_target_pick(env_get(envp, "WAYLAND_DISPLAY"),
+					   env_get(envp, "XDG_RUNTIME_DIR"),
+					   env_get(envp, "DISPLAY"), &target) < 0) {
+		r = -ENOMEM;
+		goto fail;
+	}
 
 	/* Step 2: the environment. */
 	for (char *const *e = envp; e && *e; e++) {
@@ -350,6 +341,7 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 			goto fail;
 		}
 		if (sandbox_env_allowed(name, display, audio) &&
+		    !(display && env_other_session(name, target.kind)) &&
 		    strv_push(&pol.env, *e) < 0) {
 			r = -ENOMEM;
 			goto fail;
@@ -367,6 +359,12 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 		r = -ENOMEM;
 		goto fail;
 	}
+	/* The toolkit's backend pinned to the server the box shows. */
+	for (const char *const *v = display_session_env(target.kind); display && *v; v++)
+		if (strv_push(&pol.env, *v) < 0) {
+			r = -ENOMEM;
+			goto fail;
+		}
 
 	/* Step 3. */
 	pol.memlock_bytes = ctx->memlock_bytes;
@@ -381,7 +379,7 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	if (r == 0)
 		r = grant_profile(&b, granted);
 	if (r == 0)
-		r = grant_session(&b, envp, display, audio);
+		r = grant_session(&b, envp, target.kind);
 	if (r < 0)
 		goto fail;
 
@@ -394,12 +392,15 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	pol.landlock_handle_net = true;
 	pol.seccomp.allow_inet = false;
 	/* X11 uses abstract unix sockets (@/tmp/.X11-unix/X0) and GTK may
-	 * signal; without a display both are scoped to the box. */
-	pol.landlock_scope = !display;
+	 * signal; otherwise (Wayland, spice, none) both are scoped to the
+	 * box. */
+	pol.landlock_scope = target.kind != DISPLAY_SESSION_X11;
 
+	display_target_clear(&target);
 	*ret = pol;
 	return 0;
 fail:
+	display_target_clear(&target);
 	sandbox_policy_clear(&pol);
 	return r;
 }

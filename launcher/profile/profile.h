@@ -21,7 +21,7 @@ enum firmware { FIRMWARE_BIOS, FIRMWARE_UEFI };
 /* In sandbox_names order (profile_keys.c). REDUCED: the box without
  * namespaces, for hosts that refuse unprivileged user namespaces. */
 enum sandbox_mode { SANDBOX_ON, SANDBOX_STRICT, SANDBOX_REDUCED, SANDBOX_OFF };
-enum display { DISPLAY_NONE, DISPLAY_GTK, DISPLAY_SDL };
+enum display { DISPLAY_NONE, DISPLAY_GTK, DISPLAY_SDL, DISPLAY_SPICE };
 enum disk_interface { DISK_VIRTIO, DISK_SATA, DISK_NVME, DISK_SCSI };
 enum disk_format { DISK_FORMAT_RAW, DISK_FORMAT_QCOW2 };
 enum disk_media { DISK_MEDIA_DISK, DISK_MEDIA_CDROM };

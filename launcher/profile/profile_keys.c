@@ -26,7 +26,7 @@ const char *const section_names[_SEC_MAX] = {
 static const char *const accel_names[] = {"auto", "kvm", "tcg", NULL};
 static const char *const firmware_names[] = {"bios", "uefi", NULL};
 static const char *const sandbox_names[] = {"on", "strict", "reduced", "off", NULL};
-static const char *const display_names[] = {"none", "gtk", "sdl", NULL};
+static const char *const display_names[] = {"none", "gtk", "sdl", "spice", NULL};
 static const char *const interface_names[] = {"virtio", "sata", "nvme", "scsi",
 					      NULL};
 static const char *const format_names[] = {"raw", "qcow2", NULL};
@@ -104,8 +104,8 @@ const struct key_def profile_keys[] = {
      false, parse_uuid, VM(uuid), NULL},
     {SEC_VM, "hugepages", "BOOL", "no", "back guest RAM with /dev/hugepages",
      false, parse_boolean, VM(hugepages), NULL},
-    {SEC_VM, "display", "none|gtk|sdl", "none",
-     "QEMU display window; none for a passed-through GPU", false, parse_enum,
+    {SEC_VM, "display", "none|gtk|sdl|spice", "none",
+     "QEMU display window, or spice (a SPICE socket); none for a passed-through GPU", false, parse_enum,
      VM(display), display_names},
     {SEC_VM, "sandbox", "on|strict|reduced|off", "on",
      "QEMU's confinement: on (a missing Landlock is a warning), strict (it is "

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "display.h"
 #include "paths.h"
 #include "vars.h"
 #include "profile.h"
@@ -265,6 +266,39 @@ static char *strip_components(const char *path, int n)
 	return r;
 }
 
+/* runtime_dir/spice (0700, ours: private_dir), where QEMU's SPICE server
+ * binds spice.sock, and the link runtime_dir/spice.sock to it, made anew
+ * (under the lock: no other run uses them). Recorded in that order, so
+ * rollback removes the link, then the socket QEMU left, then the
+ * directory. */
+static int make_spice_dir(struct prepare_state *st, int dir_fd, const char *runtime_dir)
+{
+	_cleanup_free_ char *dir = display_spice_dir(runtime_dir);
+	_cleanup_free_ char *sock = display_spice_socket(runtime_dir);
+	_cleanup_free_ char *link = NULL;
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if (!dir || !sock || asprintf(&link, "%s/" DISPLAY_SPICE_LINK, runtime_dir) < 0)
+		return -ENOMEM;
+	fd = private_dir(st, dir_fd, "spice", dir, 077);
+	if (fd < 0)
+		return fd;
+	r = record(st, sock, false);
+	if (r < 0)
+		return fail_at(st, sock, r);
+	if (unlinkat(dir_fd, DISPLAY_SPICE_LINK, 0) < 0 && errno != ENOENT)
+		return fail_at(st, link, -errno);
+	if (symlinkat(DISPLAY_SPICE_LINK_TARGET, dir_fd, DISPLAY_SPICE_LINK) < 0)
+		return fail_at(st, link, -errno);
+	r = record(st, link, false);
+	if (r < 0) {
+		unlinkat(dir_fd, DISPLAY_SPICE_LINK, 0); /* not in the record */
+		return fail_at(st, link, r);
+	}
+	return 0;
+}
+
 int prepare_vm(const struct profile *p, const struct vm_paths *paths,
 	       struct prepare_state *ret_state)
 {
@@ -305,6 +339,14 @@ int prepare_vm(const struct profile *p, const struct vm_paths *paths,
 	r = take_lock(st, dir_fd, paths->lock_file);
 	if (r < 0)
 		goto fail;
+
+	/* 2b. display = spice: the directory QEMU's SPICE server makes its
+	 * socket in, and the user's path to it (display.h, spice_argv). */
+	if (p->display == DISPLAY_SPICE) {
+		r = make_spice_dir(st, dir_fd, paths->runtime_dir);
+		if (r < 0)
+			goto fail;
+	}
 
 	/* 3. state dir and VARS copy (uefi only: nothing else lives there). */
 	if (p->firmware == FIRMWARE_UEFI && paths->ovmf_vars) {

@@ -118,7 +118,10 @@ REC=$USER_TMP/run/rec.wav
 as_user sh -c 'echo $$ >"$1"; exec env PULSE_SERVER="unix:$2" parecord --device=vl_null.monitor --latency-msec=50 \
 	--file-format=wav --rate=44100 --channels=2 "$3"' sh "$USER_TMP/run/rec.pid" "$PULSE_SOCK" "$REC" &
 i=0
-while ! direct pactl list short source-outputs | grep -q .; do
+# parecord's own record stream (QEMU's HDA may have one too; parecord is
+# pacat under another name), and its pid.
+while ! { [ -s "$USER_TMP/run/rec.pid" ] &&
+	direct pactl list source-outputs | grep -qE 'application.process.binary = "(parecord|pacat)"'; }; do
 	i=$((i + 1))
 	[ "$i" -le 100 ] || fail "parecord did not start recording"
 	sleep 0.1

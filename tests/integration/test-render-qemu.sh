@@ -58,6 +58,8 @@ rewrite() {
 	# same stream netdev listens on a unix socket instead.
 	stream,id=net0,addr.type=fd,*) echo "stream,id=net0,server=on,addr.type=unix,addr.path=$T/net-$name.sock" ;;
 	memory-backend-file,id=ivshmem,*) echo "$1" | sed "s|mem-path=[^,]*|mem-path=$T/ivshmem-$name|" ;; # sizes differ
+	# display = spice: the SPICE socket in a directory of our own
+	unix=on,addr=*) echo "unix=on,addr=$T/spice-$name.sock,disable-ticketing=on" ;;
 	gtk | sdl) echo none ;;
 	std) echo std ;;
 	*) echo "$1" ;;

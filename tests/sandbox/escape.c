@@ -32,6 +32,16 @@
  *
  * The disk is the file= or filename= of its command line (the QEMU argv
  * the launcher rendered, or the test's own). Every wait is bounded.
+ *
+ * A second setup line, for a box with a display on
+ * (tests/sandbox/test-display-escape.sh), runs only connects:
+ *
+ *   "vfio-display-escape [display=P] sockets=P1,P2,..."
+ *
+ * "escape connect-display: ..." for the display's own socket P (the one
+ * the box must show), then "escape connect-runtime P1: ..." for every
+ * other socket of the runtime dir; the report goes to its slot, "STATE
+ * ready" follows, and the probe waits for "GO exit".
  */
 #include <dirent.h>
 #include <errno.h>
@@ -466,6 +476,10 @@ static const struct check {
 	{ "host-tree-mountinfo", check_mountinfo },
 };
 
+/* The display escape's target (runtime_mode). */
+static char target[108];
+static bool check_target(char *b, size_t n) { return connect_unix(target, false, b, n); }
+
 static void say(const char *fmt, ...)
 {
 	va_list ap;
@@ -520,6 +534,32 @@ static void run_check(const struct check *c)
 		say("escape %s: error (status %#x)\n", c->name, st);
 }
 
+/* "vfio-display-escape [display=P] sockets=P1,P2,...": connects to
+ * each, reports, then waits for the test's "GO exit". */
+static int runtime_mode(const char *line)
+{
+	const char *d = strstr(line, " display="), *s = strstr(line, " sockets=");
+	char name[160];
+
+	if (d) {
+		copy_value(target, sizeof(target), d + 9);
+		run_check(&(struct check){ "connect-display", check_target });
+	}
+	for (s = s ? s + 9 : NULL; s && *s && *s != ' ' && *s != '\n';) {
+		size_t len = strcspn(s, ", \n");
+
+		snprintf(target, sizeof(target), "%.*s", (int)len, s);
+		snprintf(name, sizeof(name), "connect-runtime %s", target);
+		run_check(&(struct check){ name, check_target });
+		s += len;
+		s += *s == ',';
+	}
+	say("SUMMARY done\n");
+	if (slot_write(SLOT_REPORT, report) < 0 || slot_write(SLOT_STATE, "STATE ready\n") < 0)
+		return 2;
+	return wait_order("exit") ? 0 : 3;
+}
+
 /* flock(LOCK_UN) on every descriptor in /proc/self/fd (or 0..1023 when
  * /proc is not there): whatever lock the launcher handed in is dropped if
  * this process can drop it. Returns how many descriptors it tried. */
@@ -565,6 +605,8 @@ int main(int argc, char **argv)
 	}
 	slot_read(0, line, sizeof(line));
 	line[strcspn(line, "\n")] = '\0';
+	if (strncmp(line, "vfio-display-escape ", 20) == 0)
+		return runtime_mode(line);
 	if (parse_setup(line) < 0) {
 		fprintf(stderr, "sandbox-escape: %s holds no complete setup line\n", disk);
 		return 2;

@@ -96,7 +96,7 @@ static const struct error_case error_cases[] = {
      "auto, kvm or tcg"},
     {"[vm]\naccel = KVM\n", 2, "invalid value 'KVM'", NULL},
     {"[vm]\nfirmware = efi\n", 2, "invalid value 'efi'", "bios or uefi"},
-    {"[vm]\ndisplay = vnc\n", 2, "invalid value 'vnc'", "none, gtk or sdl"},
+    {"[vm]\ndisplay = vnc\n", 2, "invalid value 'vnc'", "none, gtk, sdl or spice"},
     {"[vm]\nsandbox = maybe\n", 2, "invalid value 'maybe'",
      "on, strict, reduced or off"},
     {"[vm]\nhide-hypervisor = sure\n", 2,

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "cleanup.h"
+#include "display.h"
 #include "fake_tree.h"
 #include "landlock.h"
 #include "paths.h"
@@ -289,7 +290,10 @@ START_TEST(test_policy_display_audio_kvm_net)
 	ck_assert(env_has(&pol, "NO_AT_BRIDGE=1"));
 	ck_assert(env_has(&pol, "GTK_A11Y=none"));
 	ck_assert(env_has(&pol, "DBUS_SESSION_BUS_ADDRESS=disabled:"));
-	ck_assert_uint_eq(pol.env.n, 10);
+	/* The toolkits pinned to X11, the one server the box shows. */
+	ck_assert(env_has(&pol, "GDK_BACKEND=x11"));
+	ck_assert(env_has(&pol, "SDL_VIDEODRIVER=x11"));
+	ck_assert_uint_eq(pol.env.n, 12);
 	/* X11: at most the one socket of DISPLAY=:0, never the directory
 	 * with every X server's socket. */
 	ck_assert_ptr_null(find_rule(&pol, "/tmp/.X11-unix"));
@@ -365,6 +369,78 @@ START_TEST(test_policy_only_kept)
 	ck_assert(!pol.namespaces);
 	sandbox_policy_clear(&pol);
 	check_ctx_clear_kept(&ctx);
+}
+END_TEST
+
+/* With both WAYLAND_DISPLAY and DISPLAY set, a window goes to Wayland:
+ * the box gets no DISPLAY or XAUTHORITY (no way to the X server and its
+ * keystroke hole), the toolkits are pinned to Wayland, Landlock scopes
+ * abstract sockets and signals again, and display = spice takes nothing
+ * of the session at all. */
+START_TEST(test_policy_wayland_preferred)
+{
+	char env_wl[] = "WAYLAND_DISPLAY=wayland-1";
+	char *env_both[] = { env_home, env_run, "DISPLAY=:0", env_xauth, env_wl,
+			     "GDK_BACKEND=x11", NULL };
+	struct profile p;
+	struct disk_item disk;
+	struct check_ctx ctx;
+	struct vm_paths paths;
+	struct sandbox_policy pol = { 0 };
+
+	demo_like(&p, &disk, &ctx, &paths);
+	p.display = DISPLAY_SDL;
+	ck_assert_int_eq(resources_policy_build(&p, &ctx, &paths, env_both, &pol), 0);
+	ck_assert(env_has(&pol, env_wl));
+	ck_assert(env_has(&pol, env_run));
+	ck_assert(env_has(&pol, "GDK_BACKEND=wayland"));
+	ck_assert(env_has(&pol, "SDL_VIDEODRIVER=wayland"));
+	ck_assert(!env_has(&pol, "GDK_BACKEND=x11"));
+	ck_assert(!env_has(&pol, "DISPLAY=:0"));
+	ck_assert(!env_has(&pol, env_xauth));
+	ck_assert_ptr_null(find_rule(&pol, xauth));
+	ck_assert(pol.landlock_scope);
+	sandbox_policy_clear(&pol);
+
+	p.display = DISPLAY_SPICE;
+	ck_assert_int_eq(resources_policy_build(&p, &ctx, &paths, env_both, &pol), 0);
+	ck_assert(!env_has(&pol, env_wl));
+	ck_assert(!env_has(&pol, "DISPLAY=:0"));
+	ck_assert(!env_has(&pol, "NO_AT_BRIDGE=1"));
+	ck_assert(pol.landlock_scope);
+	sandbox_policy_clear(&pol);
+	check_ctx_clear_kept(&ctx);
+}
+END_TEST
+
+/* Which display server a window goes to, from the environment. */
+START_TEST(test_display_target_pick)
+{
+	static const struct {
+		const char *wl, *run, *x;
+		enum display_session kind;
+		const char *socket;
+	} cases[] = {
+		{ "wayland-0", "/run/user/1000", ":0", DISPLAY_SESSION_WAYLAND,
+		  "/run/user/1000/wayland-0" },
+		{ "/tmp/wl.sock", NULL, NULL, DISPLAY_SESSION_WAYLAND, "/tmp/wl.sock" },
+		{ "wayland-0", NULL, ":1", DISPLAY_SESSION_X11, "/tmp/.X11-unix/X1" },
+		{ "", "/run/user/1000", ":2.0", DISPLAY_SESSION_X11, "/tmp/.X11-unix/X2" },
+		{ NULL, NULL, "unix:10", DISPLAY_SESSION_X11, "/tmp/.X11-unix/X10" },
+		{ NULL, NULL, "localhost:10.0", DISPLAY_SESSION_NONE, NULL },
+		{ NULL, NULL, ":", DISPLAY_SESSION_NONE, NULL },
+		{ NULL, NULL, ":0x", DISPLAY_SESSION_NONE, NULL },
+		{ NULL, "/run/user/1000", NULL, DISPLAY_SESSION_NONE, NULL },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		struct display_target t;
+
+		ck_assert_int_eq(display_target_pick(cases[i].wl, cases[i].run, cases[i].x, &t), 0);
+		ck_assert_int_eq(t.kind, cases[i].kind);
+		ck_assert_pstr_eq(t.socket, cases[i].socket);
+		display_target_clear(&t);
+	}
 }
 END_TEST
 
@@ -459,6 +535,8 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(tc, test_policy_display_audio_kvm_net);
 	tcase_add_test(tc, test_policy_relative_pulse_cookie);
 	tcase_add_test(tc, test_policy_only_kept);
+	tcase_add_test(tc, test_policy_wayland_preferred);
+	tcase_add_test(tc, test_display_target_pick);
 	tcase_add_test(tc, test_status_caps);
 	tcase_add_test(tc, test_userns_refusal);
 	tcase_add_test(tc, test_landlock_masks);
