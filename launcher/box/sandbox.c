@@ -16,7 +16,7 @@
 
 #include "check.h"
 #include "cleanup.h"
-#include "display.h"
+#include "display_session.h"
 #include "paths.h"
 #include "sandbox.h"
 
@@ -37,7 +37,7 @@
  *     outside the box, which Landlock would refuse anyway.
  *   DISPLAY, WAYLAND_DISPLAY, XAUTHORITY, XDG_SESSION_TYPE  only when the
  *     profile opens a window (gtk, sdl), and only those of the one display
- *     server it goes to (display.h, display_target_pick): under Wayland
+ *     server it goes to (display_session.h, display_target_pick): under Wayland
  *     not DISPLAY, so Xwayland's keystroke hole stays shut; under X11 not
  *     WAYLAND_DISPLAY. GDK_BACKEND and SDL_VIDEODRIVER are set by the box
  *     (display_session_env), never taken from the user.

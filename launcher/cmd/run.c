@@ -410,6 +410,21 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
+	/* The resources' own (the TPM's state), under the lock. */
+	{
+		const char *what = NULL;
+
+		r = resources_prepare(p, &ctx, &what);
+		if (r < 0) {
+			log_error("cannot prepare %s's %s: %s", p->name, what ? what : "resources",
+				  strerror(-r));
+			prepare_rollback(&st);
+			ret = r == -EPERM || r == -EACCES || r == -ELOOP || r == -ENOTDIR
+				      ? EX_NOPERM : r == -ENOMEM ? EX_OSERR : EX_UNAVAILABLE;
+			goto out;
+		}
+	}
+
 	ret = prepare_lg(p, &ctx, &lg);
 	if (ret) {
 		prepare_rollback(&st);

@@ -118,6 +118,7 @@ struct profile {
 	char *ovmf_code;       /* uefi: default /usr/share/OVMF/OVMF_CODE_4M.fd */
 	char *ovmf_vars;       /* uefi: template, default OVMF_VARS_4M.fd */
 	bool secure_boot;      /* OVMF with MS keys, smm=on, secure pflash */
+	bool tpm;              /* TPM 2.0 from swtpm (resources/tpm.c); default no */
 	bool hide_hypervisor;  /* kvm=off (+ hv-vendor-id for windows); default no */
 	enum guest_os guest;   /* default other */
 	enum rtc_base rtc;     /* default auto */

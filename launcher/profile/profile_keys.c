@@ -86,6 +86,10 @@ const struct key_def profile_keys[] = {
      "OVMF_VARS_4M.ms.fd unless ovmf-code/ovmf-vars say otherwise), SMM, "
      "secure pflash; needs firmware = uefi",
      false, parse_boolean, VM(secure_boot), NULL},
+    {SEC_VM, "tpm", "BOOL", "no",
+     "a TPM 2.0 (CRB) from a per-VM swtpm in its own box, its state in the "
+     "state dir's tpm/ (made once with swtpm_setup)",
+     false, parse_boolean, VM(tpm), NULL},
     {SEC_VM, "hide-hypervisor", "BOOL", "no",
      "hide KVM from the guest (kvm=off; hv-vendor-id with guest = windows), "
      "for consumer NVIDIA drivers",

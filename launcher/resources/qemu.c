@@ -30,12 +30,8 @@ static int executable_file(const char *path)
 	return 0;
 }
 
-/*
- * Finds binary like execvp(3) would: a name with '/' is taken as is, else
- * each $PATH entry (default /usr/local/bin:/usr/bin:/bin) in turn.
- * Returns 0 with *ret malloc'd, or -errno of the last candidate.
- */
-static int find_executable(const char *binary, char **ret)
+/* resource.h: also swtpm's (tpm.c). */
+int find_executable(const char *binary, char **ret)
 {
 	const char *path = getenv("PATH");
 	_cleanup_free_ char *dirs = NULL;

@@ -59,6 +59,7 @@ struct render_helper_fd {
 #define RENDER_FD_QMP_USER 4
 #define RENDER_FD_SERIAL 5
 #define RENDER_FD_NET 6 /* the network helper's socket ("net0") */
+#define RENDER_FD_TPM 7 /* swtpm's control socket ("tpm0") */
 
 /* The number QEMU has for the socket of the helper serving id, or
  * placeholder when env has none for it (cmdline). */

@@ -39,10 +39,11 @@ struct resource {
 	void (*check)(const struct profile *p, struct check_ctx *ctx,
 		      struct findings *f);
 
-	/* Creates what `run` needs (files, sockets, fds) with its undo.
-	 * NULL for every resource today: the prepare stage
-	 * (supervisor/prepare.c) still does the VARS copy and the ivshmem
-	 * file itself. Returns 0 or -errno. */
+	/* Creates what `run` needs (files, sockets, fds) with its undo,
+	 * after the prepare stage (supervisor/prepare.c: runtime dir, lock,
+	 * state dir, VARS copy) and under its lock (resources_prepare);
+	 * what it leaves behind must be what a retry reuses (the TPM's
+	 * state). Returns 0 or -errno. */
 	int (*prepare)(const struct profile *p, const struct check_ctx *ctx);
 
 	/* What the box must let QEMU reach for this resource, appended to
@@ -88,6 +89,7 @@ extern const struct resource resource_pci;      /* vfio.c */
 extern const struct resource resource_disk;     /* disk.c */
 extern const struct resource resource_network;  /* network.c */
 extern const struct resource resource_share;    /* share.c: [share NAME] */
+extern const struct resource resource_tpm;      /* tpm.c */
 extern const struct resource resource_audio;    /* audio.c */
 extern const struct resource resource_usb;      /* usb.c */
 extern const struct resource resource_looking_glass; /* ivshmem.c */
@@ -102,6 +104,20 @@ extern const struct resource resource_input;    /* evdev.c */
  */
 int resources_grants(const struct profile *p, const struct check_ctx *ctx,
 		     const struct vm_paths *paths, struct grants *ret);
+
+/* Every resource's prepare, in table order, after prepare_vm(). Returns 0,
+ * or the first -errno with *ret_what the resource's name. */
+int resources_prepare(const struct profile *p, const struct check_ctx *ctx,
+		      const char **ret_what);
+
+/*
+ * Finds binary like execvp(3) would (qemu.c): a name with '/' must be
+ * absolute and is taken as is, else each $PATH entry (default
+ * /usr/local/bin:/usr/bin:/bin) in turn. Returns 0 with *ret malloc'd,
+ * -EINVAL for a relative path, or -errno of the last candidate (-ENOENT:
+ * not found).
+ */
+int find_executable(const char *binary, char **ret);
 
 /* Appends every grant of from to ret, each by its own descriptor (a
  * system grant, fd -1, as such). For the grants operations. 0 or -errno. */

@@ -26,6 +26,7 @@ const struct resource *const resources[] = {
 	&resource_disk,
 	&resource_network,
 	&resource_share, /* [share NAME] (issue 13) */
+	&resource_tpm,
 	&resource_audio,
 	&resource_usb,
 	&resource_looking_glass,
@@ -69,6 +70,20 @@ int resources_grants(const struct profile *p, const struct check_ctx *ctx,
 				    : resource_grants_copy(ret, &ctx->kept[i]);
 		if (r < 0)
 			return r;
+	}
+	return 0;
+}
+
+int resources_prepare(const struct profile *p, const struct check_ctx *ctx,
+		      const char **ret_what)
+{
+	*ret_what = NULL;
+	for (size_t i = 0; i < resources_n; i++) {
+		int r = resources[i]->prepare ? resources[i]->prepare(p, ctx) : 0;
+		if (r < 0) {
+			*ret_what = resources[i]->name;
+			return r;
+		}
 	}
 	return 0;
 }

@@ -348,9 +348,11 @@ int prepare_vm(const struct profile *p, const struct vm_paths *paths,
 			goto fail;
 	}
 
-	/* 3. state dir and VARS copy (uefi only: nothing else lives there). */
-	if (p->firmware == FIRMWARE_UEFI && paths->ovmf_vars) {
-		if (!p->ovmf_vars) {
+	/* 3. state dir (uefi: the VARS copy; tpm: the TPM's state, which
+	 * resources/tpm.c makes in it) and the VARS copy. */
+	bool uefi = p->firmware == FIRMWARE_UEFI && paths->ovmf_vars;
+	if (uefi || p->tpm) {
+		if (uefi && !p->ovmf_vars) {
 			r = -EINVAL;
 			goto fail;
 		}
@@ -378,11 +380,11 @@ int prepare_vm(const struct profile *p, const struct vm_paths *paths,
 			r = sdir_fd;
 			goto fail;
 		}
-		r = make_vars(st, sdir_fd, p->ovmf_vars, paths->ovmf_vars);
+		r = uefi ? make_vars(st, sdir_fd, p->ovmf_vars, paths->ovmf_vars) : 0;
 		if (r < 0)
 			goto fail;
 		/* Which template this copy is (vars.h): check compares. */
-		if (st->made_vars)
+		if (uefi && st->made_vars)
 			(void)vars_template_record(sdir_fd, strrchr(paths->ovmf_vars, '/') + 1,
 						   p->ovmf_vars);
 	}

@@ -37,8 +37,8 @@ struct prepare_state {
  *  2. The lock: runtime_dir/lock opened O_NOFOLLOW and locked with
  *     flock(LOCK_EX|LOCK_NB). Checked after locking to still be the file
  *     at that path (a lock on an unlinked file would lock nothing).
- *  3. uefi only: the state dir ($XDG_STATE_HOME/vfio-launch/NAME, 0700,
- *     owned by us, not group/other writable), and the OVMF VARS copy made
+ *  3. uefi or tpm only: the state dir ($XDG_STATE_HOME/vfio-launch/NAME,
+ *     0700, owned by us, not group/other writable); uefi: the OVMF VARS copy made
  *     once from p->ovmf_vars: written to a temporary file opened O_EXCL in
  *     the state dir, then renamed with RENAME_NOREPLACE. An existing copy
  *     is never overwritten (it holds the guest's UEFI variables).

@@ -20,7 +20,7 @@ user_setup
 pids=
 xsock=
 cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
 	[ -z "$xsock" ] || rm -f "$xsock"
 	rm -rf "$USER_TMP"
 }

@@ -24,7 +24,7 @@ for t in qemu-system-x86_64 socat od; do need_tool "$t"; done
 user_setup
 SUP_PID=
 cleanup() {
-	[ -z "$SUP_PID" ] || kill -KILL "$SUP_PID" 2>/dev/null
+	[ -z "$SUP_PID" ] || kill -KILL "$SUP_PID" 2>/dev/null || true
 	rm -rf "$USER_TMP"
 }
 trap cleanup EXIT

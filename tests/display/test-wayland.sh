@@ -21,8 +21,8 @@ for t in weston weston-screenshooter convert qemu-system-x86_64; do need_tool "$
 user_setup
 WPID= SUP_PID=
 cleanup() {
-	[ -z "$SUP_PID" ] || kill -KILL "$SUP_PID" 2>/dev/null
-	[ -z "$WPID" ] || kill "$WPID" 2>/dev/null
+	[ -z "$SUP_PID" ] || kill -KILL "$SUP_PID" 2>/dev/null || true
+	[ -z "$WPID" ] || kill "$WPID" 2>/dev/null || true
 	rm -rf "$USER_TMP"
 }
 trap cleanup EXIT

@@ -17,9 +17,9 @@ for t in Xvfb import convert dbus-daemon qemu-system-x86_64; do need_tool "$t"; 
 user_setup
 XPID= SUP_PID= DBUS_PID=
 cleanup() {
-	[ -z "$SUP_PID" ] || kill -KILL "$SUP_PID" 2>/dev/null
-	[ -z "$XPID" ] || kill "$XPID" 2>/dev/null
-	[ -z "$DBUS_PID" ] || kill "$DBUS_PID" 2>/dev/null
+	[ -z "$SUP_PID" ] || kill -KILL "$SUP_PID" 2>/dev/null || true
+	[ -z "$XPID" ] || kill "$XPID" 2>/dev/null || true
+	[ -z "$DBUS_PID" ] || kill "$DBUS_PID" 2>/dev/null || true
 	rm -rf "$USER_TMP"
 }
 trap cleanup EXIT

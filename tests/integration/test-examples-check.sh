@@ -21,6 +21,7 @@
 #   accel            accel = kvm and /dev/kvm is not usable here
 #   looking-glass    the profile's group = is one this user is not in
 #   firmware*        OVMF is not installed (package ovmf)
+#   tpm              swtpm is not installed (packages swtpm, swtpm-tools)
 #
 # Anything else (a message about the profile itself) fails the test, as
 # does a parse error (exit 78) or a WARN about the profile's own values
@@ -49,6 +50,7 @@ allowed() {
 	"FAIL  accel: "*) ;;
 	"FAIL  looking-glass: you are not a member of the [looking-glass] group"*) ;;
 	"FAIL  firmware"*": No such file or directory"*) ;;
+	"FAIL  tpm: tpm = yes needs swtpm"*) ;;
 	*) return 1 ;;
 	esac
 }

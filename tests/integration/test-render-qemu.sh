@@ -7,7 +7,8 @@
 # so the root-port layout and function numbers are still QEMU's to
 # accept), disk paths and the ivshmem/hugepages files (-> temp files), evdev
 # nodes (dropped), a PulseAudio server (-> audiodev none, same id), a tap
-# device (-> user), windows (-> -display none), the kernel (dropped).
+# device (-> user), windows (-> -display none), the kernel (dropped), the
+# supervisor's socket to swtpm (-> a swtpm of the test's on a unix socket).
 # Then QMP (info qtree) must show the devices the golden file asked for.
 # The example profiles (profiles/*.conf, what the package ships) go through
 # the same: `vfio-launch cmdline` of each, then QEMU.
@@ -15,11 +16,13 @@
 
 need_tool qemu-system-x86_64
 need_tool socat
+need_tool swtpm
 GOLDEN="$TOP_SRCDIR/tests/data/golden"
 T=$(mktemp -d /tmp/vl-render-qemu.XXXXXX)
-qemu_pid=
+qemu_pid= swtpm_pid=
 cleanup() {
 	[ -z "$qemu_pid" ] || kill "$qemu_pid" 2>/dev/null || true
+	[ -z "$swtpm_pid" ] || kill "$swtpm_pid" 2>/dev/null || true
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -57,6 +60,8 @@ rewrite() {
 	# mode = user: the launcher hands QEMU a socket at fd 10; here the
 	# same stream netdev listens on a unix socket instead.
 	stream,id=net0,addr.type=fd,*) echo "stream,id=net0,server=on,addr.type=unix,addr.path=$T/net-$name.sock" ;;
+	# tpm = yes: swtpm's control channel, from a swtpm started below
+	socket,id=chrtpm,fd=*) echo "socket,id=chrtpm,path=$T/tpm-$name.sock" ;;
 	memory-backend-file,id=ivshmem,*) echo "$1" | sed "s|mem-path=[^,]*|mem-path=$T/ivshmem-$name|" ;; # sizes differ
 	# display = spice: the SPICE socket in a directory of our own
 	unix=on,addr=*) echo "unix=on,addr=$T/spice-$name.sock,disable-ticketing=on" ;;
@@ -110,6 +115,19 @@ for argv in "$GOLDEN"/*.argv "$T"/example-*.argv; do
 	done <"$argv"
 	case " $* " in *" -S "*) ;; *) set -- "$@" -S ;; esac
 
+	if grep -q '^socket,id=chrtpm,' "$argv"; then
+		# It ends when QEMU closes the channel (--terminate).
+		mkdir -p "$T/tpm-$name"
+		swtpm socket --tpm2 --ctrl type=unixio,path="$T/tpm-$name.sock" \
+			--tpmstate dir="$T/tpm-$name" --terminate >"$T/tpm-$name.log" 2>&1 &
+		swtpm_pid=$!
+		i=0
+		until [ -S "$T/tpm-$name.sock" ]; do
+			i=$((i + 1))
+			[ $i -le 100 ] || { cat "$T/tpm-$name.log"; fail "$name: swtpm did not start"; }
+			sleep 0.1
+		done
+	fi
 	rm -f "$T/qmp.sock"
 	"$@" >"$T/$name.log" 2>&1 </dev/null &
 	qemu_pid=$!
@@ -128,7 +146,8 @@ for argv in "$GOLDEN"/*.argv "$T"/example-*.argv; do
 	# would wait for a quit that never came.
 	i=0
 	while :; do
-		printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"human-monitor-command","arguments":{"command-line":"info qtree"}}' '{"execute":"quit"}' |
+		printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"human-monitor-command","arguments":{"command-line":"info qtree"}}' \
+			'{"execute":"query-tpm"}' '{"execute":"quit"}' |
 			socat -t 5 - "UNIX-CONNECT:$T/qmp.sock" >"$T/$name.qmp" 2>&1 || true
 		grep -q '"QMP"' "$T/$name.qmp" && break
 		i=$((i + 1))
@@ -144,6 +163,10 @@ for argv in "$GOLDEN"/*.argv "$T"/example-*.argv; do
 		fail "$name: QEMU failed"
 	fi
 	qemu_pid=
+	if [ -n "$swtpm_pid" ]; then
+		wait "$swtpm_pid" || fail "$name: swtpm failed"
+		swtpm_pid=
+	fi
 	grep -q 'dev: q35-pcihost' "$T/$name.qmp" || { cat "$T/$name.qmp" "$T/$name.log"; fail "$name: no info qtree answer"; }
 
 	# Count devices by vendor:device (decimal in QMP) against the argv.
@@ -156,12 +179,15 @@ for argv in "$GOLDEN"/*.argv "$T"/example-*.argv; do
 	want_ivshmem=$(grep -c '^ivshmem-plain,' "$argv" || true)
 	want_xhci=$(grep -c '^qemu-xhci,' "$argv" || true)
 	want_nvme=$(grep -c '^nvme,' "$argv" || true)
+	want_tpm=$(grep -c '^tpm-crb,' "$argv" || true)
 	assert_eq "$want_rp" "$(count pcie-root-port)" "$name: pcie-root-port"
 	assert_eq "$want_vfio" "$(count pci-testdev)" "$name: passthrough stand-ins (pci-testdev)"
 	assert_eq "$want_ivshmem" "$(count ivshmem-plain)" "$name: ivshmem-plain"
 	assert_eq "$want_xhci" "$(count qemu-xhci)" "$name: qemu-xhci"
 	assert_eq "$want_nvme" "$(count nvme)" "$name: nvme"
-	echo "$name: QEMU accepted it; PCI: $want_rp root ports, $want_vfio passthrough, $want_ivshmem ivshmem, $want_xhci xhci, $want_nvme nvme"
+	# QEMU 7.2's tpm-crb sits on no bus (info qtree omits it): query-tpm
+	assert_eq "$want_tpm" "$(grep -o '"model": "tpm-crb"' "$T/$name.qmp" | wc -l)" "$name: tpm-crb"
+	echo "$name: QEMU accepted it; PCI: $want_rp root ports, $want_vfio passthrough, $want_ivshmem ivshmem, $want_xhci xhci, $want_nvme nvme; $want_tpm tpm-crb"
 	checked=$((checked + 1))
 done
 [ "$checked" -ge 8 ] || fail "only $checked argv files checked (golden and examples)"

@@ -21,7 +21,7 @@
 #include "resource.h"
 
 /* Update with the table (STYLE.md: assert a table's length). */
-#define N_RESOURCES 14
+#define N_RESOURCES 15
 
 START_TEST(table_shape)
 {
@@ -47,7 +47,7 @@ START_TEST(table_names)
 {
 	static const char *const names[] = { "qemu", "machine", "smbios", "firmware", "display",
 					     "memlock", "pci", "disk", "network", "share",
-					     "audio", "usb", "looking-glass", "input" };
+					     "tpm", "audio", "usb", "looking-glass", "input" };
 
 	ck_assert_uint_eq(ELEMENTSOF(names), N_RESOURCES);
 	for (size_t i = 0; i < ELEMENTSOF(names); i++)
@@ -61,7 +61,7 @@ END_TEST
 START_TEST(render_is_the_table)
 {
 	static const char text[] =
-		"[vm]\nname = t\nmemory = 1G\nfirmware = bios\nkernel = /k\n"
+		"[vm]\nname = t\nmemory = 1G\nfirmware = bios\nkernel = /k\ntpm = yes\n"
 		"uuid = 0f8fad5b-d9cb-469f-a165-70867728950e\n"
 		"[disk sys]\npath = /d.img\n"
 		"[pci]\ndevice = 0000:01:00.0\n"

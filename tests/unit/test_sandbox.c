@@ -8,7 +8,7 @@
 
 #include "check.h"
 #include "cleanup.h"
-#include "display.h"
+#include "display_session.h"
 #include "fake_tree.h"
 #include "landlock.h"
 #include "paths.h"
