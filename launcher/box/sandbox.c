@@ -630,6 +630,11 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 		/* Debugging only (the command layer WARNs loudly): no box,
 		 * but the limits are resources, not confinement. */
 		STEP("rlimits", set_rlimits(pol));
+		/* Untouched but for the descriptors handed in on purpose,
+		 * which must survive execve as in the box (close_fds). */
+		for (size_t i = 0; i < n_keep_fds; i++)
+			if (keep_fds[i] >= 3)
+				STEP("keep fds", fcntl(keep_fds[i], F_SETFD, 0) < 0 ? -errno : 0);
 		return 0;
 	}
 

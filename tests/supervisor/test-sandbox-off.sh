@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# sandbox = off (debugging only) still runs a VM, as the unprivileged test
+# uid: the supervisor's sockets handed to QEMU survive its execve without
+# the box (they are made O_CLOEXEC and only close_fds cleared that, in the
+# box), so QMP answers through the supervisor, QEMU shares the caller's
+# user namespace and has no seccomp filter (no box at all), and stop ends
+# it. The same VM with the default sandbox runs in its own user namespace
+# with Seccomp 2: what differs is the box, not the host.
+set -eu
+TOP_SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP_SRCDIR/tests/lib.sh"
+
+need_root
+need_tool setpriv
+need_tool qemu-system-x86_64
+need_tool python3
+[ -x "$VL" ] || fail "$VL is missing: run 'make'"
+user_setup
+spid=
+trap '[ -z "$spid" ] || kill -KILL "$spid" 2>/dev/null; rm -rf "$USER_TMP"' EXIT
+
+one() { # SANDBOX: start --paused, QMP through the supervisor, QEMU's box; stop
+	conf=$USER_TMP/home/off.conf
+	printf '%s\n' "[vm]" "name = off" "memory = 64M" "accel = tcg" "firmware = bios" \
+		"sandbox = $1" >"$conf"
+	chown -R "$TEST_UID:$TEST_GID" "$USER_TMP/home"
+	rc=0
+	as_user "$VL" start --paused --trust-profile "$conf" >"$USER_TMP/start" 2>&1 </dev/null || rc=$?
+	cat "$USER_TMP/start"
+	[ "$rc" -eq 0 ] || fail "start with sandbox = $1 exited $rc"
+	spid=$(sed -n 's/.*supervisor pid \([0-9]*\),.*/\1/p' "$USER_TMP/start")
+	[ -n "$spid" ] || fail "start printed no supervisor pid"
+	as_user "$VL" qmp "$conf" '{"execute":"query-status"}' >"$USER_TMP/status.json" 2>&1 ||
+		{ cat "$USER_TMP/status.json"; fail "qmp query-status failed with sandbox = $1"; }
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["return"]; assert r["status"] in ("prelaunch","paused"), r; print("query-status:", r["status"])' \
+		"$USER_TMP/status.json" || fail "query-status with sandbox = $1: $(cat "$USER_TMP/status.json")"
+	qpid=$(pgrep -P "$spid" -f qemu-system-x86_64) || fail "no QEMU child of the supervisor ($spid)"
+	userns=$(readlink "/proc/$qpid/ns/user")
+	seccomp=$(awk '/^Seccomp:/ {print $2}' "/proc/$qpid/status")
+	echo "sandbox = $1: QEMU pid $qpid, $userns (the supervisor's $(readlink "/proc/$spid/ns/user")), Seccomp $seccomp"
+	as_user "$VL" stop --force "$conf" >"$USER_TMP/stop" 2>&1 || { cat "$USER_TMP/stop"; fail "stop --force failed"; }
+	! kill -0 "$qpid" 2>/dev/null || fail "QEMU ($qpid) still runs after stop"
+	spid=
+}
+
+one off
+[ "$userns" = "$(readlink /proc/self/ns/user)" ] || fail "sandbox = off: QEMU is in a user namespace of its own"
+assert_eq 0 "$seccomp" "QEMU's Seccomp mode with sandbox = off"
+one on
+[ "$userns" != "$(readlink /proc/self/ns/user)" ] || fail "sandbox = on: QEMU shares the host's user namespace"
+assert_eq 2 "$seccomp" "QEMU's Seccomp mode with sandbox = on"
+echo "sandbox = off runs QEMU without the box and with its sockets; sandbox = on boxes it"
