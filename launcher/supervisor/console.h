@@ -8,10 +8,13 @@
  * time; it detaches by closing the connection, the VM keeps running.
  *
  * Writes to the client never block the supervisor: a console client that
- * does not read is detached, and input the guest does not take at once is
- * dropped (as the terminal's keystrokes in run).
+ * does not read is detached. Input (the client's, or the terminal's under
+ * run) that the guest does not take at once waits, and no more input is
+ * read until it has gone: nothing typed is dropped.
  */
 #pragma once
+
+#include <stdint.h>
 
 #include "supervisor.h"
 
@@ -23,9 +26,13 @@ int console_attach(struct supervisor *sv, int fd);
 /* epoll handler of the console client: its bytes to the guest. */
 void console_on_client(struct supervisor *sv);
 
-/* epoll handler of the serial socket: the guest's bytes to stdout and
- * the console client. Returns -1 at EOF (the caller stops watching). */
-int console_on_serial(struct supervisor *sv);
+/* epoll handler of the serial socket: on EPOLLOUT, waiting input to the
+ * guest; on EPOLLIN, the guest's bytes to stdout (term.h) and the
+ * console client. Returns -1 at EOF (the caller stops watching). */
+int console_on_serial(struct supervisor *sv, uint32_t events);
+
+/* epoll handler of stdin (run on a terminal): keys to the guest. */
+void console_on_stdin(struct supervisor *sv);
 
 /* Closes the console client, if any. */
 void console_detach(struct supervisor *sv);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,24 +26,74 @@
 #include "box.h"
 #include "console.h"
 #include "control.h"
+#include "term.h"
 
-/* The supervisor's own lines, on stderr (stdout is the guest's console).
- * The terminal keeps OPOST/ONLCR in raw mode, so "\n" is enough. */
-static void __attribute__((format(printf, 2, 3))) say(const struct supervisor *sv,
-						      const char *fmt, ...)
+/* ISO 8601 local time with milliseconds and the UTC offset, as in
+ * 2026-12-01T04:04:05.123+01:00: a log kept for days (log.1) needs the
+ * date, and the offset makes it unambiguous. */
+static void format_when(char *buf, size_t size, time_t sec, long msec)
 {
-	char when[16];
-	time_t t = time(NULL);
 	struct tm tm;
+	char zone[8] = "";
+	size_t n;
+
+	localtime_r(&sec, &tm);
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm); /* +0100 */
+	snprintf(buf + n, size - n, ".%03ld%.3s:%.2s", msec, zone, zone + 3);
+}
+
+/* A line of the supervisor's on stderr (stdout is the guest's console),
+ * stamped with when (term.h: it never blocks the loop). The terminal
+ * keeps OPOST/ONLCR in raw mode, so "\n" is enough. */
+static void __attribute__((format(printf, 3, 0))) say_v(struct supervisor *sv, const struct timespec *when,
+							 const char *fmt, va_list ap)
+{
+	char line[1024], ts[48];
+	int n, m;
+
+	format_when(ts, sizeof(ts), when->tv_sec, when->tv_nsec / 1000000);
+	n = snprintf(line, sizeof(line), "vfio-launch: %s %s: ", ts, sv->name);
+	if (n < 0 || n >= (int)sizeof(line) - 1)
+		n = 0;
+	m = vsnprintf(line + n, sizeof(line) - 1 - (size_t)n, fmt, ap);
+	if (m > 0)
+		n = n + m < (int)sizeof(line) - 1 ? n + m : (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	term_out_write(&sv->terr, sv->epoll_fd, line, (size_t)n);
+}
+
+static void __attribute__((format(printf, 2, 3))) say(struct supervisor *sv, const char *fmt, ...)
+{
+	struct timespec now;
 	va_list ap;
 
-	strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
-	fprintf(stderr, "vfio-launch: %s %s: ", when, sv->name);
+	clock_gettime(CLOCK_REALTIME, &now);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say_v(sv, &now, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	fflush(stderr);
+}
+
+/* As say, stamped with the time QEMU gave a QMP event ("timestamp":
+ * {"seconds", "microseconds"}, qmp-spec.rst), or now without one. */
+static void __attribute__((format(printf, 3, 4))) say_event(struct supervisor *sv, json_object *ev,
+							     const char *fmt, ...)
+{
+	json_object *ts = NULL, *sec = NULL, *usec = NULL;
+	struct timespec when;
+	va_list ap;
+
+	clock_gettime(CLOCK_REALTIME, &when);
+	if (json_object_object_get_ex(ev, "timestamp", &ts) &&
+	    json_object_object_get_ex(ts, "seconds", &sec) &&
+	    json_object_object_get_ex(ts, "microseconds", &usec) &&
+	    json_object_get_int64(sec) > 0) {
+		when.tv_sec = (time_t)json_object_get_int64(sec);
+		when.tv_nsec = (long)json_object_get_int64(usec) * 1000L;
+	}
+	va_start(ap, fmt);
+	say_v(sv, &when, fmt, ap);
+	va_end(ap);
 }
 
 void supervisor_init(struct supervisor *sv)
@@ -52,6 +103,8 @@ void supervisor_init(struct supervisor *sv)
 	sv->out_fd = sv->child_out_fd = -1;
 	sv->ctl_fd = -1;
 	control_init(sv);
+	term_out_init(&sv->tout, STDOUT_FILENO);
+	term_out_init(&sv->terr, STDERR_FILENO);
 	sv->ready_fd = sv->console_fd = -1;
 	sv->child = (struct supervisor_child_fds){ .qmp = -1, .qmp_user = -1, .serial = -1 };
 	sv->epoll_fd = sv->signal_fd = sv->timer_fd = sv->pidfd = -1;
@@ -325,7 +378,7 @@ static void on_qmp_message(struct supervisor *sv, const struct qmp_msg *m)
 			sv->vcpus_running = m->event[0] == 'R';
 		if (json_object_object_get_ex(m->obj, "data", &data))
 			json_object_object_get_ex(data, "reason", &reason);
-		say(sv, "QMP event %s%s%s%s", m->event, reason ? " (" : "",
+		say_event(sv, m->obj, "QMP event %s%s%s%s", m->event, reason ? " (" : "",
 		    reason ? json_object_get_string(reason) : "", reason ? ")" : "");
 		break;
 	}
@@ -358,39 +411,19 @@ static void on_qmp(struct supervisor *sv)
 
 /* ------------------------------------------------------------- relays */
 
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return; /* a closed terminal: the output is lost */
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
-/* Copies what is readable on from to to; returns 0, or -1 at EOF or an
- * error (then the caller stops watching from). */
-static int relay(int from, int to, bool to_socket)
+/* Copies what is readable on from (QEMU's stdout or stderr pipe) to t;
+ * returns 0, or -1 at EOF or an error (then the caller stops watching
+ * from). */
+static int relay(struct supervisor *sv, int from, struct term_out *t)
 {
 	char buf[4096];
-	ssize_t n = recv(from, buf, sizeof(buf), MSG_DONTWAIT);
+	ssize_t n = read(from, buf, sizeof(buf));
 
-	if (n < 0 && errno == ENOTSOCK)
-		n = read(from, buf, sizeof(buf));
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	if (n == 0)
 		return -1;
-	if (to_socket)
-		/* Keyboard input for the guest: a guest that does not
-		 * read its console (paused) loses it rather than block
-		 * the supervisor. */
-		(void)send(to, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
-	else
-		write_all(to, buf, (size_t)n);
+	term_out_write(t, sv->epoll_fd, buf, (size_t)n);
 	return 0;
 }
 
@@ -398,15 +431,14 @@ static int relay(int from, int to, bool to_socket)
 static void drain(struct supervisor *sv)
 {
 	for (int i = 0; i < 4096; i++)
-		if (relay(sv->serial_fd, STDOUT_FILENO, false) < 0)
+		if (console_on_serial(sv, EPOLLIN) < 0)
 			break;
 	for (int i = 0; i < 4096; i++)
-		if (relay(sv->out_fd, STDOUT_FILENO, false) < 0)
+		if (relay(sv, sv->out_fd, &sv->tout) < 0)
 			break;
 	for (int i = 0; i < 4096; i++)
-		if (relay(sv->err_fd, STDERR_FILENO, false) < 0)
+		if (relay(sv, sv->err_fd, &sv->terr) < 0)
 			break;
-	fflush(stdout);
 }
 
 /* The terminal as QEMU's own `-serial stdio` sets it (QEMU 7.2
@@ -440,7 +472,7 @@ static int watch(struct supervisor *sv, int fd)
 	return epoll_ctl(sv->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-static int exit_status(const struct supervisor *sv, const siginfo_t *si)
+static int exit_status(struct supervisor *sv, const siginfo_t *si)
 {
 	if (si->si_code == CLD_EXITED) {
 		if (si->si_status == 0)
@@ -495,19 +527,19 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 			} else if (fd == sv->qmp_fd) {
 				on_qmp(sv);
 			} else if (fd == sv->serial_fd) {
-				if (console_on_serial(sv) < 0)
+				if (console_on_serial(sv, evs[i].events) < 0)
 					epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
 			} else if (fd == sv->out_fd) {
-				if (relay(sv->out_fd, STDOUT_FILENO, false) < 0)
+				if (relay(sv, sv->out_fd, &sv->tout) < 0)
 					epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
 			} else if (fd == sv->err_fd) {
-				if (relay(sv->err_fd, STDERR_FILENO, false) < 0)
+				if (relay(sv, sv->err_fd, &sv->terr) < 0)
 					epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
 			} else if (fd == STDIN_FILENO) {
-				if (relay(STDIN_FILENO, sv->serial_fd, true) < 0) {
-					epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
-					sv->stdin_open = false;
-				}
+				console_on_stdin(sv);
+			} else if (term_out_handle(&sv->tout, sv->epoll_fd, fd) ||
+				   term_out_handle(&sv->terr, sv->epoll_fd, fd)) {
+				continue;
 			} else if (fd == sv->ctl_fd) {
 				control_on_listen(sv);
 			} else if (control_handle(sv, fd, evs[i].events)) {
@@ -542,6 +574,14 @@ fatal:
 
 void supervisor_close(struct supervisor *sv)
 {
+	uint64_t lost;
+
+	/* What a slow terminal has not taken yet gets a second more. */
+	lost = term_out_finish(&sv->tout, sv->epoll_fd, 1000) +
+	       term_out_finish(&sv->terr, sv->epoll_fd, 1000);
+	if (lost)
+		fprintf(stderr, "vfio-launch: %s: %" PRIu64 " bytes of output were dropped "
+			"(the terminal did not keep up)\n", sv->name, lost);
 	if (sv->tty_raw)
 		tcsetattr(STDIN_FILENO, TCSANOW, &sv->saved_tty);
 	sv->tty_raw = false;

@@ -5,8 +5,8 @@
  * QEMU uses and hands them in as descriptors, starts QEMU in its box
  * (box_spawn), and stays beside it: one epoll loop over a signalfd, QEMU's
  * pidfd, its private QMP channel, the serial console relay, QEMU's stdout
- * and stderr, and a timer. State is this one struct; every handler is short and does
- * not block (but for writes to the terminal).
+ * and stderr, and a timer. State is this one struct; every handler is
+ * short and does not block (writes to the terminal included: term.h).
  *
  * Stopping (the issue's order): SIGINT, SIGTERM or SIGHUP -> QMP
  * system_powerdown (an ACPI power-button press); a second signal or
@@ -28,6 +28,7 @@
 #include "render.h"
 #include "resource.h" /* HELPERS_MAX */
 #include "sandbox.h"
+#include "term.h"
 
 /* Seconds between QMP quit and SIGKILL. */
 #define SUPERVISOR_QUIT_GRACE 5
@@ -108,6 +109,14 @@ struct supervisor {
 	enum supervisor_state state;
 	bool stdin_open, ever_ready;
 	bool vcpus_running; /* after QMP RESUME, until STOP */
+
+	/* Our stdout and stderr, never blocking the loop (term.h). */
+	struct term_out tout, terr;
+	/* Keyboard input (stdin, the console client) the serial socket did
+	 * not take yet; its sources are not read until it has gone
+	 * (console.h). */
+	char in_buf[4096];
+	size_t in_len;
 
 	/* The terminal, when stdin is one: restored at close. */
 	struct termios saved_tty;

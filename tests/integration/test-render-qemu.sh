@@ -158,6 +158,21 @@ for argv in "$GOLDEN"/*.argv "$T"/example-*.argv; do
 		fi
 		sleep 0.1
 	done
+	# quit was sent; bounded, in case socat's -t 5 gave up before QEMU
+	# read it (a large preallocated -m under load): then quit again.
+	i=0
+	while kill -0 "$qemu_pid" 2>/dev/null && [ $i -lt 600 ]; do
+		[ $((i % 100)) -ne 99 ] ||
+			printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"quit"}' |
+				socat -t 5 - "UNIX-CONNECT:$T/qmp.sock" >/dev/null 2>&1 || true
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$qemu_pid" 2>/dev/null; then
+		kill -9 "$qemu_pid" 2>/dev/null || true
+		cat "$T/$name.log"
+		fail "$name: QEMU did not quit within 60 s of QMP quit"
+	fi
 	if ! wait "$qemu_pid"; then
 		cat "$T/$name.log"
 		fail "$name: QEMU failed"

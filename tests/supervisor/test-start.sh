@@ -4,7 +4,8 @@
 # demo guest under TCG:
 #  - start returns exit 0 with the guest running, printing the supervisor's
 #    PID and the log; the guest's console and the supervisor's lines are in
-#    $XDG_STATE_HOME/vfio-launch/NAME/log;
+#    $XDG_STATE_HOME/vfio-launch/NAME/log, QMP events with an ISO 8601
+#    date and time;
 #  - status --json parses, says running, names that supervisor and its
 #    QEMU (a live descendant of it), QEMU's run state "running" and a vCPU;
 #  - list shows it running with PID and uptime, and warns about two
@@ -64,6 +65,9 @@ set -- $(sed 's/.*) //' "/proc/$spid/stat")
 [ "$4" = "$spid" ] || fail "the supervisor is not a session leader (sid $4)"
 [ "$5" = 0 ] || fail "the supervisor has a controlling terminal ($5)"
 assert_contains "$log" "QMP event RESUME"
+# Event lines carry the date: ISO 8601 local time, milliseconds, offset.
+grep -Eq '^vfio-launch: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}[+-][0-9]{2}:[0-9]{2} sta: QMP event RESUME$' "$log" ||
+	{ cat "$log"; fail "the RESUME line has no ISO 8601 date and time"; }
 
 as_user "$VL" status --json "$conf" >"$USER_TMP/status" 2>&1 || { cat "$USER_TMP/status"; fail "status --json failed"; }
 cat "$USER_TMP/status"
