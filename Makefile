@@ -261,7 +261,8 @@ INSTALL_PROFILES := $(filter-out profiles/demo.conf,$(wildcard profiles/*.conf))
 INSTALL_DOCS := README.md LICENSE
 # every file install lays down but the man pages, for uninstall
 INSTALLED = $(BINDIR)/vfio-launch $(PREFIX)/libexec/vfio-launch/vfio-slirp $(SBINDIR)/vfio-privhelper \
-	$(SYSTEMDUNITDIR)/vfio-privhelper.service $(APPARMORDIR)/vfio-launch \
+	$(SYSTEMDUNITDIR)/vfio-privhelper.service $(SYSTEMDUNITDIR)/vfio-privhelper-tap.service \
+	$(APPARMORDIR)/vfio-launch \
 	$(SYSTEMDUSERUNITDIR)/vfio-launch@.service \
 	$(addprefix $(UDEVRULESDIR)/,$(notdir $(INSTALL_RULES))) \
 	$(addprefix $(DOCDIR)/,$(INSTALL_DOCS)) \
@@ -276,9 +277,10 @@ install: all
 	sed 's|@BINDIR@|$(BINDIR)|' launcher/vfio-launch.apparmor.in >$(DESTDIR)$(APPARMORDIR)/vfio-launch
 	chmod 0644 $(DESTDIR)$(APPARMORDIR)/vfio-launch
 	install -d -m 0755 $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
-	sed 's|@SBINDIR@|$(SBINDIR)|g' privhelper/vfio-privhelper.service \
-		> $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
-	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-privhelper.service
+	for u in vfio-privhelper.service vfio-privhelper-tap.service; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' privhelper/$$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	done
 	install -d -m 0755 $(DESTDIR)$(SYSTEMDUSERUNITDIR)
 	sed 's|@BINDIR@|$(BINDIR)|g' launcher/vfio-launch@.service \
 		> $(DESTDIR)$(SYSTEMDUSERUNITDIR)/vfio-launch@.service

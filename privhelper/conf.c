@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The allowlist, a strict INI subset: [helper], [pci BDF] and [disk]
- * sections, "key = value" lines, whole-line '#' or ';' comments. Anything
+/* The allowlist, a strict INI subset: [helper], [pci BDF], [disk] and
+ * [bridge NAME] sections, "key = value" lines, whole-line '#' or ';' comments. Anything
  * else, an unknown key, a duplicate or a bad value is fatal with file:line:
  * a security tool must not guess what the administrator meant. */
 #include <errno.h>
@@ -52,6 +52,22 @@ bool ph_name_valid(const char *s)
 	return strnlen(s, PH_NAME_SIZE) < PH_NAME_SIZE && s[0] != '.' && ph_all_of(s, ALNUM "_.:-");
 }
 
+/* A network interface name the kernel accepts (net/core/dev.c
+ * dev_valid_name: at most IFNAMSIZ - 1 bytes, no '/', ':' or space, not "."
+ * or ".."), narrowed to the characters names usually have. */
+bool ph_ifname_valid(const char *s)
+{
+	return strnlen(s, PH_IFNAME_SIZE) < PH_IFNAME_SIZE && s[0] != '.' && ph_all_of(s, ALNUM "_.-");
+}
+
+/* A portable user or group name ([a-z_][a-z0-9_-]*, at most 32): safe in a
+ * udev rule and in an interface name. */
+bool ph_user_valid(const char *s)
+{
+	return strnlen(s, PH_USER_SIZE) < PH_USER_SIZE && ph_all_of(s, LOWER "0123456789_-") &&
+	       strchr(LOWER "_", s[0]);
+}
+
 /* A regular file owned and writable by root only, or whoever can write it
  * decides what root binds. Returns 0 or -EPERM. */
 int ph_conf_check_stat(const struct stat *st, struct ph_why *w)
@@ -98,7 +114,24 @@ static char *strip(char *s)
 	return s;
 }
 
-enum section { SEC_NONE, SEC_HELPER, SEC_PCI, SEC_DISK };
+enum section { SEC_NONE, SEC_HELPER, SEC_PCI, SEC_DISK, SEC_BRIDGE };
+
+/* [bridge NAME]: a bridge whose users (user = lines) may have a tap on it */
+static int parse_bridge(char *name, struct ph_conf *c, enum section *sec, struct ph_why *w)
+{
+	if (!ph_ifname_valid(name))
+		ph_why_set(w, "'%.40s' is not a network interface name", name);
+	else if (ph_conf_bridge_listed(c, name))
+		ph_why_set(w, "bridge %s is listed twice", name);
+	else if (c->n_bridge == PH_MAX)
+		ph_why_set(w, "more than %d bridges", PH_MAX);
+	else {
+		strcpy(c->bridge[c->n_bridge++], name);
+		*sec = SEC_BRIDGE;
+		return 0;
+	}
+	return -EINVAL;
+}
 
 static int parse_section(char *s, struct ph_conf *c, enum section *sec, struct ph_why *w)
 {
@@ -111,9 +144,11 @@ static int parse_section(char *s, struct ph_conf *c, enum section *sec, struct p
 	s = strip(s + 1);
 	if (!strcmp(s, "helper") || !strcmp(s, "disk"))
 		return *sec = s[0] == 'h' ? SEC_HELPER : SEC_DISK, 0;
+	if (!strncmp(s, "bridge", 6) && (s[6] == ' ' || s[6] == '\t'))
+		return parse_bridge(strip(s + 6), c, sec, w);
 	if (strncmp(s, "pci", 3) || (s[3] != ' ' && s[3] != '\t'))
-		return ph_why_set(w, "unknown section [%.40s] (expected [helper], [pci BDF], [disk])", s),
-		       -EINVAL;
+		return ph_why_set(w, "unknown section [%.40s] (expected [helper], [pci BDF], [disk], "
+				  "[bridge NAME])", s), -EINVAL;
 	bdf = strip(s + 3);
 	if (!ph_bdf_valid(bdf))
 		ph_why_set(w, "'%.40s' is not a PCI address like 0000:01:00.0", bdf);
@@ -140,9 +175,7 @@ static int parse_key(const char *k, const char *v, struct ph_conf *c, enum secti
 		return ph_why_set(w, "%s is given twice", k), -EINVAL;
 	*seen |= bit;
 	if (sec == SEC_HELPER && !strcmp(k, "group")) {
-		/* a portable name ([a-z_][a-z0-9_-]*), safe in a udev rule */
-		if (strlen(v) >= sizeof(c->group) || !ph_all_of(v, LOWER "0123456789_-") ||
-		    !strchr(LOWER "_", v[0]))
+		if (!ph_user_valid(v))
 			return ph_why_set(w, "group '%.40s' is not a valid group name", v), -EINVAL;
 		strcpy(c->group, v);
 	} else if (p && !strcmp(k, "id")) {
@@ -161,6 +194,16 @@ static int parse_key(const char *k, const char *v, struct ph_conf *c, enum secti
 					  "WWN=ID (kernel names like /dev/sda change across boots)", v),
 			       -EINVAL;
 		c->n_disk++;
+	} else if (sec == SEC_BRIDGE && !strcmp(k, "user")) {
+		const char *br = c->bridge[c->n_bridge - 1];
+		if (!ph_user_valid(v))
+			return ph_why_set(w, "user '%.40s' is not a valid user name", v), -EINVAL;
+		if (ph_conf_tap_allowed(c, v, br))
+			return ph_why_set(w, "user %s is listed twice for bridge %s", v, br), -EINVAL;
+		if (c->n_tap == PH_MAX)
+			return ph_why_set(w, "more than %d user = lines", PH_MAX), -EINVAL;
+		strcpy(c->tap[c->n_tap].bridge, br);
+		strcpy(c->tap[c->n_tap++].user, v);
 	} else
 		return ph_why_set(w, "unknown key '%.40s' here", k), -EINVAL;
 	return 0;
@@ -233,4 +276,21 @@ const struct ph_pci *ph_conf_find(const struct ph_conf *c, const char *bdf)
 		if (!strcmp(c->pci[i].bdf, bdf))
 			return &c->pci[i];
 	return NULL;
+}
+
+bool ph_conf_bridge_listed(const struct ph_conf *c, const char *bridge)
+{
+	for (size_t i = 0; i < c->n_bridge; i++)
+		if (!strcmp(c->bridge[i], bridge))
+			return true;
+	return false;
+}
+
+/* Whether [bridge BRIDGE] lists user = USER. */
+bool ph_conf_tap_allowed(const struct ph_conf *c, const char *user, const char *bridge)
+{
+	for (size_t i = 0; i < c->n_tap; i++)
+		if (!strcmp(c->tap[i].user, user) && !strcmp(c->tap[i].bridge, bridge))
+			return true;
+	return false;
 }

@@ -16,6 +16,7 @@
 
 #include "ph.h"
 
+#define COMMANDS "bind, unbind, status, apply-rules, tap, untap"
 #define die(code, ...) (fprintf(stderr, "vfio-privhelper: " __VA_ARGS__), fputc('\n', stderr), (code))
 
 static int exit_code(int r)
@@ -50,11 +51,24 @@ static int load_vfio(int sysfd)
 	return 0;
 }
 
-static int cmd_bind(int sysfd, const struct ph_conf *c, bool bind, char **bdfs, size_t n)
+/* Ctrl-C, a closed terminal or ssh session, a service stop, a closed
+ * stdout pipe: none may kill the helper between writes, leaving devices half
+ * moved with no rollback (or a tap made and not attached). Left blocked:
+ * nothing runs after. */
+static void block_stop_signals(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGPIPE };
-	const char *verb = bind ? "bind" : "unbind";
 	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+static int cmd_bind(int sysfd, const struct ph_conf *c, bool bind, char **bdfs, size_t n)
+{
+	const char *verb = bind ? "bind" : "unbind";
 	struct ph_usage u = { 0 };
 	struct ph_why w = { "" };
 	struct ph_plan p;
@@ -78,13 +92,7 @@ static int cmd_bind(int sysfd, const struct ph_conf *c, bool bind, char **bdfs, 
 		return die(exit_code(r), "refusing to %s: %s", verb, w.msg);
 	if (bind && (r = load_vfio(sysfd)) < 0)
 		return die(EX_UNAVAILABLE, "cannot load vfio-pci (modprobe vfio-pci): %s", strerror(-r));
-	/* Ctrl-C, a closed terminal or ssh session, a service stop, a closed
-	 * stdout pipe: none may kill it between writes, leaving devices half
-	 * moved with no rollback. Left blocked: nothing runs after. */
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&set, sigs[i]);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	block_stop_signals();
 	if ((r = ph_plan_apply(sysfd, &p, 3000, stdout, &w)) < 0)
 		return die(EX_UNAVAILABLE, "%s failed: %s", verb, w.msg);
 	return EX_OK;
@@ -103,6 +111,39 @@ static const char *node_state(int group, const struct group *gr)
 	if (!S_ISCHR(st.st_mode) || !gr || st.st_gid != gr->gr_gid || (st.st_mode & 0060) != 0060)
 		return "the group cannot open it (is 70-vfio-launch.rules installed?)";
 	return "group can open it";
+}
+
+/* tap USER BRIDGE [NAME], or without arguments every user's tap on every
+ * bridge of the allowlist (the boot unit): each is independent, so one that
+ * fails does not stop the others; the exit code is the last failure's. */
+static int cmd_tap(const struct ph_conf *c, char **args, size_t n)
+{
+	int ret = EX_OK, r;
+
+	if (n == 1 || n > 3)
+		return die(EX_USAGE, "usage: vfio-privhelper tap [USER BRIDGE [NAME]]");
+	block_stop_signals();
+	for (size_t i = 0; i < (n ? 1 : c->n_tap); i++) {
+		struct ph_why w = { "" };
+		const char *user = n ? args[0] : c->tap[i].user, *bridge = n ? args[1] : c->tap[i].bridge;
+
+		if ((r = ph_tap_make(c, user, bridge, n == 3 ? args[2] : NULL, stdout, &w)) < 0)
+			ret = die(exit_code(r), "refusing tap %.40s %.40s: %s", user, bridge, w.msg);
+	}
+	return ret;
+}
+
+static int cmd_untap(const struct ph_conf *c, char **args, size_t n)
+{
+	struct ph_why w = { "" };
+	int r;
+
+	if (n != 1)
+		return die(EX_USAGE, "usage: vfio-privhelper untap NAME");
+	block_stop_signals();
+	if ((r = ph_tap_remove(c, args[0], stdout, &w)) < 0)
+		return die(r == -EBUSY ? EX_TEMPFAIL : exit_code(r), "refusing untap %.40s: %s", args[0], w.msg);
+	return EX_OK;
 }
 
 static int cmd_status(int sysfd, const struct ph_conf *c)
@@ -163,24 +204,30 @@ int main(int argc, char **argv)
 			       "       vfio-privhelper unbind [BDF...]   give them back to the host's drivers\n"
 			       "       vfio-privhelper status            the allowlisted devices and their state\n"
 			       "       vfio-privhelper apply-rules       write the udev rule for allowlisted disks\n"
-			       "Without BDF, every device in " PH_CONF ". See vfio-privhelper(8).\n");
+			       "       vfio-privhelper tap [USER BRIDGE [NAME]]  make USER's tap on BRIDGE\n"
+			       "       vfio-privhelper untap NAME        remove a tap made by tap\n"
+			       "Without BDF, every device in " PH_CONF "; without USER, every\n"
+			       "user's tap on every bridge there. See vfio-privhelper(8).\n");
 			return EX_OK;
 		case 'V':
 			printf("vfio-privhelper %s\n", PH_VERSION);
 			return EX_OK;
 		default:
-			return die(EX_USAGE, "usage: vfio-privhelper bind|unbind|status|apply-rules (see --help)");
+			return die(EX_USAGE, "usage: vfio-privhelper bind|unbind|status|apply-rules|tap|untap (see --help)");
 		}
 	}
 	if (optind >= argc)
-		return die(EX_USAGE, "missing subcommand (bind, unbind, status, apply-rules)");
+		return die(EX_USAGE, "missing subcommand (" COMMANDS ")");
 	cmd = argv[optind++];
-	if (strcmp(cmd, "bind") && strcmp(cmd, "unbind") && strcmp(cmd, "status") && strcmp(cmd, "apply-rules"))
-		return die(EX_USAGE, "unknown subcommand '%.40s' (bind, unbind, status, apply-rules)", cmd);
+	if (strcmp(cmd, "bind") && strcmp(cmd, "unbind") && strcmp(cmd, "status") && strcmp(cmd, "apply-rules") &&
+	    strcmp(cmd, "tap") && strcmp(cmd, "untap"))
+		return die(EX_USAGE, "unknown subcommand '%.40s' (" COMMANDS ")", cmd);
 	if ((!strcmp(cmd, "status") || !strcmp(cmd, "apply-rules")) && optind < argc)
 		return die(EX_USAGE, "%s takes no argument", cmd);
 	if ((r = ph_conf_load(&c, &w)) < 0)
 		return die(r == -EPERM || r == -ELOOP ? EX_NOPERM : EX_CONFIG, "%s", w.msg);
+	if (!strcmp(cmd, "tap") || !strcmp(cmd, "untap"))
+		return (cmd[0] == 't' ? cmd_tap : cmd_untap)(&c, argv + optind, (size_t)(argc - optind));
 	if ((sysfd = open("/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return die(EX_OSERR, "cannot open /sys: %s", strerror(errno));
 	if (!strcmp(cmd, "status"))

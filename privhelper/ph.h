@@ -22,6 +22,9 @@
 #define PH_MAX 64        /* allowlisted devices, disks, devices per request */
 #define PH_BDF_SIZE 13   /* "0000:01:00.0" + NUL */
 #define PH_NAME_SIZE 64  /* a driver or kernel block device name */
+#define PH_IFNAME_SIZE 16 /* IFNAMSIZ: a network interface name + NUL */
+#define PH_USER_SIZE 33   /* a user or group name (32, useradd's limit) + NUL */
+#define PH_TAP_PREFIX "vl-" /* the taps tap makes and untap removes */
 
 struct ph_why { char msg[512]; };
 void ph_why_set(struct ph_why *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -44,21 +47,32 @@ struct ph_disk {
 	enum ph_disk_kind kind;
 	char id[160]; /* the by-id name, the PARTUUID or the WWN */
 };
+/* [bridge NAME] user = USER: USER may have a tap on bridge NAME */
+struct ph_tap_allow {
+	char bridge[PH_IFNAME_SIZE];
+	char user[PH_USER_SIZE];
+};
 struct ph_conf {
-	char group[33];
+	char group[PH_USER_SIZE];
 	struct ph_pci pci[PH_MAX];
 	struct ph_disk disk[PH_MAX];
-	size_t n_pci, n_disk;
+	char bridge[PH_MAX][PH_IFNAME_SIZE]; /* the [bridge NAME] sections */
+	struct ph_tap_allow tap[PH_MAX];
+	size_t n_pci, n_disk, n_bridge, n_tap;
 };
 
 /* conf.c: the allowlist */
 bool ph_all_of(const char *s, const char *set);
 bool ph_bdf_valid(const char *s);
 bool ph_name_valid(const char *s);
+bool ph_ifname_valid(const char *s);
+bool ph_user_valid(const char *s);
 int ph_conf_check_stat(const struct stat *st, struct ph_why *w);
 int ph_conf_parse(FILE *f, const char *fname, struct ph_conf *ret, struct ph_why *w);
 int ph_conf_load(struct ph_conf *ret, struct ph_why *w);
 const struct ph_pci *ph_conf_find(const struct ph_conf *c, const char *bdf);
+bool ph_conf_bridge_listed(const struct ph_conf *c, const char *bridge);
+bool ph_conf_tap_allowed(const struct ph_conf *c, const char *user, const char *bridge);
 
 /* usage.c: block devices the host uses (mounted, swapped on) */
 struct ph_usage {
@@ -111,3 +125,19 @@ int ph_plan_apply(int sysfd, struct ph_plan *p, unsigned timeout_ms, FILE *repor
 /* rules.c: the udev rule file for the allowlisted block devices */
 int ph_rules_render(const struct ph_conf *c, FILE *out);
 int ph_rules_apply(int sysfd, const struct ph_conf *c, FILE *report, struct ph_why *w);
+
+/* tap.c: persistent taps of allowlisted users on allowlisted bridges */
+struct ph_link {
+	int index;                   /* ifindex, 0: no such interface */
+	char kind[PH_IFNAME_SIZE];   /* IFLA_INFO_KIND ("bridge", "tun"), "" */
+	int tun_type;                /* IFLA_TUN_TYPE: IFF_TUN or IFF_TAP, 0 */
+	long long owner;             /* IFLA_TUN_OWNER, -1: none */
+	bool persist;                /* IFLA_TUN_PERSIST */
+	int master;                  /* IFLA_MASTER, 0: none */
+};
+int ph_link_parse(const void *msg, size_t len, struct ph_link *ret);
+int ph_tap_default_name(const char *user, unsigned n, char ret[PH_IFNAME_SIZE]);
+int ph_tap_judge(const struct ph_link *l, const char *name, uid_t uid, int bridge, struct ph_why *w);
+int ph_tap_make(const struct ph_conf *c, const char *user, const char *bridge, const char *name,
+		FILE *report, struct ph_why *w);
+int ph_tap_remove(const struct ph_conf *c, const char *name, FILE *report, struct ph_why *w);

@@ -386,9 +386,10 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	/* The namespaced box for on and strict; reduced (no user
 	 * namespaces on this host) and off run without. */
 	pol.namespaces = p->sandbox == SANDBOX_ON || p->sandbox == SANDBOX_STRICT;
-	/* mode = user is vfio-slirp's (its own box, below): QEMU keeps an
-	 * empty network namespace, no TCP, no socket but AF_UNIX. */
-	pol.netns = p->net_mode != NET_TAP;
+	/* mode = user is vfio-slirp's (its own box, below), mode = bridge
+	 * and tap a descriptor the launcher opened: QEMU keeps an empty
+	 * network namespace, no TCP, no socket but AF_UNIX. */
+	pol.netns = true;
 	pol.landlock_handle_net = true;
 	pol.seccomp.allow_inet = false;
 	/* X11 uses abstract unix sockets (@/tmp/.X11-unix/X0) and GTK may

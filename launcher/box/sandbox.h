@@ -46,9 +46,9 @@ struct sandbox_policy {
 
 	/* The namespaced box (box.c): true for sandbox = on|strict, false
 	 * for reduced (and off). netns: an empty network namespace too;
-	 * false while QEMU itself needs the host's network ([network]
-	 * mode = user: slirp; mode = tap: the tap device lives in the
-	 * host's namespace). */
+	 * false only for a box whose program needs the host's network
+	 * (vfio-slirp). QEMU's is always empty: its tap, if any, is a
+	 * descriptor the launcher opened. */
 	bool namespaces;
 	bool netns;
 

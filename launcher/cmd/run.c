@@ -46,6 +46,7 @@
 #include "helpers.h"
 #include "supervisor.h"
 #include "landlock.h"
+#include "net_tap.h"
 
 extern char **environ;
 
@@ -137,6 +138,27 @@ static int start_helpers(const struct profile *p, const struct check_ctx *ctx,
 	return 0;
 }
 
+/*
+ * [network] mode = bridge or tap: opens the tap the check found
+ * (ctx->net_tap) here, outside QEMU's box, for the supervisor to hand in
+ * (net_tap.h). *ret_fd: the descriptor, or -1 for the other modes.
+ * Returns 0 or an exit code after logging.
+ */
+static int open_tap(const struct profile *p, const struct check_ctx *ctx, int *ret_fd)
+{
+	int r;
+
+	*ret_fd = -1;
+	if (p->net_mode != NET_TAP && p->net_mode != NET_BRIDGE)
+		return 0;
+	r = net_tap_open(ctx->net_tap, ret_fd);
+	if (r == 0)
+		return 0;
+	log_error("cannot open tap %s: %s", ctx->net_tap,
+		  r == -EBUSY ? "another program holds it (does a VM run on it already?)" : strerror(-r));
+	return r == -EPERM || r == -EACCES ? EX_NOPERM : EX_UNAVAILABLE;
+}
+
 static int supervise(const struct profile *p, const struct check_ctx *ctx,
 		     struct render_env *env, bool paused, struct run_undo *undo)
 {
@@ -177,6 +199,10 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	env->qmp_fd = sv.child.qmp;
 	env->qmp_user_fd = sv.child.qmp_user;
 	env->serial_fd = sv.child.serial;
+	ret = open_tap(p, ctx, &sv.child.tap);
+	if (ret)
+		goto fail;
+	env->tap_fd = sv.child.tap;
 	ret = start_helpers(p, ctx, &helpers);
 	if (ret)
 		goto fail;

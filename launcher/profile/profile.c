@@ -561,6 +561,7 @@ void profile_free(struct profile *p)
 	free(p->net_model);
 	free(p->net_mac);
 	free(p->net_tap);
+	free(p->net_bridge);
 	free(p->qemu_binary);
 	free(p->uuid);
 	free(p->cpu_features);

@@ -28,7 +28,7 @@ enum disk_media { DISK_MEDIA_DISK, DISK_MEDIA_CDROM };
 enum disk_cache { DISK_CACHE_NONE, DISK_CACHE_WRITEBACK, DISK_CACHE_WRITETHROUGH };
 enum audio_backend { AUDIO_NONE, AUDIO_PULSE };
 enum audio_model { AUDIO_HDA_DUPLEX, AUDIO_HDA_OUTPUT, AUDIO_HDA_MICRO };
-enum net_mode { NET_NONE, NET_USER, NET_TAP };
+enum net_mode { NET_NONE, NET_USER, NET_TAP, NET_BRIDGE };
 /* [vm] guest: what the machine is tuned for (Hyper-V enlightenments, RTC). */
 enum guest_os { GUEST_OTHER, GUEST_LINUX, GUEST_WINDOWS };
 /* [vm] rtc: auto is localtime for guest = windows, else QEMU's UTC. */
@@ -179,6 +179,7 @@ struct profile {
 	char *net_model;        /* default virtio-net-pci */
 	char *net_mac;          /* NULL = QEMU's default */
 	char *net_tap;          /* tap ifname for mode = tap */
+	char *net_bridge;       /* bridge ifname for mode = bridge */
 	struct net_forward *net_fwd; /* forward = lines, mode = user only */
 	size_t n_net_fwd;
 

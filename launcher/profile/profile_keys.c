@@ -36,7 +36,8 @@ static const char *const cache_names[] = {"none", "writeback", "writethrough",
 static const char *const backend_names[] = {"none", "pulse", NULL};
 static const char *const model_names[] = {"hda-duplex", "hda-output",
 					  "hda-micro", NULL};
-static const char *const net_mode_names[] = {"none", "user", "tap", NULL};
+static const char *const net_mode_names[] = {"none", "user", "tap", "bridge",
+					      NULL};
 static const char *const guest_names[] = {"other", "linux", "windows", NULL};
 static const char *const rtc_names[] = {"auto", "utc", "localtime", NULL};
 static const char *const smbios_names[] = {"none", "host", NULL};
@@ -213,9 +214,9 @@ const struct key_def profile_keys[] = {
      "per device",
      true, parse_evdev, 0, NULL},
     /* [network] */
-    {SEC_NETWORK, "mode", "none|user|tap", "none",
-     "no network, user-mode NAT (vfio-slirp, outside QEMU), or an existing tap "
-     "interface",
+    {SEC_NETWORK, "mode", "none|user|tap|bridge", "none",
+     "no network, user-mode NAT (vfio-slirp, outside QEMU), an existing tap "
+     "interface, or your tap on a bridge (made by vfio-privhelper tap)",
      false,
      parse_enum, VM(net_mode), net_mode_names},
     {SEC_NETWORK, "model", "DEVICE", DEFAULT_NET_MODEL,
@@ -229,6 +230,9 @@ const struct key_def profile_keys[] = {
     {SEC_NETWORK, "tap", "IFNAME", "-",
      "tap interface for mode = tap (created beforehand by the admin)", false,
      parse_ifname, VM(net_tap), NULL},
+    {SEC_NETWORK, "bridge", "IFNAME", "-",
+     "bridge for mode = bridge: the launcher opens your tap on it", false,
+     parse_ifname, VM(net_bridge), NULL},
     /* [cpu] */
     {SEC_CPU, "features", "FLAGS", "-",
      "extra -cpu flags, e.g. +invtsc,+topoext (comma or space separated); "

@@ -185,6 +185,15 @@ int profile_finish(struct parser *ps)
 	if (p->net_mode != NET_TAP && p->net_tap)
 		return profile_fail(ps, l, -EINVAL,
 				    "tap is only used with mode = tap");
+	l = key_line(ps, SEC_NETWORK, "bridge");
+	if (p->net_mode == NET_BRIDGE && !p->net_bridge)
+		return profile_fail(
+		    ps, key_line(ps, SEC_NETWORK, "mode"), -EINVAL,
+		    "mode = bridge needs bridge = IFNAME (a bridge the "
+		    "administrator allowlisted for you)");
+	if (p->net_mode != NET_BRIDGE && p->net_bridge)
+		return profile_fail(ps, l, -EINVAL,
+				    "bridge is only used with mode = bridge");
 	if (p->net_mode != NET_USER && p->n_net_fwd)
 		return profile_fail(ps, p->net_fwd[0].line, -EINVAL,
 				    "forward is only used with mode = user");

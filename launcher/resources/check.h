@@ -46,6 +46,7 @@ struct check_ctx {
 	uint64_t memlock_bytes;    /* RLIMIT_MEMLOCK needed, 0 = none */
 	char uuid[37];             /* [vm] uuid as resolved, "" = none */
 	struct smbios_host smbios; /* [smbios] mode = host: the host's DMI */
+	char net_tap[16];          /* [network] mode = bridge or tap: the tap run opens, "" */
 	/* What each resource's check looked at, one list per table entry
 	 * (resource.h): O_PATH descriptors of the objects themselves, with
 	 * the access QEMU needs, kept by check_ctx_keep() while that

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The network resource: [network] mode = none, user or tap (a tap device
- * the admin made for the user).
+ * The network resource: [network] mode = none, user, tap (a tap device
+ * the admin made for the user) or bridge (the user's tap on a bridge, made
+ * by `vfio-privhelper tap USER BRIDGE`).
  *
  * mode = user is served by vfio-slirp (launcher/slirp/vfio-slirp.c, libslirp) in a box
  * of its own that keeps the host's network, connected to QEMU by a
@@ -9,11 +10,17 @@
  * addr.type=fd`, QEMU 7.2 net/stream.c), so QEMU itself keeps an empty
  * network namespace and a seccomp filter that refuses every socket family
  * but AF_UNIX.
+ *
+ * mode = bridge and mode = tap: the launcher opens the tap itself, outside
+ * QEMU's box (net_tap.h), and the supervisor hands QEMU the descriptor
+ * (`-netdev tap,fd=N`, QEMU 7.2 net/tap.c net_init_tap): QEMU's box keeps
+ * an empty network namespace and never sees /dev/net/tun.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libgen.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +31,7 @@
 #include "cleanup.h"
 #include "findings.h"
 #include "grants.h"
+#include "net_tap.h"
 #include "profile.h"
 #include "render.h"
 #include "resource.h"
@@ -39,17 +47,12 @@ static int network_argv(const struct profile *p, const struct render_env *env,
 	if (!model)
 		return -ENOMEM;
 	TRY(strv_push(sv, "-netdev"));
-	if (p->net_mode == NET_TAP) {
-		_cleanup_free_ char *tap = NULL;
-		if (!p->net_tap)
-			return -EINVAL;
-		tap = qemu_escape(p->net_tap);
-		if (!tap)
-			return -ENOMEM;
-		/* script=no: QEMU must not run the root ifup script; the tap
-		 * device exists already (created by the admin, owned by the
-		 * user). */
-		TRY(strv_pushf(sv, "tap,id=net0,ifname=%s,script=no,downscript=no", tap));
+	if (p->net_mode == NET_TAP || p->net_mode == NET_BRIDGE) {
+		/* The tap the launcher opened. With fd= QEMU runs no
+		 * script and opens nothing (ifname=, script= are refused
+		 * with it); vhost=off: the box has no /dev/vhost-net. */
+		TRY(strv_pushf(sv, "tap,id=net0,fd=%d,vhost=off",
+			       env->tap_fd > 0 ? env->tap_fd : RENDER_FD_TAP));
 	} else {
 		/* The socket the supervisor hands QEMU (vfio-slirp holds
 		 * the other end). */
@@ -64,20 +67,6 @@ static int network_argv(const struct profile *p, const struct render_env *env,
 		return strv_pushf(sv, "%s,netdev=net0,mac=%s", model, mac);
 	}
 	return strv_pushf(sv, "%s,netdev=net0", model);
-}
-
-/* mode = tap: QEMU opens /dev/net/tun and attaches to the tap device
- * by name (TUNSETIFF), a system path the box opens. */
-static int network_grants(const struct profile *p, const struct check_ctx *ctx,
-			  const struct vm_paths *paths, const struct grants *checked,
-			  struct grants *ret)
-{
-	(void)ctx;
-	(void)paths;
-	TRY(resource_grants_copy(ret, checked));
-	if (p->net_mode == NET_TAP)
-		TRY(grants_add_system(ret, "/dev/net/tun", GRANT_RW, true, false));
-	return 0;
 }
 
 /* vfio-slirp beside this launcher (build/, where the tests run both), else
@@ -122,11 +111,91 @@ static int port_free(const struct net_forward *fw)
 	return 0;
 }
 
+/* The fix for a missing or unusable tap of mode = bridge: the helper's
+ * command, with the user's name. */
+static void tap_fix(const struct profile *p, char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	if (p->net_mode == NET_BRIDGE)
+		snprintf(buf, len, "run as root: vfio-privhelper tap %s %s (the administrator "
+			 "allowlists you for %s in /etc/vfio-launch/privhelper.conf first)",
+			 pw ? pw->pw_name : "$(id -un)", p->net_bridge, p->net_bridge);
+	else
+		snprintf(buf, len, "ask the administrator for a tap of yours: ip tuntap add dev %s "
+			 "mode tap user %s vnet_hdr", p->net_tap, pw ? pw->pw_name : "$(id -un)");
+}
+
+/* mode = bridge or tap: the tap exists, is a tap, and this user may open
+ * it; ctx->net_tap names it for run. The name, or NULL after a FAIL. */
+static const char *find_tap(const struct profile *p, struct check_ctx *ctx, struct findings *f,
+			    const char *fix)
+{
+	struct net_tap_info t;
+	int r;
+
+	if (p->net_mode == NET_TAP)
+		return p->net_tap;
+	r = net_tap_read(ctx->sysfs, p->net_bridge, &t);
+	if (r < 0 || !t.exists || !t.bridge) {
+		finding_fail(f, "network", "ask the administrator for the bridge, and for a tap of "
+			     "yours on it", "bridge %s %s", p->net_bridge, r < 0 ? strerror(-r)
+			     : !t.exists ? "does not exist" : "is not a bridge");
+		return NULL;
+	}
+	r = net_tap_find(ctx->sysfs, p->net_bridge, getuid(), ctx->net_tap);
+	if (r < 0) {
+		finding_fail(f, "network", fix, "mode = bridge: no tap of yours on bridge %s%s%s",
+			     p->net_bridge, r == -ENOENT ? "" : ": ", r == -ENOENT ? "" : strerror(-r));
+		return NULL;
+	}
+	return ctx->net_tap;
+}
+
+static void check_tap(const struct profile *p, struct check_ctx *ctx, struct findings *f)
+{
+	_cleanup_free_ char *tun = NULL;
+	const char *name;
+	char fix[512];
+	struct net_tap_info t;
+	int r;
+
+	tap_fix(p, fix, sizeof(fix));
+	if (asprintf(&tun, "%s/net/tun", ctx->devfs) < 0 || access(tun, R_OK | W_OK) < 0)
+		finding_fail(f, "network", "load the tun module (modprobe tun, as root)",
+			     "%s cannot be opened: %s", tun ? tun : "/dev/net/tun", strerror(errno));
+	name = find_tap(p, ctx, f, fix);
+	if (!name)
+		return;
+	r = net_tap_read(ctx->sysfs, name, &t);
+	if (r < 0 || !t.exists || !t.tap)
+		finding_fail(f, "network", fix, "tap %s %s", name, r < 0 ? strerror(-r)
+			     : !t.exists ? "does not exist" : "is not a tap");
+	else if (!net_tap_usable(&t))
+		finding_fail(f, "network", fix, "tap %s is not yours (owner uid %lld, group %lld): "
+			     "you cannot open it", name, t.owner, t.group);
+	else if (!t.up)
+		finding_warn(f, "network", p->net_mode == NET_BRIDGE ? fix : "ip link set TAP up (as root)",
+			     "tap %s is down: the guest will have no link", name);
+	else
+		finding_pass(f, "network", "mode = %s: tap %s%s%s is yours; the launcher opens it and "
+			     "hands QEMU the descriptor (QEMU's box: no network, no /dev/net/tun)",
+			     p->net_mode == NET_BRIDGE ? "bridge" : "tap", name,
+			     t.master[0] ? " on " : "", t.master);
+	if (r < 0 || !t.exists || !t.tap || !net_tap_usable(&t))
+		ctx->net_tap[0] = '\0';
+	else if (name != ctx->net_tap) /* mode = tap */
+		snprintf(ctx->net_tap, sizeof(ctx->net_tap), "%s", name);
+}
+
 static void network_check(const struct profile *p, struct check_ctx *ctx, struct findings *f)
 {
 	_cleanup_free_ char *slirp = NULL;
 
-	(void)ctx;
+	if (p->net_mode == NET_TAP || p->net_mode == NET_BRIDGE) {
+		check_tap(p, ctx, f);
+		return;
+	}
 	if (p->net_mode != NET_USER)
 		return;
 	slirp = slirp_path();
@@ -179,6 +248,5 @@ const struct resource resource_network = {
 	.name = "network",
 	.check = network_check,
 	.helpers = network_helpers,
-	.grants = network_grants,
 	.argv = network_argv,
 };

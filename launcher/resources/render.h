@@ -41,6 +41,9 @@ struct render_env {
 	 * will number them; 0: not made (cmdline, run --dry-run), render
 	 * the RENDER_FD_* placeholders. */
 	int qmp_fd, qmp_user_fd, serial_fd;
+	/* [network] mode = bridge or tap: the tap the launcher opened
+	 * (net_tap.h); 0: render RENDER_FD_TAP. */
+	int tap_fd;
 	/* QEMU's ends of the helpers' sockets (resource.h struct helper),
 	 * by the id of the object each serves; NULL: none made (cmdline,
 	 * run --dry-run): render_helper_fd gives the placeholder. */
@@ -59,6 +62,7 @@ struct render_helper_fd {
 #define RENDER_FD_QMP_USER 4
 #define RENDER_FD_SERIAL 5
 #define RENDER_FD_NET 6 /* the network helper's socket ("net0") */
+#define RENDER_FD_TAP 6 /* the tap (mode = bridge or tap: no network helper) */
 #define RENDER_FD_TPM 7 /* swtpm's control socket ("tpm0") */
 
 /* The number QEMU has for the socket of the helper serving id, or

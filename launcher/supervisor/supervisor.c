@@ -106,7 +106,7 @@ void supervisor_init(struct supervisor *sv)
 	term_out_init(&sv->tout, STDOUT_FILENO);
 	term_out_init(&sv->terr, STDERR_FILENO);
 	sv->ready_fd = sv->console_fd = -1;
-	sv->child = (struct supervisor_child_fds){ .qmp = -1, .qmp_user = -1, .serial = -1 };
+	sv->child = (struct supervisor_child_fds){ .qmp = -1, .qmp_user = -1, .serial = -1, .tap = -1 };
 	sv->epoll_fd = sv->signal_fd = sv->timer_fd = sv->pidfd = -1;
 	sv->caps_id = sv->cont_id = -1;
 	sv->state = SV_STARTING;
@@ -175,11 +175,12 @@ static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
 int supervisor_start(struct supervisor *sv, const struct sandbox_policy *pol, char *const argv[],
 		     struct sandbox_result *ret_res)
 {
-	int fds[3 + HELPERS_MAX] = { sv->child.qmp, sv->child.qmp_user, sv->child.serial };
+	int fds[4 + HELPERS_MAX] = { sv->child.qmp, sv->child.qmp_user, sv->child.serial, sv->child.tap };
+	size_t n = sv->child.tap >= 0 ? 4 : 3;
 	struct box_spec spec = {
 		.policy = pol,
 		.fds = fds,
-		.n_fds = 3 + sv->child.n_helpers,
+		.n_fds = n + sv->child.n_helpers,
 		/* No terminal for QEMU: stdin /dev/null (the console is a
 		 * socket), stdout and stderr pipes we relay to ours. */
 		.stdio = { -1, sv->child_out_fd, sv->child_err_fd },
@@ -191,7 +192,7 @@ int supervisor_start(struct supervisor *sv, const struct sandbox_policy *pol, ch
 	if (sv->child.n_helpers > HELPERS_MAX)
 		return -E2BIG;
 	for (size_t i = 0; i < sv->child.n_helpers; i++)
-		fds[3 + i] = sv->child.helpers[i].fd;
+		fds[n + i] = sv->child.helpers[i].fd;
 	sigemptyset(&mask);
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(*stop_signals); i++)
 		sigaddset(&mask, stop_signals[i]);
@@ -215,6 +216,7 @@ int supervisor_start(struct supervisor *sv, const struct sandbox_policy *pol, ch
 	close_fd(&sv->child.qmp);
 	close_fd(&sv->child.qmp_user);
 	close_fd(&sv->child.serial);
+	close_fd(&sv->child.tap);
 	close_fd(&sv->child_err_fd);
 	close_fd(&sv->child_out_fd);
 	if (r < 0)
@@ -602,6 +604,7 @@ void supervisor_close(struct supervisor *sv)
 	close_fd(&sv->child.qmp);
 	close_fd(&sv->child.qmp_user);
 	close_fd(&sv->child.serial);
+	close_fd(&sv->child.tap);
 	close_fd(&sv->child_err_fd);
 	close_fd(&sv->out_fd);
 	close_fd(&sv->child_out_fd);

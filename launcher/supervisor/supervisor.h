@@ -43,6 +43,9 @@ struct supervisor_child_fds {
 	int qmp;      /* connected: the supervisor's private QMP channel */
 	int qmp_user; /* listening: the user's QMP socket (qmp.sock) */
 	int serial;   /* connected: the guest's serial console */
+	int tap;      /* [network] mode = bridge or tap: the tap the caller
+		       * opened (net_tap.h), handed in after serial and
+		       * closed here like the three above; -1: none */
 	/* QEMU's ends of the helpers' sockets (helpers.h), handed in
 	 * after the three above; the caller sets them, owns and closes
 	 * them (helpers_close_qemu_fds) once supervisor_start returned. */

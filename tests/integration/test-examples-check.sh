@@ -50,6 +50,8 @@ allowed() {
 	"FAIL  accel: "*) ;;
 	"FAIL  looking-glass: you are not a member of the [looking-glass] group"*) ;;
 	"FAIL  firmware"*": No such file or directory"*) ;;
+	"FAIL  network: tap "*" does not exist" | "FAIL  network: bridge "*" does not exist") ;;
+	"FAIL  network: mode = bridge: no tap of yours on bridge "*) ;;
 	"FAIL  tpm: tpm = yes needs swtpm"*) ;;
 	*) return 1 ;;
 	esac

@@ -7,13 +7,21 @@
  * AF_VSOCK) and prints one line each:
  *   SOCKET NAME allowed
  *   SOCKET NAME denied ERRNO-TEXT
- * then "SOCKPROBE done". Its arguments (the rendered QEMU argv) are
- * ignored.
+ * then, for tests/net/test-bridge.sh, whether it can open /dev/net/tun and
+ * what the tap descriptor its arguments (the rendered QEMU argv) name in
+ * "-netdev tap,id=net0,fd=N,..." is (TUNGETIFF):
+ *   OPEN /dev/net/tun allowed | denied ERRNO-TEXT
+ *   TAPFD N NAME FLAGS | TAPFD N denied ERRNO-TEXT
+ * and last "SOCKPROBE done".
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
 #include <linux/netlink.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,7 +29,7 @@
 #define AF_VSOCK 40
 #endif
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
@@ -43,6 +51,22 @@ int main(void)
 		} else {
 			printf("SOCKET %s denied %s\n", tries[i].name, strerror(errno));
 		}
+	}
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		printf("OPEN /dev/net/tun allowed\n");
+		close(fd);
+	} else {
+		printf("OPEN /dev/net/tun denied %s\n", strerror(errno));
+	}
+	for (int i = 1; i < argc; i++) {
+		struct ifreq ifr = { 0 };
+		if (sscanf(argv[i], "tap,id=net0,fd=%d", &fd) != 1)
+			continue;
+		if (ioctl(fd, TUNGETIFF, &ifr) == 0)
+			printf("TAPFD %d %.16s 0x%x\n", fd, ifr.ifr_name, (unsigned)ifr.ifr_flags & 0xffff);
+		else
+			printf("TAPFD %d denied %s\n", fd, strerror(errno));
 	}
 	printf("SOCKPROBE done\n");
 	return 0;

@@ -71,13 +71,15 @@ assert_contains "$D/lib/systemd/system/vfio-privhelper.service" "ExecStart=/usr/
 grep -q '@SBINDIR@' "$D/lib/systemd/system/vfio-privhelper.service" && fail "unit not filled in"
 # the unit's sandbox: verified by systemd itself (ExecStart pointed at the
 # DESTDIR copy, which must exist), and its exposure below systemd's 7.0
+assert_contains "$D/lib/systemd/system/vfio-privhelper-tap.service" "ExecStart=/usr/local/sbin/vfio-privhelper tap"
 if command -v systemd-analyze >/dev/null; then
-	sed "s|=/usr/local/sbin/|=$D/usr/local/sbin/|" "$D/lib/systemd/system/vfio-privhelper.service" \
-		>"$tmp/vfio-privhelper.service"
-	systemd-analyze verify --man=no "$tmp/vfio-privhelper.service" || fail "systemd-analyze verify"
-	e=$(systemd-analyze security --offline=yes "$tmp/vfio-privhelper.service" | sed -n 's/.*exposure level.*: \([0-9.]*\) .*/\1/p')
-	[ -n "$e" ] && [ "${e%.*}" -lt 7 ] || fail "unit exposure '$e', expected below 7.0"
-	echo "ok - the unit verifies, exposure $e"
+	for u in vfio-privhelper.service vfio-privhelper-tap.service; do
+		sed "s|=/usr/local/sbin/|=$D/usr/local/sbin/|" "$D/lib/systemd/system/$u" >"$tmp/$u"
+		systemd-analyze verify --man=no "$tmp/$u" || fail "systemd-analyze verify $u"
+		e=$(systemd-analyze security --offline=yes "$tmp/$u" | sed -n 's/.*exposure level.*: \([0-9.]*\) .*/\1/p')
+		[ -n "$e" ] && [ "${e%.*}" -lt 7 ] || fail "$u: exposure '$e', expected below 7.0"
+		echo "ok - $u verifies, exposure $e"
+	done
 else
 	echo "note: no systemd-analyze, the unit is not verified"
 fi

@@ -115,6 +115,16 @@ static const struct {
 	{ "[disk]\ndevice = PARTUUID=ZZZ\n", "is not /dev/disk/by-id/NAME" },
 	{ "[disk]\ndevice = WWN=0x50/../\n", "is not /dev/disk/by-id/NAME" },
 	{ "[disk]\ndevice = /dev/disk/by-id/\n", "is not /dev/disk/by-id/NAME" },
+	{ "[bridge]\n", "unknown section [bridge]" },
+	{ "[bridge br0/x]\n", "'br0/x' is not a network interface name" },
+	{ "[bridge 0123456789abcdef]\n", "is not a network interface name" },
+	{ "[bridge ..]\n", "is not a network interface name" },
+	{ "[bridge br0]\n[bridge br0]\n", "test.conf:2: bridge br0 is listed twice" },
+	{ "[bridge br0]\nuser = alice\nuser = alice\n", "test.conf:3: user alice is listed twice for bridge br0" },
+	{ "[bridge br0]\nuser = ../root\n", "user '../root' is not a valid user name" },
+	{ "[bridge br0]\nuser = Alice\n", "is not a valid user name" },
+	{ "[bridge br0]\nid = 10de:1b80\n", "unknown key 'id'" },
+	{ "[helper]\nuser = alice\n", "unknown key 'user'" },
 };
 
 START_TEST(test_parse_bad)
@@ -122,10 +132,32 @@ START_TEST(test_parse_bad)
 	struct ph_conf c;
 	struct ph_why w = { "" };
 
-	ck_assert_uint_eq(sizeof(bad) / sizeof(bad[0]), 27);
+	ck_assert_uint_eq(sizeof(bad) / sizeof(bad[0]), 37);
 	ck_assert_int_eq(parse(bad[_i].text, &c, &w), -EINVAL);
 	ck_assert_msg(strstr(w.msg, bad[_i].msg), "'%s': got '%s'", bad[_i].text, w.msg);
 	ck_assert_msg(!strncmp(w.msg, "test.conf:", 10), "%s", w.msg);
+}
+END_TEST
+
+START_TEST(test_bridge_allowlist)
+{
+	struct ph_conf c;
+	struct ph_why w = { "" };
+
+	ck_assert_int_eq(parse("[bridge br0]\nuser = alice\nuser = bob\n[bridge lan-bridge.1]\n"
+			       "[ bridge  br1 ]\nuser = alice\n", &c, &w), 0);
+	ck_assert_uint_eq(c.n_bridge, 3);
+	ck_assert_uint_eq(c.n_tap, 3);
+	ck_assert(ph_conf_bridge_listed(&c, "br0"));
+	ck_assert(ph_conf_bridge_listed(&c, "lan-bridge.1"));
+	ck_assert(ph_conf_bridge_listed(&c, "br1"));
+	ck_assert(!ph_conf_bridge_listed(&c, "br2"));
+	ck_assert(ph_conf_tap_allowed(&c, "alice", "br0"));
+	ck_assert(ph_conf_tap_allowed(&c, "bob", "br0"));
+	ck_assert(ph_conf_tap_allowed(&c, "alice", "br1"));
+	ck_assert(!ph_conf_tap_allowed(&c, "bob", "br1"));
+	ck_assert(!ph_conf_tap_allowed(&c, "alice", "lan-bridge.1"));
+	ck_assert(!ph_conf_tap_allowed(&c, "carol", "br0"));
 }
 END_TEST
 
@@ -159,6 +191,7 @@ START_TEST(test_example_parses)
 	ck_assert(c.pci[0].pinned && c.pci[1].pinned);
 	ck_assert(!c.pci[0].boot_vga_ok);
 	ck_assert_uint_eq(c.n_disk, 0);
+	ck_assert_uint_eq(c.n_bridge + c.n_tap, 0);
 }
 END_TEST
 
@@ -285,6 +318,7 @@ int main(void)
 	tcase_add_test(tc, test_parse_default_group);
 	tcase_add_loop_test(tc, test_parse_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_parse_long_line);
+	tcase_add_test(tc, test_bridge_allowlist);
 	tcase_add_test(tc, test_stat_rules);
 	tcase_add_test(tc, test_example_parses);
 	tcase_add_test(tc, test_parse_random);

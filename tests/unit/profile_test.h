@@ -21,7 +21,7 @@
 /* Relative paths in a profile resolve against the profile's directory. */
 #define PDIR   "/srv/vms"
 #define PATH   PDIR "/test.conf"
-#define N_KEYS 54 /* rows of the parser's key table */
+#define N_KEYS 55 /* rows of the parser's key table */
 
 static inline void set_home(void)
 {

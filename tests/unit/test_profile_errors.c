@@ -217,8 +217,14 @@ static const struct error_case error_cases[] = {
      2, "option 'grab-toggle' given twice", NULL},
     {"[input]\nevdev =\n", 2, "evdev: empty path", NULL},
     /* [network] */
-    {"[network]\nmode = bridge\n", 2, "invalid value 'bridge'",
-     "none, user or tap"},
+    {"[network]\nmode = hub\n", 2, "invalid value 'hub'",
+     "none, user, tap or bridge"},
+    {"[network]\nmode = bridge\n", 2, "mode = bridge needs bridge = IFNAME",
+     NULL},
+    {"[network]\nmode = tap\ntap = t0\nbridge = br0\n", 4,
+     "bridge is only used with mode = bridge", NULL},
+    {"[network]\nmode = bridge\nbridge = br0/x\n", 3,
+     "not a network interface name", NULL},
     {"[network]\nmode = tap\n", 2, "mode = tap needs tap = IFNAME", NULL},
     {"[network]\nmode = user\ntap = tap0\n", 3,
      "tap is only used with mode = tap", NULL},
@@ -271,7 +277,7 @@ END_TEST
 
 START_TEST(test_error_table_size)
 {
-	ck_assert_uint_eq(ELEMENTSOF(error_cases), 153);
+	ck_assert_uint_eq(ELEMENTSOF(error_cases), 156);
 }
 END_TEST
 
