@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* QEMU's box; see sandbox.h. */
-#include <cap-ng.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -552,29 +553,41 @@ static int set_rlimits(const struct sandbox_policy *pol)
 
 static int drop_caps(uint64_t keep)
 {
+	/* capget/capset (capabilities(7), version 3: two 32-bit words a
+	 * set) rather than libcap-ng, whose library constructor alone makes
+	 * ~45 prctl probes and reads /proc/sys/kernel/cap_last_cap in every
+	 * command (issue 15). */
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
 	_cleanup_free_ char *status = NULL;
 	_cleanup_fclose_ FILE *f = NULL;
 	uint64_t caps[4];
 	size_t len = 0;
-	bool bounding;
 
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
 	/* Clearing the bounding set needs CAP_SETPCAP: a normal user never
 	 * has it and then keeps a full bounding set, which no_new_privs
-	 * makes harmless (nothing can be gained on execve). */
-	if (capng_get_caps_process() != 0)
-		return -EPERM;
-	bounding = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
-	capng_clear(CAPNG_SELECT_ALL);
-	/* keep (a helper's policy, never QEMU's): over the box's own user
-	 * namespace only, as the namespace's creator holds them. */
-	for (unsigned c = 0; c < 64; c++)
-		if ((keep & (1ULL << c)) &&
-		    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
-				 c) != 0)
-			return -EINVAL;
-	if (capng_apply(bounding ? CAPNG_SELECT_ALL
-				 : (CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT)) != 0)
-		return -EPERM;
+	 * makes harmless (nothing can be gained on execve). Every
+	 * capability up to the first the kernel does not know (EINVAL),
+	 * but keep (a helper's policy, never QEMU's): over the box's own
+	 * user namespace only, as the namespace's creator holds them. */
+	if (data[CAP_TO_INDEX(CAP_SETPCAP)].effective & CAP_TO_MASK(CAP_SETPCAP)) {
+		for (int c = 0;; c++) {
+			if (c < 64 && (keep & (1ULL << c)))
+				continue;
+			if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == 0)
+				continue;
+			if (errno == EINVAL)
+				break; /* past the last capability */
+			return -errno;
+		}
+	}
+	memset(data, 0, sizeof(data));
+	data[0].effective = data[0].permitted = (uint32_t)keep;
+	data[1].effective = data[1].permitted = (uint32_t)(keep >> 32);
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return -errno;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return -errno;
 

@@ -27,11 +27,17 @@
 int userns_write_maps(uid_t uid, gid_t gid, bool root);
 
 /*
- * Whether the box can be built here: a forked child enters new user and
- * mount namespaces, writes its maps and mounts a tmpfs (what the box
- * does first; the AppArmor restriction only shows at that step). Returns
- * 0, or the -errno of the first step that failed (-EPERM, -ENOSPC when
- * user.max_user_namespaces is reached or 0, -EACCES, ...).
+ * Whether the box can be built here: a child made in a new user
+ * namespace. Where AppArmor restricts unprivileged user namespaces
+ * (kernel.apparmor_restrict_unprivileged_userns = 1: the namespace is
+ * made but holds no capabilities, which only its first mount shows), a
+ * forked process enters new user and mount namespaces, writes its maps
+ * and mounts a tmpfs, what the box does first; that prober is a
+ * grandchild that reports over a pipe and is reaped by init (or the
+ * nearest subreaper), so the caller does not wait for its mount
+ * namespace's teardown. Returns 0, or the -errno of the first step that
+ * failed (-EPERM, -ENOSPC when user.max_user_namespaces is reached or 0,
+ * -EACCES, ...).
  */
 int userns_probe(void);
 

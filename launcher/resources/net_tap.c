@@ -135,7 +135,7 @@ int net_tap_find(const char *sysfs, const char *bridge, uid_t uid, char ret[NET_
 		    t.owner != (long long)uid || strcmp(t.master, bridge))
 			continue;
 		if (!ret[0] || strcmp(e->d_name, ret) < 0)
-			snprintf(ret, NET_TAP_NAME_SIZE, "%.*s", NET_TAP_NAME_SIZE - 1, e->d_name); /* IFNAMSIZ */
+			snprintf(ret, NET_TAP_NAME_SIZE, "%.*s", NET_TAP_NAME_SIZE - 1, e->d_name);
 	}
 	return ret[0] ? 0 : -ENOENT;
 }

@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pci/pci.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +50,22 @@ int pci_bdf_normalize(const char *in, char ret[static 13])
 	return 0;
 }
 
-static int read_hex_attr(int dirfd, const char *name, uint32_t max, uint32_t *ret)
+/* dir/name, for an openat below a directory descriptor: the device's
+ * own directory is reached through its link (bus/pci/devices/BDF, the
+ * group's devices/BDF) in the same call rather than opened on its own. */
+static void attr_path(char *buf, size_t len, const char *dir, const char *name)
 {
-	char buf[32], *end;
-	int r = sysfs_read_attr(dirfd, name, buf, sizeof(buf));
+	snprintf(buf, len, "%s/%s", dir, name);
+}
+
+static int read_hex_attr(int dirfd, const char *dir, const char *name, uint32_t max,
+			 uint32_t *ret)
+{
+	char path[64], buf[32], *end;
+	int r;
+
+	attr_path(path, sizeof(path), dir, name);
+	r = sysfs_read_attr(dirfd, path, buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	if (strncmp(buf, "0x", 2) != 0 || !isxdigit((unsigned char)buf[2]))
@@ -67,12 +78,15 @@ static int read_hex_attr(int dirfd, const char *name, uint32_t max, uint32_t *re
 	return 0;
 }
 
-/* Last component of the target of the link dirfd/name into buf; "" when
- * there is no link. */
-static int read_link_base(int dirfd, const char *name, char *buf, size_t len)
+/* Last component of the target of the link dirfd/dir/name into buf; ""
+ * when there is no link. */
+static int read_link_base(int dirfd, const char *dir, const char *name, char *buf, size_t len)
 {
-	char target[4096];
-	ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	char path[64], target[4096];
+	ssize_t n;
+
+	attr_path(path, sizeof(path), dir, name);
+	n = readlinkat(dirfd, path, target, sizeof(target) - 1);
 	if (n < 0) {
 		if (errno == ENOENT) {
 			buf[0] = '\0';
@@ -89,38 +103,100 @@ static int read_link_base(int dirfd, const char *name, char *buf, size_t len)
 	return 0;
 }
 
-/* Reads the device whose sysfs directory is devfd. */
-static int read_device_at(int devfd, const char *bdf, struct pci_dev_info *ret)
+/*
+ * Vendor, device and class from the device's uevent, one read where the
+ * three attributes take three opens: "PCI_CLASS=30000" and
+ * "PCI_ID=10DE:1B80", as pci_uevent() (drivers/pci/pci-driver.c, since
+ * Linux 2.6) writes them from the values the attributes show. Returns 0,
+ * or -ENODATA when the file lacks them (the test suites' fake trees).
+ */
+static int read_uevent_ids(int dirfd, const char *dir, struct pci_dev_info *d)
 {
-	struct pci_dev_info d = { .iommu_group = -1 };
+	char path[64], buf[1024];
+	unsigned long cls = 0;
+	unsigned v = 0, dv = 0;
+	bool have_cls = false, have_id = false;
+	ssize_t n;
+	int fd;
+
+	attr_path(path, sizeof(path), dir, "uevent");
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? -ENODATA : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	for (char *line = buf, *next; line && *line; line = next) {
+		char *end;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (startswith(line, "PCI_CLASS=")) {
+			errno = 0;
+			cls = strtoul(line + 10, &end, 16);
+			have_cls = !errno && end != line + 10 && !*end && cls <= 0xffffff;
+		} else if (startswith(line, "PCI_ID=")) {
+			have_id = strlen(line + 7) == 9 &&
+				  sscanf(line + 7, "%4x:%4x", &v, &dv) == 2;
+		}
+	}
+	if (!have_cls || !have_id)
+		return -ENODATA;
+	d->vendor = (uint16_t)v;
+	d->device = (uint16_t)dv;
+	d->class = (uint32_t)cls;
+	return 0;
+}
+
+/* Reads the device whose sysfs directory is dirfd/dir. group >= 0: the
+ * caller read it from the group's directory (no iommu_group link read).
+ * Only what a verdict uses is read: boot_vga exists only for VGA-class
+ * devices (pci_dev_attrs_are_visible, drivers/pci/pci-sysfs.c) and
+ * sriov_numvfs only for SR-IOV PFs, which matter only as endpoints to be
+ * bound (iommu_group_judge). */
+static int read_device_at(int dirfd, const char *dir, const char *bdf, int group,
+			  struct pci_dev_info *ret)
+{
+	struct pci_dev_info d = { .iommu_group = group };
 	uint32_t v;
-	char buf[64];
+	char buf[64], path[64];
 	int r;
 
 	snprintf(d.bdf, sizeof(d.bdf), "%s", bdf);
-	if ((r = read_hex_attr(devfd, "vendor", 0xffff, &v)) < 0)
-		return r;
-	d.vendor = (uint16_t)v;
-	if ((r = read_hex_attr(devfd, "device", 0xffff, &v)) < 0)
-		return r;
-	d.device = (uint16_t)v;
-	if ((r = read_hex_attr(devfd, "class", 0xffffff, &d.class)) < 0)
-		return r;
-	if ((r = read_link_base(devfd, "driver", d.driver, sizeof(d.driver))) < 0)
-		return r;
-	if ((r = read_link_base(devfd, "iommu_group", buf, sizeof(buf))) < 0)
-		return r;
-	if (buf[0]) {
-		uint64_t g;
-		if (parse_u64(buf, 0, INT32_MAX, &g) < 0)
-			return -EINVAL;
-		d.iommu_group = (int)g;
+	r = read_uevent_ids(dirfd, dir, &d);
+	if (r == -ENODATA) {
+		if ((r = read_hex_attr(dirfd, dir, "vendor", 0xffff, &v)) < 0)
+			return r;
+		d.vendor = (uint16_t)v;
+		if ((r = read_hex_attr(dirfd, dir, "device", 0xffff, &v)) < 0)
+			return r;
+		d.device = (uint16_t)v;
+		r = read_hex_attr(dirfd, dir, "class", 0xffffff, &d.class);
 	}
-	/* boot_vga exists only for VGA-class devices, sriov_numvfs for PFs */
-	if (sysfs_read_attr(devfd, "boot_vga", buf, sizeof(buf)) == 0)
-		d.boot_vga = strcmp(buf, "1") == 0;
+	if (r < 0)
+		return r;
+	if ((r = read_link_base(dirfd, dir, "driver", d.driver, sizeof(d.driver))) < 0)
+		return r;
+	if (group < 0) {
+		if ((r = read_link_base(dirfd, dir, "iommu_group", buf, sizeof(buf))) < 0)
+			return r;
+		if (buf[0]) {
+			uint64_t g;
+			if (parse_u64(buf, 0, INT32_MAX, &g) < 0)
+				return -EINVAL;
+			d.iommu_group = (int)g;
+		}
+	}
+	if ((d.class >> 8) == 0x0300 || (d.class >> 8) == 0x0001) {
+		attr_path(path, sizeof(path), dir, "boot_vga");
+		if (sysfs_read_attr(dirfd, path, buf, sizeof(buf)) == 0)
+			d.boot_vga = strcmp(buf, "1") == 0;
+	}
 	uint64_t vfs;
-	if (sysfs_read_attr(devfd, "sriov_numvfs", buf, sizeof(buf)) == 0 &&
+	attr_path(path, sizeof(path), dir, "sriov_numvfs");
+	if (pci_needs_bind(&d) && sysfs_read_attr(dirfd, path, buf, sizeof(buf)) == 0 &&
 	    parse_u64(buf, 0, UINT16_MAX, &vfs) == 0)
 		d.sriov_vfs = (unsigned)vfs;
 	*ret = d;
@@ -131,16 +207,19 @@ int pci_read_device(int sysfs_fd, const char *bdf, struct pci_dev_info *ret)
 {
 	char path[64];
 	char canon[13];
+	struct stat st;
 
 	if (pci_bdf_normalize(bdf, canon) < 0)
 		return -EINVAL;
 	snprintf(path, sizeof(path), "bus/pci/devices/%s", canon);
-	/* The last component is a symlink into /sys/devices: followed. */
-	_cleanup_close_ int devfd = openat(sysfs_fd, path,
-					   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (devfd < 0)
+	/* The last component is a symlink into /sys/devices: followed
+	 * (and a directory: a missing device is -ENOENT here, not an
+	 * attribute missing below it). */
+	if (fstatat(sysfs_fd, path, &st, 0) < 0)
 		return -errno;
-	return read_device_at(devfd, canon, ret);
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	return read_device_at(sysfs_fd, path, canon, -1, ret);
 }
 
 static int cmp_dev(const void *a, const void *b)
@@ -170,10 +249,6 @@ int iommu_group_devices(int sysfs_fd, int group, struct pci_dev_info **ret,
 		 * skipped rather than put into a path unchecked. */
 		if (pci_bdf_normalize(de->d_name, canon) < 0)
 			continue;
-		_cleanup_close_ int devfd = openat(dirfd(dir), de->d_name,
-						   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (devfd < 0)
-			return -errno;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
 			struct pci_dev_info *nv = realloc(v, cap * sizeof(*v));
@@ -181,7 +256,7 @@ int iommu_group_devices(int sysfs_fd, int group, struct pci_dev_info **ret,
 				return -ENOMEM;
 			v = nv;
 		}
-		r = read_device_at(devfd, canon, &v[n]);
+		r = read_device_at(dirfd(dir), de->d_name, canon, group, &v[n]);
 		if (r < 0)
 			return r;
 		n++;
@@ -304,65 +379,13 @@ struct iommu_judgement iommu_group_judge(const struct pci_dev_info *devs, size_t
 	return j;
 }
 
-/* libpci must not print or exit on a missing ID file: lookups fall back
- * to numbers. (a->error is only called on allocation failure, where
- * libpci's default exit stands.) */
-static void pci_quiet_warning(char *msg, ...)
+static void pci_names_freep(struct pci_names **n)
 {
-	(void)msg;
-}
-
-struct pci_access *pci_names_new(void)
-{
-	struct pci_access *a = pci_alloc();
-	if (!a)
-		return NULL;
-	a->warning = pci_quiet_warning;
-	a->debug = pci_quiet_warning;
-	return a;
-}
-
-void pci_names_free(struct pci_access *names)
-{
-	if (names)
-		pci_cleanup(names);
-}
-
-const char *pci_name(struct pci_access *names, uint16_t vendor,
-		     uint16_t device, char *buf, size_t len)
-{
-	char tmp[256];
-
-	if (names && pci_lookup_name(names, tmp, sizeof(tmp),
-				     PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
-					     PCI_LOOKUP_NO_NUMBERS,
-				     (int)vendor, (int)device)) {
-		snprintf(buf, len, "%s", tmp);
-		return buf;
-	}
-	snprintf(buf, len, "%04x:%04x", vendor, device);
-	return buf;
-}
-
-static void pci_names_freep(struct pci_access **a)
-{
-	pci_names_free(*a);
+	pci_names_free(*n);
 }
 #define _cleanup_pci_names_ _cleanup_(pci_names_freep)
 
 /* ---------------------------------------------------------- iommu list */
-
-const char *pci_class_name(struct pci_access *names, uint32_t class, char *buf, size_t len)
-{
-	char tmp[128];
-
-	buf[0] = '\0';
-	if (names && pci_lookup_name(names, tmp, sizeof(tmp),
-				     PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS,
-				     (int)(class >> 8)))
-		snprintf(buf, len, "%s", tmp);
-	return buf;
-}
 
 /* The verdict line after "IOMMU group N: ". */
 static void print_verdict(FILE *out, const struct iommu_judgement *j,
@@ -416,12 +439,60 @@ static const char *role_note(const struct pci_dev_info *d, const struct pci_root
 	}
 }
 
+static int cmp_group_bdf(const void *a, const void *b)
+{
+	const struct pci_dev_info *x = a, *y = b;
+
+	if (x->iommu_group != y->iommu_group)
+		return x->iommu_group < y->iommu_group ? -1 : 1;
+	return strcmp(x->bdf, y->bdf);
+}
+
+/* Every PCI function under bus/pci/devices, its group read from its
+ * iommu_group link, sorted by group then BDF: one directory read for all
+ * where a directory per group cost seven syscalls a group (issue 15). */
+static int read_all_devices(int sysfs_fd, struct pci_dev_info **ret, size_t *ret_n)
+{
+	_cleanup_free_ struct pci_dev_info *v = NULL;
+	_cleanup_closedir_ DIR *dir = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	int r = sysfs_opendir(sysfs_fd, "bus/pci/devices", O_NOFOLLOW, &dir);
+
+	if (r < 0)
+		return r;
+	while ((errno = 0, de = readdir(dir))) {
+		char canon[13];
+		if (pci_bdf_normalize(de->d_name, canon) < 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct pci_dev_info *nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				return -ENOMEM;
+			v = nv;
+		}
+		r = read_device_at(dirfd(dir), de->d_name, canon, -1, &v[n]);
+		if (r < 0)
+			return r;
+		n++;
+	}
+	if (errno)
+		return -errno;
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_group_bdf);
+	*ret = steal_pointer(&v);
+	*ret_n = n;
+	return 0;
+}
+
 int iommu_print_groups(int sysfs_fd, int procfs_fd, FILE *out)
 {
 	_cleanup_free_ int *groups = NULL;
-	_cleanup_pci_names_ struct pci_access *names = pci_names_new();
+	_cleanup_free_ struct pci_dev_info *all = NULL;
+	_cleanup_pci_names_ struct pci_names *names = pci_names_new();
 	struct pci_root_storage root;
-	size_t n_groups = 0;
+	size_t n_groups = 0, n_all = 0, next = 0;
 	int r;
 
 	r = iommu_groups_list(sysfs_fd, &groups, &n_groups);
@@ -431,13 +502,19 @@ int iommu_print_groups(int sysfs_fd, int procfs_fd, FILE *out)
 		return -ENOENT;
 	/* unreadable mountinfo: no root verdict rather than no listing */
 	bool have_root = pci_root_storage_find(sysfs_fd, procfs_fd, &root) == 0;
+	r = read_all_devices(sysfs_fd, &all, &n_all);
+	if (r < 0)
+		return r;
 
 	for (size_t g = 0; g < n_groups; g++) {
-		_cleanup_free_ struct pci_dev_info *devs = NULL;
+		/* the group's members: the run of `all` with its number (a
+		 * group without PCI functions is listed empty) */
+		while (next < n_all && all[next].iommu_group < groups[g])
+			next++;
+		const struct pci_dev_info *devs = &all[next];
 		size_t n = 0;
-		r = iommu_group_devices(sysfs_fd, groups[g], &devs, &n);
-		if (r < 0)
-			return r;
+		while (next < n_all && all[next].iommu_group == groups[g])
+			next++, n++;
 
 		struct iommu_judgement j = iommu_group_judge(devs, n, have_root ? &root : NULL);
 		const struct pci_dev_info *boot_vga = NULL;
@@ -456,8 +533,8 @@ int iommu_print_groups(int sysfs_fd, int procfs_fd, FILE *out)
 		for (size_t i = 0; i < n; i++) {
 			char name[256], cls[128];
 			const struct pci_dev_info *d = &devs[i];
-			pci_name(names, d->vendor, d->device, name, sizeof(name));
-			pci_class_name(names, d->class, cls, sizeof(cls));
+			pci_name(names, d->vendor, d->device, d->class, name, sizeof(name));
+			pci_class_name(names, d->vendor, d->device, d->class, cls, sizeof(cls));
 			fprintf(out, "  %s [%04x%s%s] %04x:%04x %s (%s)%s%s\n", d->bdf,
 				d->class >> 8, cls[0] ? " " : "", cls, d->vendor, d->device, name,
 				d->driver[0] ? d->driver : "no driver",
@@ -515,7 +592,7 @@ static void node_problem(char *msg, size_t msglen, char *fix, size_t fixlen,
 
 static void check_one(const struct profile *p, const struct pci_item *it,
 		      struct check_ctx *ctx, struct findings *f, int sysfs_fd,
-		      int devfs_fd, struct pci_access *names,
+		      int devfs_fd, struct pci_names *names,
 		      const struct pci_root_storage *root)
 {
 	char res[64], name[256] = "", msg[2048] = "", fix[2048] = "", canon[13];
@@ -551,7 +628,7 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 	/* The name (pci.ids, parsed by libpci at the first lookup) only for a
 	 * failure: a check that passes reads no ID database. */
 	if (d.iommu_group < 0 || !vfio_driver_is_vfio(d.driver) || pci_role(&d) != PCI_ROLE_ENDPOINT)
-		pci_name(names, d.vendor, d.device, name, sizeof(name));
+		pci_name(names, d.vendor, d.device, d.class, name, sizeof(name));
 
 	if (d.iommu_group < 0) {
 		finding_fail(f, res,
@@ -598,7 +675,7 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 			snprintf(why, sizeof(why), "holds the root filesystem (%s on /)", root->source);
 		else
 			snprintf(why, sizeof(why), "is %s", j.rule->what);
-		pci_name(names, j.dev->vendor, j.dev->device, mname, sizeof(mname));
+		pci_name(names, j.dev->vendor, j.dev->device, j.dev->class, mname, sizeof(mname));
 		finding_fail(f, res,
 			     "keep this group on the host: pass a device whose group holds no "
 			     "host-critical function (`vfio-launch iommu` shows the verdicts), or "
@@ -620,7 +697,7 @@ static void check_one(const struct profile *p, const struct pci_item *it,
 		if (strcmp(m->bdf, canon) == 0 || !pci_needs_bind(m))
 			continue;
 		char mname[256];
-		pci_name(names, m->vendor, m->device, mname, sizeof(mname));
+		pci_name(names, m->vendor, m->device, m->class, mname, sizeof(mname));
 		buf_appendf(offenders, sizeof(offenders), "%s%s (%s) is %s%s",
 			offenders[0] ? ", " : "", m->bdf, mname,
 			m->driver[0] ? "bound to " : "without a driver", m->driver);
@@ -673,7 +750,7 @@ void vfio_check(const struct profile *p, struct check_ctx *ctx,
 {
 	if (p->n_pci == 0)
 		return;
-	_cleanup_pci_names_ struct pci_access *names = pci_names_new();
+	_cleanup_pci_names_ struct pci_names *names = pci_names_new();
 	_cleanup_close_ int sysfs_fd = open(ctx->sysfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sysfs_fd < 0)
 		sysfs_fd = -errno;

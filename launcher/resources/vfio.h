@@ -3,8 +3,9 @@
  * VFIO and IOMMU groups, read from sysfs. Every path is reached with
  * openat() from a directory fd of the sysfs root (ctx->sysfs: "/sys" in
  * production, a fake tree in tests), so the functions here never look at
- * the real bus unless told to. Names come from the PCI ID database through
- * libpci's pci_lookup_name() (no libpci bus scan, so fake trees work).
+ * the real bus unless told to. Names come from udev's hwdb, else the PCI
+ * ID database through libpci's pci_lookup_name() (pci_names.c; no libpci
+ * bus scan, so fake trees work).
  */
 #pragma once
 
@@ -114,15 +115,18 @@ struct iommu_judgement iommu_group_judge(const struct pci_dev_info *devs, size_t
 					 const struct pci_root_storage *root);
 
 /*
- * Writes "Vendor Device" from the PCI ID database into buf, or
- * "vvvv:dddd" when unknown. names is a libpci handle from pci_names_new
- * (NULL: numbers only).
+ * Writes "Vendor Device" into buf, or "vvvv:dddd" when unknown. names is
+ * a handle from pci_names_new (NULL: numbers only); pci_names.c says where
+ * names come from: udev's hwdb, else pci.ids through libpci. The handle
+ * costs nothing until the first lookup: a run or check that prints no
+ * name reads neither (issue 15). class (24 bits) keys the handle's
+ * memory of lookups with the IDs.
  */
-struct pci_access;
-struct pci_access *pci_names_new(void);
-void pci_names_free(struct pci_access *names);
-const char *pci_name(struct pci_access *names, uint16_t vendor,
-		     uint16_t device, char *buf, size_t len);
+struct pci_names;
+struct pci_names *pci_names_new(void);
+void pci_names_free(struct pci_names *names);
+const char *pci_name(struct pci_names *names, uint16_t vendor, uint16_t device, uint32_t class,
+		     char *buf, size_t len);
 
 /*
  * `vfio-launch iommu`: every IOMMU group under sysfs_fd with its devices
@@ -130,15 +134,17 @@ const char *pci_name(struct pci_access *names, uint16_t vendor,
  * of iommu_group_judge(): "keep on the host" (naming the device and why),
  * "bridges only", "ready", or "passable after: vfio-privhelper bind ...".
  * The root filesystem is found through procfs_fd (pci_root_storage_find;
- * unreadable: no root verdict). The boot VGA device is marked. Names come
- * from pci.ids (only here and in failure messages). Returns 0, -ENOENT
- * when there are no IOMMU groups, or -errno.
+ * unreadable: no root verdict). The boot VGA device is marked. The
+ * functions are read from bus/pci/devices, each group's from its
+ * iommu_group link. Names as pci_name (only here and in failure
+ * messages). Returns 0, -ENOENT when there are no IOMMU groups, or -errno.
  */
 int iommu_print_groups(int sysfs_fd, int procfs_fd, FILE *out);
 
-/* "ISA bridge" for class 0x0601xx, from pci.ids through names (NULL or
- * unknown: ""). */
-const char *pci_class_name(struct pci_access *names, uint32_t class, char *buf, size_t len);
+/* "ISA bridge" for class 0x0601xx (the subclass's name, else the
+ * class's), through names as pci_name (NULL or unknown: ""). */
+const char *pci_class_name(struct pci_names *names, uint16_t vendor, uint16_t device,
+			   uint32_t class, char *buf, size_t len);
 
 /*
  * The VFIO check: one finding "vfio BDF" per [pci] device: the device

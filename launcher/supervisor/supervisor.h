@@ -177,6 +177,15 @@ void supervisor_stop(struct supervisor *sv, const char *why, bool force, unsigne
  */
 void supervisor_ready(struct supervisor *sv);
 
+/*
+ * Sends state ("READY=1\nSTATUS=...", sd_notify(3)'s format) to the
+ * service manager at $NOTIFY_SOCKET, as sd_notify(0, state) does, without
+ * libsystemd. Returns 1 when sent, 0 without $NOTIFY_SOCKET, -errno
+ * otherwise (-EAFNOSUPPORT for an address neither a path nor '@'-abstract).
+ * notify.c.
+ */
+int supervisor_notify(const char *state);
+
 /* ---- pin.c: pinning QEMU's threads (DESIGN.md: the supervisor "starts
  * it paused (-S), pins vCPU, emulator and iothreads, then resumes it") ---- */
 /* How long QEMU may take to answer the two queries, in ms. A paused QEMU

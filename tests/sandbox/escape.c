@@ -6,7 +6,8 @@
  * to reach what the test set up outside the box for the same uid: unix
  * sockets by path (a session bus, an agent, another VM's QMP socket), an
  * abstract socket, a UDP echo listener on 127.0.0.1, a SysV shared-memory
- * segment, the host's processes and socket table; then it drops every
+ * segment, the host's processes and socket table, the host's file tree
+ * under the box's root (by "..", in mountinfo); then it drops every
  * flock it holds so that the test can try a second `run` of its VM.
  *
  * Each check runs in a forked child (a seccomp kill must not end the
@@ -60,6 +61,7 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -413,6 +415,45 @@ static bool check_net_unix(char *b, size_t n)
 	return true;
 }
 
+/* The host's tree, covered by the box's root (launcher/box/mount.c,
+ * step 7): ".." from the root must stay at the box's root, so the agent's
+ * socket, a host path outside the box, is not found through "/../..". */
+static bool check_dotdot(char *b, size_t n)
+{
+	char path[300];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/../../..%s", cfg.agent);
+	if (lstat(path, &st) < 0)
+		return fail_errno(b, n, "lstat /../../..AGENT");
+	snprintf(b, n, "%s found through the root's ..", path);
+	return true;
+}
+
+/* The same tree in /proc/self/mountinfo: a mount at /sys (the host's
+ * sysfs; the box binds only subtrees below it). */
+static bool check_mountinfo(char *b, size_t n)
+{
+	char line[1024];
+	size_t lines = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return fail_errno(b, n, "open /proc/self/mountinfo");
+	while (fgets(line, sizeof(line), f)) {
+		char mnt[512];
+		lines++;
+		if (sscanf(line, "%*u %*u %*s %*s %511s", mnt) == 1 && strcmp(mnt, "/sys") == 0) {
+			fclose(f);
+			snprintf(b, n, "lists the mount at /sys");
+			return true;
+		}
+	}
+	fclose(f);
+	snprintf(b, n, "no mount at /sys in its %zu lines", lines);
+	return false;
+}
+
 static const struct check {
 	const char *name;
 	bool (*fn)(char *buf, size_t size);
@@ -431,6 +472,8 @@ static const struct check {
 	{ "proc-others", check_proc },
 	{ "signal-outside", check_signal },
 	{ "net-unix-host", check_net_unix },
+	{ "host-tree-dotdot", check_dotdot },
+	{ "host-tree-mountinfo", check_mountinfo },
 };
 
 /* The display escape's target (runtime_mode). */

@@ -15,12 +15,13 @@
 # Every check must be denied in the box: connect/sendto/shmat fail,
 # netlink, AF_INET, AF_INET6 and AF_VSOCK sockets cannot be made, /proc
 # shows no process outside the box (Landlock refuses listing it), kill(0)
-# finds no process outside the box (the PID namespace), /proc/self/net/unix none of the
-# listeners. The same probe is run first WITHOUT the box (directly as the
-# same uid, holding the VM's lock through flock(1) the way QEMU used to),
-# where every one of them must succeed: that is what makes the box, not
-# the host, the thing that denies them. The two runs are compared check
-# by check.
+# finds no process outside the box (the PID namespace), /proc/self/net/unix
+# none of the listeners, the host's file tree (covered by the box's root)
+# neither through "/.." nor in /proc/self/mountinfo. The same probe is run
+# first WITHOUT the box (directly as the same uid, holding the VM's lock
+# through flock(1) the way QEMU used to), where every one of them must
+# succeed: that is what makes the box, not the host, the thing that
+# denies them. The two runs are compared check by check.
 . "$(dirname "$0")/../lib.sh"
 
 PROBE="$BUILD_DIR/tests/sandbox-escape"
@@ -252,7 +253,7 @@ phase box
 # ---- the comparison, check by check
 checks="connect-bus connect-agent connect-other-qmp connect-abstract sendto-udp
 bind-udp-any shmat socket-netlink socket-inet socket-inet6 socket-vsock proc-others
-signal-outside net-unix-host second-run-after-unlock"
+signal-outside net-unix-host host-tree-dotdot host-tree-mountinfo second-run-after-unlock"
 verdict() { sed -n "s/^escape $1: \\([a-z]*\\).*/\\1/p" "$out/$2" | head -n 1; }
 bad=
 base_bad=
