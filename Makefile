@@ -69,10 +69,11 @@ BASE_CFLAGS := $(CPPFLAGS) $(CFLAGS) -std=gnu17 -D_GNU_SOURCE $(OPT) $(WARNINGS)
 	-iquote $(BUILD)/gen -MMD -MP
 BASE_LDFLAGS := $(LDFLAGS) $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
 
-# No libsystemd: its one use, sd_notify's READY=1 datagram, is written out
-# in launcher/supervisor/notify.c (sd_notify(3)'s protocol); linking it
-# loaded seven libraries (~0.4 ms) into every command (issue 15). No
-# libcap-ng either: the box clears capabilities with capget/capset
+# libsystemd is not linked: its one use, sd_notify's READY=1, loads it with
+# dlopen only under a Type=notify unit ($NOTIFY_SOCKET;
+# launcher/supervisor/notify.c, which writes sd_notify(3)'s datagram itself
+# where libsystemd0 is missing); linking it loaded seven libraries
+# (~0.4 ms) into every command (issue 15). No libcap-ng either: the box clears capabilities with capget/capset
 # (launcher/box/sandbox.c), where libcap-ng's constructor made ~45 prctl
 # probes in every command.
 LAUNCHER_PKGS := libseccomp libudev inih json-c

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Readiness: systemd's notify protocol and `start`'s pipe; supervisor.h. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -13,29 +14,50 @@
 #include "supervisor.h"
 
 /*
- * The protocol of sd_notify(3), written out rather than linked: libsystemd
- * and the six libraries it pulls in (gcrypt, gpg-error, lzma, zstd, lz4,
- * cap) cost every command ~0.4 ms of loading for this one datagram
- * (issue 15). What systemd 252 (Debian 12) does, src/libsystemd/
+ * libsystemd's sd_notify(3), loaded with dlopen only under a Type=notify
+ * unit ($NOTIFY_SOCKET set): linked, libsystemd and the six libraries it
+ * pulls in (gcrypt, gpg-error, lzma, zstd, lz4, cap) cost every command
+ * ~0.4 ms of loading for this one datagram (issue 15). Returns what
+ * sd_notify returns (> 0 sent), or -ENOENT when libsystemd.so.0 cannot be
+ * loaded.
+ */
+static int libsystemd_notify(const char *state)
+{
+	/* Loaded once and kept: the supervisor notifies a few times. */
+	static int (*notify)(int unset_environment, const char *state);
+	void *h;
+
+	if (!notify) {
+		h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+		if (!h)
+			return -ENOENT;
+		*(void **)&notify = dlsym(h, "sd_notify");
+		if (!notify) {
+			dlclose(h);
+			return -ENOENT;
+		}
+	}
+	return notify(0, state);
+}
+
+/*
+ * Without libsystemd (a system without libsystemd0): the protocol of
+ * sd_notify(3) written out, $NOTIFY_SOCKET being e. What systemd 252 (Debian 12) does, src/libsystemd/
  * sd-daemon/sd-daemon.c, pid_notify_with_fds(): $NOTIFY_SOCKET is an
  * absolute path or, with a leading '@', an abstract name ('@' becomes the
  * NUL byte, the length counts exactly the name); the state is one
  * datagram (SOCK_DGRAM) with no descriptors, sent with MSG_NOSIGNAL; the
  * manager reads the sender's pid from SCM_CREDENTIALS, which it asks for
- * with SO_PASSCRED on its side. No $NOTIFY_SOCKET is not an error
- * (returns 0: not a Type=notify unit); any other form of address
- * (vsock:, systemd >= 253) is -EAFNOSUPPORT.
+ * with SO_PASSCRED on its side. Any other form of address (vsock:,
+ * systemd >= 253) is -EAFNOSUPPORT. Returns 1 sent, or -errno.
  */
-int supervisor_notify(const char *state)
+static int datagram_notify(const char *e, const char *state)
 {
-	const char *e = getenv("NOTIFY_SOCKET");
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	_cleanup_close_ int fd = -1;
 	size_t len;
 	socklen_t salen;
 
-	if (!e || !*e)
-		return 0;
 	len = strlen(e);
 	if (e[0] != '/' && e[0] != '@')
 		return -EAFNOSUPPORT;
@@ -52,6 +74,19 @@ int supervisor_notify(const char *state)
 	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa, salen) < 0)
 		return -errno;
 	return 1;
+}
+
+int supervisor_notify(const char *state)
+{
+	const char *e = getenv("NOTIFY_SOCKET");
+	int r;
+
+	if (!e || !*e)
+		return 0;
+	if (e[0] != '/' && e[0] != '@')
+		return -EAFNOSUPPORT; /* what systemd 252 knows (above) */
+	r = libsystemd_notify(state);
+	return r == -ENOENT ? datagram_notify(e, state) : r;
 }
 
 void supervisor_ready(struct supervisor *sv)

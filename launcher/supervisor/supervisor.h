@@ -179,10 +179,11 @@ void supervisor_ready(struct supervisor *sv);
 
 /*
  * Sends state ("READY=1\nSTATUS=...", sd_notify(3)'s format) to the
- * service manager at $NOTIFY_SOCKET, as sd_notify(0, state) does, without
- * libsystemd. Returns 1 when sent, 0 without $NOTIFY_SOCKET, -errno
- * otherwise (-EAFNOSUPPORT for an address neither a path nor '@'-abstract).
- * notify.c.
+ * service manager at $NOTIFY_SOCKET with libsystemd's sd_notify(0, state),
+ * libsystemd.so.0 loaded (dlopen) only then; where it cannot be loaded,
+ * the same datagram written out. Returns > 0 when sent, 0 without
+ * $NOTIFY_SOCKET, -errno otherwise (-EAFNOSUPPORT for an address neither
+ * a path nor '@'-abstract). notify.c.
  */
 int supervisor_notify(const char *state);
 

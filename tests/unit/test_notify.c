@@ -4,6 +4,7 @@
  * a path or an abstract name). Fork mode: each test sets its own
  * environment. */
 #include <check.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,11 @@ START_TEST(test_notify_path)
 	setenv("NOTIFY_SOCKET", path, 1);
 	ck_assert_int_eq(supervisor_notify("READY=1\nSTATUS=VM x running"), 1);
 	expect_datagram(fd, "READY=1\nSTATUS=VM x running");
+	/* Sent by libsystemd's sd_notify (Debian's libsystemd0 is there),
+	 * loaded for it and kept: RTLD_NOLOAD finds it. */
+	void *h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_NOLOAD);
+	ck_assert_msg(h != NULL, "libsystemd.so.0 was not loaded by supervisor_notify");
+	dlclose(h);
 	unlink(path);
 	rmdir(dir);
 }
