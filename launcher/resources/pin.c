@@ -149,9 +149,9 @@ int pin_plan_make(const struct profile *p, const struct host_cpus *h, struct pin
 	size_t n = p->cpu_pin.n;
 
 	memset(ret, 0, sizeof(*ret));
-	if (cpus_usable("pin", &p->cpu_pin, h, why, why_len) < 0 ||
-	    cpus_usable("emulator-pin", &p->emulator_pin, h, why, why_len) < 0 ||
-	    cpus_usable("iothread-pin", &p->iothread_pin, h, why, why_len) < 0)
+	if (cpus_usable("[cpu] pin", &p->cpu_pin, h, why, why_len) < 0 ||
+	    cpus_usable("[cpu] emulator-pin", &p->emulator_pin, h, why, why_len) < 0 ||
+	    cpus_usable("[cpu] iothread-pin", &p->iothread_pin, h, why, why_len) < 0)
 		return -EINVAL;
 	ret->active = n || p->emulator_pin.n || p->iothread_pin.n;
 	ret->emulator = p->emulator_pin.n > 0;

@@ -24,6 +24,7 @@
 #   looking-glass    the profile's group = is one this user is not in
 #   firmware*        OVMF is not installed (package ovmf)
 #   tpm              swtpm is not installed (packages swtpm, swtpm-tools)
+#   pin              a pinned CPU this host does not have, or has offline
 #
 # Anything else (a message about the profile itself) fails the test, as
 # does a parse error (exit 78) or a WARN about the profile's own values
@@ -57,6 +58,8 @@ allowed() {
 	"FAIL  network: tap "*" does not exist" | "FAIL  network: bridge "*" does not exist") ;;
 	"FAIL  network: mode = bridge: no tap of yours on bridge "*) ;;
 	"FAIL  tpm: tpm = yes needs swtpm"*) ;;
+	"FAIL  pin: [cpu] "*"-pin: CPU "*" does not exist on this host"* | "FAIL  pin: [cpu] pin: CPU "*" does not exist on this host"*) ;;
+	"FAIL  pin: [cpu] "*": CPU "*" is offline"*) ;;
 	*) return 1 ;;
 	esac
 }

@@ -146,7 +146,7 @@ START_TEST(test_check_offline)
 	const struct finding *it = findings_find(&f, "pin");
 	ck_assert_ptr_nonnull(it);
 	ck_assert_int_eq(it->level, FINDING_FAIL);
-	ck_assert_str_eq(it->message, "pin: CPU 7 is offline (online: 0-6); as root: echo 1 > "
+	ck_assert_str_eq(it->message, "[cpu] pin: CPU 7 is offline (online: 0-6); as root: echo 1 > "
 				      "/sys/devices/system/cpu/cpu7/online, or pin to online CPUs");
 	ck_assert(!ctx.pin.active);
 	findings_clear(&f);
@@ -155,7 +155,7 @@ START_TEST(test_check_offline)
 	ctx_for(&ctx);
 	check_profile(q, &ctx, &f);
 	it = findings_find(&f, "pin");
-	ck_assert_str_eq(it->message, "emulator-pin: CPU 9 does not exist on this host (online: 0-6)");
+	ck_assert_str_eq(it->message, "[cpu] emulator-pin: CPU 9 does not exist on this host (online: 0-6)");
 	findings_clear(&f);
 	check_ctx_clear(&ctx);
 }
