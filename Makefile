@@ -28,7 +28,7 @@ DEPS_BUILD := gcc make pkg-config libseccomp-dev libudev-dev \
 DEPS_DEMO := qemu-system-x86 qemu-system-gui ovmf busybox-static pulseaudio pulseaudio-utils \
 	cpio util-linux kmod swtpm swtpm-tools
 DEPS_TEST := check umockdev libumockdev-dev clang socat sox xvfb imagemagick dbus weston \
-	mtools dosfstools gnu-efi binutils
+	mtools dosfstools gnu-efi binutils python3 iproute2 procps
 # make install: udev.pc (udevdir) is in 'udev', systemd.pc in 'systemd' on
 # Debian 12 (later releases move systemd.pc to systemd-dev).
 DEPS_INSTALL := udev systemd
