@@ -51,12 +51,7 @@ int cmd_cmdline(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
-		log_error("cmdline needs exactly one PROFILE");
-		cmdline_usage(stderr);
-		return EX_USAGE;
-	}
-	r = load_profile(argv[optind], &p);
+	r = load_profile_arg(argc, argv, "cmdline", cmdline_usage, &p, NULL);
 	if (r)
 		return r;
 	why = render_validate(p);

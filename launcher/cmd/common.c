@@ -4,6 +4,7 @@
  * the checks the pipeline adds itself (common.h).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,27 @@ void log_profile_error(const char *path, const struct profile_error *err)
  * Resolves and parses PROFILE; logs and returns an exit code on failure,
  * 0 with *ret_profile set on success.
  */
+int load_profile_arg(int argc, char **argv, const char *cmd, void (*usage)(FILE *),
+		     struct profile **ret_profile, struct vm_paths *ret_paths)
+{
+	int r;
+
+	if (argc - optind != 1) {
+		log_error("%s needs exactly one PROFILE", cmd);
+		usage(stderr);
+		return EX_USAGE;
+	}
+	r = load_profile(argv[optind], ret_profile);
+	if (r || !ret_paths)
+		return r;
+	r = init_paths(*ret_profile, ret_paths);
+	if (r) {
+		profile_free(*ret_profile);
+		*ret_profile = NULL;
+	}
+	return r;
+}
+
 int load_profile(const char *arg, struct profile **ret_profile)
 {
 	_cleanup_free_ char *path = NULL;

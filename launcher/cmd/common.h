@@ -17,6 +17,15 @@
 int load_profile(const char *arg, struct profile **ret_profile);
 /* vm_paths_init with the message; returns 0 or an exit code. */
 int init_paths(const struct profile *p, struct vm_paths *ret);
+/*
+ * The one PROFILE operand of command cmd, after getopt_long (the global
+ * optind): loads it into *ret_profile and, when ret_paths is not NULL,
+ * its paths into *ret_paths. Not exactly one operand: logs, prints usage
+ * to stderr, EX_USAGE. Returns 0 or an exit code (after logging); on
+ * failure nothing is left for the caller to free.
+ */
+int load_profile_arg(int argc, char **argv, const char *cmd, void (*usage)(FILE *),
+		     struct profile **ret_profile, struct vm_paths *ret_paths);
 /* The PulseAudio server for cmdline and run: malloc'd or NULL. */
 char *default_audio_server(const struct profile *p);
 /* ARGV, one argument per line. */

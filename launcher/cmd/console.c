@@ -112,14 +112,7 @@ int cmd_console(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
-		log_error("console needs exactly one PROFILE");
-		console_usage(stderr);
-		return EX_USAGE;
-	}
-	r = load_profile(argv[optind], &p);
-	if (r == 0)
-		r = init_paths(p, &paths);
+	r = load_profile_arg(argc, argv, "console", console_usage, &p, &paths);
 	if (r)
 		return r;
 	fd = vmctl_connect(&paths);

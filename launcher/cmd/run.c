@@ -355,12 +355,7 @@ int cmd_run(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
-		log_error("run needs exactly one PROFILE");
-		run_usage(stderr);
-		return EX_USAGE;
-	}
-	ret = load_profile(argv[optind], &p);
+	ret = load_profile_arg(argc, argv, "run", run_usage, &p, NULL);
 	if (ret)
 		return ret;
 	/* Before anything starts: what the profile widens needs consent. */

@@ -151,15 +151,7 @@ int cmd_start(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
-		log_error("start needs exactly one PROFILE");
-		start_usage(stderr);
-		return EX_USAGE;
-	}
-	r = load_profile(argv[optind], &p);
-	if (r)
-		return r;
-	r = init_paths(p, &paths);
+	r = load_profile_arg(argc, argv, "start", start_usage, &p, &paths);
 	if (r)
 		return r;
 	/* Before the log is rotated: a running VM keeps its log. (Two

@@ -103,15 +103,7 @@ int cmd_status(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
-		log_error("status needs exactly one PROFILE");
-		status_usage(stderr);
-		return EX_USAGE;
-	}
-	r = load_profile(argv[optind], &p);
-	if (r)
-		return r;
-	r = init_paths(p, &paths);
+	r = load_profile_arg(argc, argv, "status", status_usage, &p, &paths);
 	if (r)
 		return r;
 	if (asprintf(&log, "%s/log", paths.state_dir) < 0)

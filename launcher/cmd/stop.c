@@ -141,15 +141,7 @@ int cmd_stop(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
-		log_error("stop needs exactly one PROFILE");
-		stop_usage(stderr);
-		return EX_USAGE;
-	}
-	r = load_profile(argv[optind], &p);
-	if (r)
-		return r;
-	r = init_paths(p, &paths);
+	r = load_profile_arg(argc, argv, "stop", stop_usage, &p, &paths);
 	if (r)
 		return r;
 	fd = vmctl_connect(&paths);

@@ -216,8 +216,9 @@ static int share_helpers(const struct profile *p, const struct check_ctx *ctx,
 		/* chroot: the box already is its namespace sandbox. */
 		TRY(strv_push2(&h->argv, "-o", "sandbox=chroot"));
 		TRY(strv_push2(&h->argv, "-o", "cache=auto"));
-		/* warn and info print its connection chatter (and a "TODO" per
-		 * queue at the end) on the terminal. */
+		/* warn and info print its connection chatter (and a line per
+		 * virtqueue at the end, from QEMU 7.2's fuse_virtio.c) on the
+		 * terminal. */
 		TRY(strv_push2(&h->argv, "-o", "log_level=err"));
 		/* 0: leave RLIMIT_NOFILE as it is; raising it is refused in a
 		 * user namespace (CAP_SYS_RESOURCE of the host). */
