@@ -125,6 +125,11 @@ struct iommu_judgement iommu_group_judge(const struct pci_dev_info *devs, size_t
 struct pci_names;
 struct pci_names *pci_names_new(void);
 void pci_names_free(struct pci_names *names);
+static inline void pci_names_freep(struct pci_names **n)
+{
+	pci_names_free(*n);
+}
+#define _cleanup_pci_names_ __attribute__((cleanup(pci_names_freep)))
 const char *pci_name(struct pci_names *names, uint16_t vendor, uint16_t device, uint32_t class,
 		     char *buf, size_t len);
 
