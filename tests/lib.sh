@@ -57,3 +57,21 @@ need_demo() {
 		[ -r "$BUILD_DIR/guest/$f" ] || fail "$BUILD_DIR/guest/$f is missing: 'make tests' builds the guest"
 	done
 }
+
+# start_guest CONF LOG: `vfio-launch start CONF` as the test uid (a demo
+# guest), fails unless it exits 0, sets $spid (the supervisor) and waits
+# (60 s at most) for the guest's first console line in LOG.
+start_guest() {
+	_rc=0
+	as_user "$VL" start "$1" >"$USER_TMP/start" 2>&1 </dev/null || _rc=$?
+	cat "$USER_TMP/start"
+	[ "$_rc" -eq 0 ] || { cat "$2" 2>/dev/null; fail "start exited $_rc"; }
+	spid=$(sed -n 's/.*supervisor pid \([0-9]*\),.*/\1/p' "$USER_TMP/start")
+	_i=0
+	until grep -q "vfio-launch demo guest" "$2" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -lt 600 ] || { cat "$2"; fail "the guest printed nothing in 60 s"; }
+		sleep 0.1
+	done
+	cat "$2"
+}

@@ -69,18 +69,8 @@ as_user "$VL" check "$conf" >"$USER_TMP/check" 2>&1 || { cat "$USER_TMP/check"; 
 cat "$USER_TMP/check"
 assert_contains "$USER_TMP/check" "PASS  hugepages: $free0 free 2048kB pages cover the guest's 256M (128 pages); hugetlbfs at $mnt"
 
-rc=0
-as_user "$VL" start "$conf" >"$USER_TMP/start" 2>&1 </dev/null || rc=$?
-cat "$USER_TMP/start"
-[ "$rc" -eq 0 ] || { cat "$log" 2>/dev/null; fail "start exited $rc"; }
-spid=$(sed -n 's/.*supervisor pid \([0-9]*\),.*/\1/p' "$USER_TMP/start")
-i=0
-until grep -q "vfio-launch demo guest" "$log" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 600 ] || { cat "$log"; fail "the guest printed nothing in 60 s"; }
-	sleep 0.1
-done
-cat "$log"
+# The guest runs: its first line on the console.
+start_guest "$conf" "$log"
 qpid=$(as_user "$VL" status --json "$conf" | python3 -c 'import json, sys; print(json.load(sys.stdin)["qemu-pid"])')
 free1=$(cat "$pool/free_hugepages")
 echo "2048kB pool: $reserved reserved, $free0 free before the guest, $free1 while it runs"

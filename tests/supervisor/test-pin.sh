@@ -53,19 +53,8 @@ as_user "$VL" check "$conf" >"$USER_TMP/check" 2>&1 || { cat "$USER_TMP/check"; 
 cat "$USER_TMP/check"
 assert_contains "$USER_TMP/check" "vCPU->host CPU 0->$c1 1->$c0"
 
-rc=0
-as_user "$VL" start "$conf" >"$USER_TMP/start" 2>&1 </dev/null || rc=$?
-cat "$USER_TMP/start"
-[ "$rc" -eq 0 ] || { cat "$log" 2>/dev/null; fail "start exited $rc"; }
-spid=$(sed -n 's/.*supervisor pid \([0-9]*\),.*/\1/p' "$USER_TMP/start")
-# The guest runs: wait for its first line on the console.
-i=0
-until grep -q "vfio-launch demo guest" "$log" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 600 ] || { cat "$log"; fail "the guest printed nothing in 60 s"; }
-	sleep 0.1
-done
-cat "$log"
+# The guest runs: its first line on the console.
+start_guest "$conf" "$log"
 assert_contains "$log" "pinned vCPU 0 (tid "
 assert_contains "$log" "other threads to emulator-pin"
 assert_contains "$log" "2 vCPU"
