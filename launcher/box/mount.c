@@ -35,15 +35,16 @@
  *     the host's tree (pivot_root(2), "pivot_root(".", ".")" note).
  *     The descriptors still pointing at host objects (the grants', and
  *     the sources of step 2, kept open for the Landlock rules: see
- *     box_mount_sources) are closed by sandbox_apply's first step, before
- *     the exec. The detach
- *     ends in namespace_unlock(), which waits for an RCU grace period
- *     (synchronize_rcu): 0.1 ms on a quiet 2-core machine, 1.6-9 ms
- *     under load, the largest single cost of the box (issue 15). Moving
- *     the new root over "/" and chroot(".") (switch_root(8)) waits for
- *     nothing, but broke the guest's console in
- *     tests/supervisor/test-slow-terminal.sh (4 runs of 5), not yet
- *     understood: kept as it was.
+ *     box_mount_sources) are closed by sandbox_apply's first step,
+ *     before the exec. The detach ends in namespace_unlock(), which
+ *     waits for an RCU grace period (synchronize_rcu): 0.1 ms on a quiet
+ *     2-core machine, 1.6-9 ms under load, the largest single cost of
+ *     the box (issue 15). Moving the new root over "/" and chroot(".")
+ *     (switch_root(8)) waits for nothing, but leaves the host's tree in
+ *     the namespace below the new root, where a box process holding
+ *     CAP_SYS_CHROOT in its user namespace (virtiofsd's) can leave a
+ *     chroot to reach it (chroot into a subdirectory, then ".."): the
+ *     box holds no host tree at all, as bubblewrap's.
  */
 #include "mount.h"
 
