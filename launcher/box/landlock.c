@@ -154,7 +154,7 @@ int landlock_build(const struct landlock_policy *pol, int abi, int *ret_ruleset,
 		int fd = g->fd;
 		struct stat st;
 
-		if (src && src->missing)
+		if (src && src->no_rule)
 			continue;
 		/* The source of the grant's bind mount in the box: the inode
 		 * the box shows at the grant's path (a bind mount shares its

@@ -26,8 +26,9 @@ struct grant;
 struct landlock_source {
 	int fd;       /* O_PATH; -1: none (the grant's own way, below) */
 	mode_t mode;  /* fd's st_mode: the rule's rights depend on the type */
-	bool missing; /* an optional system path absent when the root was
-		       * built: nothing of it in the box, no rule */
+	bool no_rule; /* none needed: an optional system path absent when
+		       * the root was built (nothing of it in the box), or
+		       * a symlink into a grant with its rights (mount.c) */
 };
 
 struct landlock_policy {

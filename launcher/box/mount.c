@@ -276,6 +276,60 @@ const struct landlock_source *box_mount_sources(const struct grants *g)
 	return g && g == kept_for ? kept : NULL;
 }
 
+/* Whether wide's rule, on a directory, gives beneath it every right g's
+ * rule would give on what lies there (landlock_rule_access): the same
+ * access, or RO under RX or RW; device rights only under a device grant. */
+static bool covers(const struct grant *wide, const struct grant *g)
+{
+	if (g->dev && !wide->dev)
+		return false;
+	return wide->access == g->access || g->access == GRANT_RO;
+}
+
+/*
+ * Whether the symlink s (a system path: /lib64 -> usr/lib64 on merged
+ * /usr, /etc/localtime -> /usr/share/zoneinfo/...) needs no Landlock
+ * rule of its own: its target, read as a path in the box (relative to
+ * the link's directory; with no "." or ".." component, which a reading
+ * by the letters could get wrong), lies at or beneath a directory grant
+ * bound in the box whose rule covers it (covers). Landlock's rule on a
+ * directory governs everything beneath it (LANDLOCK_RULE_PATH_BENEATH),
+ * so a rule on the target, which is what the link's rule would be
+ * (landlock.c opens the path, following it), adds no right. Dropping a
+ * rule only ever removes rights: a target that a symlink inside the
+ * grant leads elsewhere keeps only what its own place grants.
+ */
+static bool link_covered(const struct source *src, size_t n, const struct source *s)
+{
+	const char *path = s->g->path;
+	char target[PATH_MAX];
+	int len;
+
+	if (s->link[0] == '/')
+		len = snprintf(target, sizeof(target), "%s", s->link);
+	else
+		len = snprintf(target, sizeof(target), "%.*s/%s",
+			       (int)(strrchr(path, '/') - path), path, s->link);
+	if (len < 0 || len >= (int)sizeof(target))
+		return false;
+	for (const char *p = target; (p = strchr(p, '/')); ) {
+		p++;
+		if (p[0] == '.' && (p[1] == '/' || !p[1] || (p[1] == '.' && (p[2] == '/' || !p[2]))))
+			return false;
+	}
+	for (size_t j = 0; j < n; j++) {
+		const struct source *d = &src[j];
+		size_t l = strlen(d->g->path);
+
+		if (d->fd < 0 || d->link || !S_ISDIR(d->st.st_mode) || l < 2)
+			continue;
+		if (strncmp(target, d->g->path, l) == 0 && (target[l] == '/' || !target[l]) &&
+		    covers(d->g, s->g))
+			return true;
+	}
+	return false;
+}
+
 /* On success the descriptors move to kept (index: the grant's in
  * pol->grants) and stay open; on failure they are closed. */
 static void sources_done(struct source *src, size_t n, const struct grants *grants,
@@ -283,17 +337,19 @@ static void sources_done(struct source *src, size_t n, const struct grants *gran
 {
 	struct landlock_source *ll = success ? calloc(n ? n : 1, sizeof(*ll)) : NULL;
 
+	for (size_t i = 0; ll && i < n; i++) {
+		struct landlock_source *d = &ll[src[i].g - grants->v];
+
+		/* A symlink's descriptor is the link's, not its target's:
+		 * the rule, when one is needed, comes from the path
+		 * (landlock.c). */
+		d->fd = src[i].link ? -1 : src[i].fd;
+		d->mode = src[i].st.st_mode;
+		d->no_rule = src[i].missing || (src[i].link && link_covered(src, n, &src[i]));
+	}
 	for (size_t i = 0; src && i < n; i++) {
-		if (ll) {
-			struct landlock_source *d = &ll[src[i].g - grants->v];
-			/* A symlink's descriptor is the link's, not its
-			 * target's: the rule comes from the path (landlock.c). */
-			d->fd = src[i].link ? -1 : src[i].fd;
-			d->mode = src[i].st.st_mode;
-			d->missing = src[i].missing;
-		} else if (src[i].fd >= 0) {
+		if (!ll && src[i].fd >= 0)
 			close(src[i].fd);
-		}
 		free(src[i].link);
 	}
 	free(src);
