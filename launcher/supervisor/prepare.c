@@ -80,7 +80,7 @@ static int private_dir(struct prepare_state *st, int parent_fd, const char *name
 	/* umask may have narrowed 0700 further, which would lock us out. */
 	if (created && (s.st_mode & 07777) != 0700 && fchmod(fd, 0700) < 0)
 		return fail_at(st, full, -errno);
-	if (s.st_uid != geteuid())
+	if (s.st_uid != st->uid)
 		return fail_at(st, full, -EPERM);
 	if (!created && (s.st_mode & forbidden))
 		return fail_at(st, full, -EPERM);
@@ -145,7 +145,7 @@ static int take_lock(struct prepare_state *st, int dir_fd, const char *lock_path
 		if (fstatat(dir_fd, "lock", &b, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    a.st_ino != b.st_ino || a.st_dev != b.st_dev)
 			continue;
-		if (!S_ISREG(a.st_mode) || a.st_uid != geteuid())
+		if (!S_ISREG(a.st_mode) || a.st_uid != st->uid)
 			return fail_at(st, lock_path, -EPERM);
 		if (created) {
 			int r = record(st, lock_path, false);
@@ -199,7 +199,7 @@ static int make_vars(struct prepare_state *st, int state_fd, const char *templat
 		/* Already there: the guest's variables, keep them. */
 		if (!S_ISREG(s.st_mode))
 			return fail_at(st, vars_path, S_ISLNK(s.st_mode) ? -ELOOP : -EISDIR);
-		if (s.st_uid != geteuid())
+		if (s.st_uid != st->uid)
 			return fail_at(st, vars_path, -EPERM);
 		return 0;
 	}
@@ -309,7 +309,7 @@ int prepare_vm(const struct profile *p, const struct vm_paths *paths,
 			    stop_fd = -1, sdir_fd = -1;
 	int r;
 
-	*st = (struct prepare_state){ .lock_fd = -1 };
+	*st = (struct prepare_state){ .lock_fd = -1, .uid = geteuid() };
 	if (!vm_name_valid(p->name))
 		return -EINVAL;
 

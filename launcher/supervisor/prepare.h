@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct profile;
 struct vm_paths;
@@ -27,6 +28,7 @@ struct prepare_state {
 	bool made_vars; /* the VARS copy was made now (it stays regardless) */
 	/* On failure: the path it concerns (malloc'd), for the message. */
 	char *failed_path;
+	uid_t uid; /* geteuid(), asked once: what we create and check is this user's */
 };
 
 /*
