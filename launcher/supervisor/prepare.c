@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -117,6 +118,11 @@ static int mkdir_parents(struct prepare_state *st, const char *path)
 	return 0;
 }
 
+/* A lock found held is tried LOCK_BUSY_TRIES times more, LOCK_BUSY_WAIT_NS
+ * apart, before the VM counts as running. */
+#define LOCK_BUSY_TRIES 5
+#define LOCK_BUSY_WAIT_NS 1000000L
+
 /* Takes the single-instance lock in the runtime dir. */
 static int take_lock(struct prepare_state *st, int dir_fd, const char *lock_path)
 {
@@ -138,8 +144,16 @@ static int take_lock(struct prepare_state *st, int dir_fd, const char *lock_path
 				continue; /* unlinked under us: try again */
 			return fail_at(st, lock_path, -errno);
 		}
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-			return fail_at(st, lock_path, errno == EWOULDBLOCK ? -EBUSY : -errno);
+		/* Held: by a running VM, or for an instant by a client that
+		 * asks whether one starts (vmctl_lock_held takes it shared):
+		 * looked at again a few times before calling the VM running. */
+		for (int busy = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; busy++) {
+			if (errno != EWOULDBLOCK)
+				return fail_at(st, lock_path, -errno);
+			if (busy == LOCK_BUSY_TRIES)
+				return fail_at(st, lock_path, -EBUSY);
+			nanosleep(&(struct timespec){ .tv_nsec = LOCK_BUSY_WAIT_NS }, NULL);
+		}
 		if (fstat(fd, &a) < 0)
 			return fail_at(st, lock_path, -errno);
 		if (fstatat(dir_fd, "lock", &b, AT_SYMLINK_NOFOLLOW) < 0 ||
