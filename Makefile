@@ -76,7 +76,8 @@ BASE_LDFLAGS := $(LDFLAGS) $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
 # (~0.4 ms) into every command (issue 15). No libcap-ng either: the box clears capabilities with capget/capset
 # (launcher/box/sandbox.c), where libcap-ng's constructor made ~45 prctl
 # probes in every command.
-LAUNCHER_PKGS := libseccomp libudev inih json-c
+# No libseccomp either: the filter is compiled at build time (below).
+LAUNCHER_PKGS := libudev inih json-c
 HELPER_PKGS := libpci
 # vfio-slirp (launcher/slirp/): user-mode networking outside QEMU.
 SLIRP_PKGS := slirp
@@ -97,7 +98,9 @@ LAUNCHER_LIB_OBJS := $(filter-out $(BUILD)/obj/launcher/main.o,$(LAUNCHER_OBJS))
 # libpulse: headers only; launcher/resources/audio.c dlopens libpulse.so.0
 # where it is used, so no subcommand loads its ~28 libraries (issue 15).
 # libpci likewise (launcher/resources/vfio.c, at the first PCI name printed).
-LAUNCHER_CFLAGS = $(BASE_CFLAGS) $(LAUNCHER_INC) $(call pc_cflags,$(LAUNCHER_PKGS) libpulse libpci)
+# libseccomp: headers only (the rule table's constants); the build-time
+# generator and the tests link it (SECCOMP_COMPILE).
+LAUNCHER_CFLAGS = $(BASE_CFLAGS) $(LAUNCHER_INC) $(call pc_cflags,$(LAUNCHER_PKGS) libpulse libpci libseccomp)
 LAUNCHER_LIBS = $(call pc_libs,$(LAUNCHER_PKGS))
 
 # ------------------------------------------------------------------ helper
@@ -114,8 +117,14 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_TEST_SRCS := $(wildcard tests/privhelper/test_*.c)
 HELPER_TEST_BINS := $(HELPER_TEST_SRCS:tests/privhelper/%.c=$(BUILD)/tests/%)
-TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) $(LAUNCHER_INC) -DTOP_SRCDIR=\"$(CURDIR)\"
+TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) $(LAUNCHER_INC) -iquote launcher/box/gen \
+	-DTOP_SRCDIR=\"$(CURDIR)\"
 TEST_LIBS = $(call pc_libs,$(TEST_PKGS))
+# The unit suites link libseccomp besides the launcher's libraries:
+# test_seccomp compares with it (SECCOMP_COMPILE), and
+# tests/sandbox/no_landlock.h fakes a kernel without Landlock with a
+# filter of its own.
+UNIT_LIBS = $(LAUNCHER_LIBS) $(SECCOMP_COMPILE_LIBS)
 # The helper's suites see only privhelper/ (no -Ilauncher: the helper stands
 # alone, and launcher/check.h would shadow Check's <check.h>).
 HELPER_TEST_CFLAGS = $(call pc_cflags,$(TEST_PKGS)) -DTOP_SRCDIR=\"$(CURDIR)\"
@@ -143,10 +152,15 @@ FORCE:
 $(LAUNCHER_OBJS) $(HELPER_OBJS): | $(BUILD)/gen/version.h
 
 # The seccomp filter, compiled at build time from the rule table by
-# libseccomp (launcher/box/gen/seccomp-bpf-gen.c), built into the launcher (issue 15).
-$(BUILD)/gen/seccomp-bpf-gen: launcher/box/gen/seccomp-bpf-gen.c $(BUILD)/obj/launcher/box/seccomp.o
+# libseccomp (launcher/box/gen/seccomp-bpf-gen.c), built into the launcher
+# with its pseudo filter code (issue 15). SECCOMP_COMPILE: the table's
+# compiler, for the generator and the tests that compare with it.
+SECCOMP_COMPILE := $(BUILD)/obj/launcher/box/gen/seccomp_compile.o
+SECCOMP_COMPILE_LIBS = $(call pc_libs,libseccomp)
+$(BUILD)/gen/seccomp-bpf-gen: launcher/box/gen/seccomp-bpf-gen.c $(SECCOMP_COMPILE) \
+	$(BUILD)/obj/launcher/box/seccomp.o
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $^ $(call pc_libs,libseccomp)
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $^ $(SECCOMP_COMPILE_LIBS)
 $(BUILD)/gen/seccomp_bpf.h: $(BUILD)/gen/seccomp-bpf-gen
 	@mkdir -p $(@D)
 	$< $@
@@ -180,14 +194,16 @@ $(BUILD)/vfio-slirp: launcher/slirp/vfio-slirp.c
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(TEST_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
-		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS) $(TEST_LIBS)
+	$(CC) $(LAUNCHER_CFLAGS) $(TEST_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(filter %.o,$^) \
+		$(BUILD)/liblauncher.a $(UNIT_LIBS) $(TEST_LIBS)
 
 $(BUILD)/tests/test_privhelper_%: tests/privhelper/test_privhelper_%.c $(BUILD)/libprivhelper.a
 	@mkdir -p $(@D)
 	$(CC) $(HELPER_CFLAGS) -iquote privhelper $(HELPER_TEST_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/libprivhelper.a $(HELPER_LIBS) $(TEST_LIBS)
 
+# test_seccomp compares the built-in filter with libseccomp's.
+$(BUILD)/tests/test_seccomp: $(SECCOMP_COMPILE)
 # test_usb runs against a umockdev testbed (libumockdev + its preload).
 $(BUILD)/tests/test_usb: TEST_PKGS += umockdev-1.0
 
@@ -452,14 +468,14 @@ $(BUILD)/tests/sandbox-boxrun: tests/sandbox/boxrun.c $(BUILD)/liblauncher.a
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
 $(BUILD)/tests/sandbox-nolandlock: tests/sandbox/nolandlock.c tests/sandbox/no_landlock.h
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(LAUNCHER_LIBS)
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(call pc_libs,libseccomp)
 $(BUILD)/tests/sandbox-nouserns: tests/sandbox/nouserns.c
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(LAUNCHER_LIBS)
-$(BUILD)/tests/bench-seccomp: tests/bench/seccomp.c $(BUILD)/liblauncher.a
+	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(call pc_libs,libseccomp)
+$(BUILD)/tests/bench-seccomp: tests/bench/seccomp.c $(SECCOMP_COMPILE) $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< \
-		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS)
+	$(CC) $(LAUNCHER_CFLAGS) -iquote launcher/box/gen $(BASE_LDFLAGS) -o $@ $< $(SECCOMP_COMPILE) \
+		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS) $(SECCOMP_COMPILE_LIBS)
 .PHONY: bench-seccomp
 BENCH_ROUNDS ?= 101
 bench-seccomp: $(BUILD)/tests/bench-seccomp

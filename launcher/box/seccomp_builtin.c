@@ -3,8 +3,10 @@
  * The seccomp filter as compiled at build time (launcher/box/gen/seccomp-bpf-gen.c
  * writes build/gen/seccomp_bpf.h from seccomp.c's rule table), loaded
  * with seccomp(2): a `run` no longer pays for libseccomp building and
- * optimising the filter (issue 15). libseccomp stays the compiler, and
- * `vfio-launch seccomp` still prints its pfc of the same table.
+ * optimising the filter (issue 15). libseccomp stays the compiler; the
+ * generator also keeps its pseudo filter code of each program, which
+ * `vfio-launch seccomp` prints, so that vfio-launch does not link
+ * libseccomp at all.
  * libseccomp (2.5.4 on Debian 12) picks actions by the kernel API level
  * it detects where it runs, i.e. on the build machine here: KILL_PROCESS
  * needs Linux 4.14, which Debian 12's 6.1 has; test_seccomp compares the
@@ -36,6 +38,11 @@ const struct sock_filter *seccomp_filter_builtin(const struct seccomp_options *o
 
 	*ret_len = seccomp_bpf[v].n;
 	return seccomp_bpf[v].f;
+}
+
+const char *seccomp_filter_builtin_pfc(const struct seccomp_options *opt)
+{
+	return seccomp_bpf[seccomp_variant(opt)].pfc;
 }
 
 int seccomp_filter_load_builtin(const struct seccomp_options *opt)

@@ -7,6 +7,11 @@
  * of what a VMM never needs, native architecture only. The rule table is
  * data (seccomp_rules[]) so that it can be reviewed, unit-tested and
  * printed (`vfio-launch seccomp PROFILE`) without loading anything.
+ * libseccomp compiles it at build time (box/gen/seccomp_compile.h, the
+ * generator box/gen/seccomp-bpf-gen.c): vfio-launch carries the programs
+ * and their pseudo filter code and does not link libseccomp (issue 15).
+ * <seccomp.h> is included for its constants only (SCMP_ACT_*,
+ * enum scmp_compare).
  *
  * Source of the syscall semantics: seccomp(2), clone(2), ioctl_tty(2),
  * libseccomp's seccomp_rule_add(3) and seccomp_attr_set(3) (2.5.4).
@@ -67,17 +72,6 @@ struct seccomp_options {
 	bool fs_server;
 };
 
-/*
- * Builds the filter: default action ALLOW, bad architecture (x32 through
- * the native ABI's syscall bit, i386 through int 0x80, anything not
- * native) KILL_PROCESS, SCMP_FLTATR_CTL_OPTIMIZE 2 (binary tree), the
- * rules of seccomp_rules[]. Nothing is loaded. Returns 0 with *ret owning
- * the context (seccomp_release, or _cleanup_seccomp_), -ENOMEM, or
- * -EINVAL when a rule names a syscall libseccomp does not know (fail
- * closed: a typo in the table is an error, not a hole).
- */
-int seccomp_filter_build(const struct seccomp_options *opt, scmp_filter_ctx *ret);
-
 /* The variants of the filter the options select, as an index: the build
  * compiles each (launcher/box/gen/seccomp-bpf-gen.c) into the launcher. */
 #define SECCOMP_VARIANT_INET 1u /* allow_inet */
@@ -97,6 +91,13 @@ const struct sock_filter *seccomp_filter_builtin(const struct seccomp_options *o
 						 size_t *ret_len);
 
 /*
+ * The same program as libseccomp's pseudo filter code
+ * (seccomp_export_pfc(3)), made at build time with it: the text
+ * `vfio-launch seccomp` prints. Static storage, NUL-terminated.
+ */
+const char *seccomp_filter_builtin_pfc(const struct seccomp_options *opt);
+
+/*
  * Loads the built-in program for opt into the calling thread with
  * seccomp(SECCOMP_SET_MODE_FILTER), TSYNC, and FLAG_LOG for log_all (the
  * flags libseccomp's seccomp_load passes for the same attributes;
@@ -104,19 +105,3 @@ const struct sock_filter *seccomp_filter_builtin(const struct seccomp_options *o
  * does, before). 0 or -errno (-EBUSY: another thread could not be synced).
  */
 int seccomp_filter_load_builtin(const struct seccomp_options *opt);
-
-/* Loads a built filter into the calling thread (all threads: TSYNC).
- * Returns 0 or -errno. */
-int seccomp_filter_load(scmp_filter_ctx ctx);
-
-/* The filter as libseccomp's pseudo filter code / raw BPF, to fd.
- * Returns 0 or -errno. */
-int seccomp_filter_export_pfc(scmp_filter_ctx ctx, int fd);
-int seccomp_filter_export_bpf(scmp_filter_ctx ctx, int fd);
-
-static inline void seccomp_releasep(scmp_filter_ctx *ctx)
-{
-	if (*ctx)
-		seccomp_release(*ctx);
-}
-#define _cleanup_seccomp_ __attribute__((cleanup(seccomp_releasep)))

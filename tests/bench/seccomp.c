@@ -48,7 +48,7 @@
 #include <unistd.h>
 
 #include "../sandbox/bpf_interp.h"
-#include "seccomp_filter.h"
+#include "seccomp_compile.h"
 
 #ifndef AUDIT_ARCH_X86_64
 #define AUDIT_ARCH_X86_64 0xc000003eU

@@ -12,7 +12,7 @@ golden="$TOP_SRCDIR/tests/data/seccomp.pfc"
 [ -x "$VL" ] || fail "$VL is missing: run 'make'"
 ver=$(pkg-config --modversion libseccomp 2>/dev/null || echo unknown)
 out=$(mktemp /tmp/vl-seccomp.XXXXXX)
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$out.dyn"' EXIT
 "$VL" seccomp >"$out" || fail "vfio-launch seccomp exited with $?"
 if [ "${REGENERATE:-0}" = 1 ]; then
 	cp "$out" "$golden"
@@ -21,6 +21,14 @@ if [ "${REGENERATE:-0}" = 1 ]; then
 fi
 [ "$ver" = 2.5.4 ] || skip "golden pfc is for libseccomp 2.5.4, this is $ver"
 diff -u "$golden" "$out" || fail "the filter differs from $golden (REGENERATE=1 if intended)"
+# libseccomp made this text at build time: vfio-launch does not load it
+# (issue 15), and --bpf is the program the box loads, 8 bytes an instruction.
+readelf -d "$VL" >"$out.dyn" || fail "readelf -d $VL failed"
+if grep -q 'NEEDED.*libseccomp' "$out.dyn"; then fail "vfio-launch links libseccomp"; fi
+"$VL" seccomp --bpf >"$out.dyn" || fail "vfio-launch seccomp --bpf exited with $?"
+n=$(wc -c <"$out.dyn")
+rm -f "$out.dyn"
+[ "$n" -gt 0 ] && [ $((n % 8)) -eq 0 ] || fail "seccomp --bpf printed $n bytes"
 # The golden file itself says what the issue requires.
 assert_contains "$golden" "# invalid architecture action"
 for sc in mount pivot_root kexec_load bpf ptrace process_vm_readv keyctl perf_event_open \

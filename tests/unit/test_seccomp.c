@@ -18,7 +18,7 @@
 
 #include "../sandbox/bpf_interp.h"
 #include "cleanup.h"
-#include "seccomp_filter.h"
+#include "seccomp_compile.h"
 
 #define ARCH_X86_64 0xc000003eU
 #define ARCH_I386 0x40000003U
@@ -41,6 +41,26 @@ static void load_prog_opt(const struct seccomp_options *opt)
 	ck_assert_ptr_nonnull(prog);
 	ck_assert_int_eq(pread(fd, prog, (size_t)len, 0), len);
 	n_prog = (size_t)len / sizeof(*prog);
+}
+
+/* libseccomp's pseudo filter code for opt, malloc'd. */
+static char *pfc_of(const struct seccomp_options *opt)
+{
+	scmp_filter_ctx _cleanup_seccomp_ ctx = NULL;
+	_cleanup_close_ int fd = memfd_create("pfc", MFD_CLOEXEC);
+	off_t len;
+	char *text;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(seccomp_filter_build(opt, &ctx), 0);
+	ck_assert_int_eq(seccomp_filter_export_pfc(ctx, fd), 0);
+	len = lseek(fd, 0, SEEK_END);
+	ck_assert_int_gt(len, 0);
+	text = malloc((size_t)len + 1);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(pread(fd, text, (size_t)len, 0), len);
+	text[len] = '\0';
+	return text;
 }
 
 static void load_prog(void)
@@ -184,7 +204,8 @@ END_TEST
 
 /* The filter built into the launcher (launcher/box/gen/seccomp-bpf-gen.c at build
  * time) is, byte for byte, what libseccomp makes from the table now, for
- * every variant the options can select. */
+ * every variant the options can select; so is its pseudo filter code,
+ * which `vfio-launch seccomp` prints. */
 START_TEST(test_builtin_equals_table)
 {
 	const unsigned v = (unsigned)_i;
@@ -193,6 +214,7 @@ START_TEST(test_builtin_equals_table)
 					     .fs_server = v & SECCOMP_VARIANT_FS_SERVER };
 	const struct sock_filter *built;
 	size_t n_built;
+	char *pfc;
 
 	ck_assert_uint_eq(seccomp_variant(&opt), v);
 	load_prog_opt(&opt);
@@ -201,6 +223,9 @@ START_TEST(test_builtin_equals_table)
 	ck_assert_uint_eq(n_built, n_prog);
 	ck_assert_int_eq(memcmp(built, prog, n_prog * sizeof(*prog)), 0);
 	free(prog);
+	pfc = pfc_of(&opt);
+	ck_assert_str_eq(seccomp_filter_builtin_pfc(&opt), pfc);
+	free(pfc);
 }
 END_TEST
 
