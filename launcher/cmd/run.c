@@ -159,7 +159,7 @@ static int open_tap(const struct profile *p, const struct check_ctx *ctx, int *r
 	return r == -EPERM || r == -EACCES ? EX_NOPERM : EX_UNAVAILABLE;
 }
 
-static int supervise(const struct profile *p, const struct check_ctx *ctx,
+static int supervise(const struct profile *p, struct check_ctx *ctx,
 		     struct render_env *env, bool paused, struct run_undo *undo)
 {
 	struct supervisor sv;
@@ -234,6 +234,7 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	fflush(stderr);
 	r = supervisor_start(&sv, &pol, argv.v, &res);
 	helpers_close_qemu_fds(&helpers); /* QEMU's now, or it failed */
+	check_ctx_drop_kvm_vm(ctx); /* the KVM probe's VM (accel.h) */
 	if (r < 0) {
 		if (r == -EOPNOTSUPP)
 			log_error("the kernel offers no Landlock and %s says sandbox = strict: "
