@@ -10,7 +10,7 @@
 
 #include <sys/types.h>
 
-#include <json-c/json.h>
+#include "json_dl.h"
 
 #include "paths.h"
 
@@ -26,7 +26,8 @@ struct vm_status {
 int vmctl_connect(const struct vm_paths *paths);
 
 /* The control socket's status request. Returns 0, -ESRCH (not running),
- * -EBADMSG (an answer not of that shape), or -errno. */
+ * -EBADMSG (an answer not of that shape), -ELIBACC (json-c cannot be
+ * loaded: jsonc_why()), or -errno. */
 int vmctl_status(const struct vm_paths *paths, struct vm_status *ret);
 
 /*
