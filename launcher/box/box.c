@@ -8,6 +8,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -25,7 +27,8 @@ extern char **environ;
  * the step names are static strings and failed_path points into the
  * caller's policy. */
 struct box_report {
-	int err; /* positive errno */
+	int err; /* positive errno; 0: the joiner's report of pid */
+	pid_t pid; /* the box child (spawn_joined), in our PID namespace */
 	struct sandbox_result res;
 };
 
@@ -55,7 +58,7 @@ struct box_ids {
 };
 
 static _Noreturn void child(const struct box_spec *spec, char *const argv[], int report_fd,
-			    const struct box_ids *ids)
+			    const struct box_ids *ids, bool joined)
 {
 	struct box_report rep = { 0 };
 	_cleanup_free_ int *keep = calloc(spec->n_fds + 1, sizeof(int));
@@ -89,7 +92,7 @@ static _Noreturn void child(const struct box_spec *spec, char *const argv[], int
 	}
 	/* The namespaces' contents, in the order DESIGN.md ("The box")
 	 * gives; clone() made the namespaces themselves (box_spawn). */
-	if (spec->policy->namespaces) {
+	if (spec->policy->namespaces && !joined) {
 		/* 1. The user namespace's maps: the user's own uid and gid,
 		 *    setgroups denied. Until they are written the child is
 		 *    "nobody" in it; after, it holds every capability in its
@@ -108,6 +111,8 @@ static _Noreturn void child(const struct box_spec *spec, char *const argv[], int
 			rep.res.failed_step = "UTS namespace (hostname)";
 			goto fail;
 		}
+	}
+	if (spec->policy->namespaces) {
 		/* 2. The new root (mount.c: its steps and why each is safe). */
 		r = box_mount_root(spec->policy, &rep.res.failed_path);
 		if (r < 0) {
@@ -140,6 +145,279 @@ fail:
 	_exit(127);
 }
 
+/* ------------------------------------------------ namespaces made ahead */
+
+/* What the holder makes: the box's namespaces but PID, which a process
+ * cannot enter itself (unshare(2): only its children would be in it). */
+static unsigned long ahead_flags(bool netns)
+{
+	return CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP |
+	       (netns ? CLONE_NEWNET : 0);
+}
+
+/* The holder's answer; step points into this program (the holder is a
+ * copy of the caller). */
+struct ahead_answer {
+	int err; /* positive errno, 0: made */
+	const char *step;
+};
+
+static void close_all_but(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 0)
+		close_range(0, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0U, 0);
+}
+
+static _Noreturn void holder(int ready_fd, int hold_fd, bool netns, const struct box_ids *ids,
+			     pid_t parent)
+{
+	struct ahead_answer a = { 0, NULL };
+	sigset_t all;
+	char c;
+	int r;
+
+	/* Only SIGKILL ends it early: the terminal's Ctrl-C or Ctrl-Z for
+	 * the process group must not take the namespaces from under a
+	 * starting box. It dies with the caller. */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(0);
+	/* Nothing of the caller's: its descriptors, the profile's and the
+	 * user's files among them, are not held in the box's namespaces. */
+	close_all_but(ready_fd, hold_fd);
+	if (unshare((int)ahead_flags(netns)) < 0) {
+		a.err = errno;
+		a.step = "namespaces";
+	} else if ((r = userns_write_maps(ids->uid, ids->gid, false)) < 0) {
+		/* as child() step 1 would, for a box made by clone */
+		a.err = -r;
+		a.step = "user namespace (uid/gid maps)";
+	} else if (sethostname("vfio-launch", strlen("vfio-launch")) < 0) {
+		a.err = errno;
+		a.step = "UTS namespace (hostname)";
+	} else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		/* at once: no host mount event propagates in meanwhile */
+		a.err = errno;
+		a.step = "/ (private)";
+	}
+	(void)!write(ready_fd, &a, sizeof(a));
+	close(ready_fd);
+	while (read(hold_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+int box_ns_start(bool netns, struct box_ns *ret)
+{
+	struct box_ids ids = { geteuid(), getegid() };
+	pid_t parent = getpid(), pid;
+	int ready[2], hold[2], pidfd = -1, e;
+
+	*ret = (struct box_ns){ .pidfd = -1, .ready_fd = -1, .hold_fd = -1, .netns = netns };
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(hold, O_CLOEXEC) < 0) {
+		e = errno;
+		goto fail_ready;
+	}
+	/* A fork (own memory): unshare(CLONE_NEWUSER) in a child sharing
+	 * ours would race on errno and the stack; and it is the child's
+	 * context, not ours, that pays for the namespaces. */
+	pid = (pid_t)syscall(SYS_clone, SIGCHLD | CLONE_PIDFD, NULL, &pidfd, NULL, 0);
+	if (pid < 0) {
+		e = errno;
+		close(hold[0]);
+		close(hold[1]);
+		goto fail_ready;
+	}
+	if (pid == 0)
+		holder(ready[1], hold[0], netns, &ids, parent);
+	close(ready[1]);
+	close(hold[0]);
+	ret->pid = pid;
+	ret->pidfd = pidfd;
+	ret->ready_fd = ready[0];
+	ret->hold_fd = hold[1];
+	return 0;
+fail_ready:
+	close(ready[0]);
+	close(ready[1]);
+	return -e;
+}
+
+int box_ns_wait(struct box_ns *ns)
+{
+	struct ahead_answer a;
+	ssize_t n;
+
+	if (ns->waited)
+		return ns->err;
+	do
+		n = read(ns->ready_fd, &a, sizeof(a));
+	while (n < 0 && errno == EINTR);
+	ns->waited = true;
+	if (n != (ssize_t)sizeof(a)) {
+		ns->err = -ECHILD;
+		ns->failed_step = "namespaces (their holder ended)";
+	} else if (a.err) {
+		ns->err = -a.err;
+		ns->failed_step = a.step;
+	}
+	return ns->err;
+}
+
+void box_ns_stop(struct box_ns *ns)
+{
+	if (ns->pid <= 0)
+		return;
+	/* EOF on its pipe: the holder exits; what joined keeps them. */
+	close(ns->hold_fd);
+	close(ns->ready_fd);
+	if (ns->pidfd >= 0)
+		close(ns->pidfd);
+	while (waitpid(ns->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	ns->pid = 0;
+	ns->pidfd = ns->ready_fd = ns->hold_fd = -1;
+}
+
+/* The box child's stack while it shares the joiner's memory: child()
+ * keeps a few PATH_MAX buffers (mount.c, landlock.c) on it. */
+#define JOINED_STACK (512 * 1024)
+
+struct joined_args {
+	const struct box_spec *spec;
+	char *const *argv;
+	int report_fd;
+};
+
+static int joined_child(void *arg)
+{
+	const struct joined_args *a = arg;
+
+	child(a->spec, a->argv, a->report_fd, NULL, true);
+}
+
+/*
+ * The joiner: a copy of the caller (own memory: setns(CLONE_NEWUSER)
+ * refuses a process whose memory is shared, kernel/user_namespace.c
+ * userns_install) that enters the namespaces made ahead, all at once
+ * (setns(2) on a pidfd, Linux 5.8: the user namespace first, so its
+ * capabilities govern the others), and starts the box child:
+ *   CLONE_NEWPID  PID 1 of a namespace of its own, owned by the joined
+ *                 user namespace;
+ *   CLONE_PARENT  the caller's child, not ours: the caller reaps it, and
+ *                 PR_SET_PDEATHSIG ties it to the caller (child());
+ *   CLONE_VM | CLONE_VFORK  no page tables copied (posix_spawn's way):
+ *                 we are suspended until it execs or exits.
+ * Then it reports the child's PID and exits.
+ */
+static _Noreturn void joiner(const struct box_spec *spec, char *const argv[], int report_fd)
+{
+	struct box_report rep = { 0 };
+	struct joined_args a = { spec, argv, report_fd };
+	void *stack;
+	pid_t pid;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (setns(spec->ns->pidfd, (int)ahead_flags(spec->ns->netns)) < 0) {
+		rep.err = errno;
+		rep.res.failed_step = "namespaces (joining them)";
+		goto fail;
+	}
+	stack = mmap(NULL, JOINED_STACK, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED) {
+		rep.err = errno;
+		rep.res.failed_step = "memory";
+		goto fail;
+	}
+	pid = clone(joined_child, (char *)stack + JOINED_STACK,
+		    CLONE_VM | CLONE_VFORK | CLONE_PARENT | CLONE_NEWPID | SIGCHLD, &a);
+	if (pid < 0) {
+		rep.err = errno;
+		rep.res.failed_step = "PID namespace";
+		goto fail;
+	}
+	/* It has exec'd, or has written why not and exited. */
+	rep.pid = pid;
+	(void)!write(report_fd, &rep, sizeof(rep));
+	_exit(0);
+fail:
+	(void)!write(report_fd, &rep, sizeof(rep));
+	_exit(127);
+}
+
+static int spawn_joined(const struct box_spec *spec, char *const argv[], struct box_child *ret,
+			struct sandbox_result *ret_res)
+{
+	struct box_report rep, failed = { 0 };
+	pid_t q, pid = 0;
+	int pipefd[2], r;
+	ssize_t n;
+
+	r = box_ns_wait(spec->ns);
+	if (r < 0) {
+		ret_res->failed_step = spec->ns->failed_step;
+		return r;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	fflush(NULL);
+	q = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+	if (q < 0) {
+		r = -errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return r;
+	}
+	if (q == 0) {
+		close(pipefd[0]);
+		joiner(spec, argv, pipefd[1]);
+	}
+	close(pipefd[1]);
+	/* The box child's failure (if any) comes first: the joiner writes
+	 * only once it has exec'd or exited. EOF when both are done. */
+	for (;;) {
+		n = read(pipefd[0], &rep, sizeof(rep));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(rep))
+			break;
+		if (rep.err && !failed.err)
+			failed = rep;
+		else if (!rep.err)
+			pid = rep.pid;
+	}
+	close(pipefd[0]);
+	while (waitpid(q, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (failed.err || pid <= 0) {
+		if (pid > 0) /* exited 127; ours to reap (CLONE_PARENT) */
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		*ret_res = failed.res;
+		return failed.err ? -failed.err : -EIO;
+	}
+	/* Our child, not reaped: the PID cannot name another process. */
+	ret->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (ret->pidfd < 0) {
+		r = -errno;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return r;
+	}
+	ret->pid = pid;
+	return 0;
+}
+
 int box_spawn(const struct box_spec *spec, char *const argv[],
 	      struct box_child *ret, struct sandbox_result *ret_res)
 {
@@ -152,6 +430,8 @@ int box_spawn(const struct box_spec *spec, char *const argv[],
 	int pidfd = -1;
 
 	*ret_res = (struct sandbox_result){ 0 };
+	if (spec->ns && spec->policy->namespaces)
+		return spawn_joined(spec, argv, ret, ret_res);
 	/* The namespaces (DESIGN.md, "The box", step 1): user first (the
 	 * kernel creates it before the others, which it then owns, so an
 	 * unprivileged user may create them), mount, IPC (SysV objects of
@@ -190,7 +470,7 @@ int box_spawn(const struct box_spec *spec, char *const argv[],
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		child(spec, argv, pipefd[1], &ids);
+		child(spec, argv, pipefd[1], &ids, false);
 	}
 	close(pipefd[1]);
 	do

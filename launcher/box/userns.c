@@ -202,13 +202,18 @@ void userns_refusal(const char *procfs, int err, const char **ret_why,
 
 void userns_check(const struct profile *p, const char *procfs, struct findings *f)
 {
+	if (p->sandbox == SANDBOX_OFF)
+		return;
+	userns_report(p, procfs, userns_probe(), f);
+}
+
+void userns_report(const struct profile *p, const char *procfs, int r, struct findings *f)
+{
 	const char *why, *fix;
 	char buf[1024];
-	int r;
 
 	if (p->sandbox == SANDBOX_OFF)
 		return;
-	r = userns_probe();
 	if (r == 0) {
 		if (p->sandbox == SANDBOX_REDUCED)
 			finding_warn(f, "namespaces", "remove sandbox = reduced: this host allows "

@@ -61,5 +61,9 @@ struct profile;
  */
 void userns_check(const struct profile *p, const char *procfs, struct findings *f);
 
+/* The same line for a probe already made: r is userns_probe()'s result,
+ * or what making the namespaces returned (box_ns_wait, box.h). */
+void userns_report(const struct profile *p, const char *procfs, int r, struct findings *f);
+
 /* The "userns" line of `check --host`: PASS, or FAIL with the fix. */
 void userns_host_check(const char *procfs, struct findings *f);

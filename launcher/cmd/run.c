@@ -47,6 +47,7 @@
 #include "supervisor.h"
 #include "landlock.h"
 #include "net_tap.h"
+#include "userns.h"
 
 extern char **environ;
 
@@ -160,7 +161,8 @@ static int open_tap(const struct profile *p, const struct check_ctx *ctx, int *r
 }
 
 static int supervise(const struct profile *p, const struct check_ctx *ctx,
-		     struct render_env *env, bool paused, struct run_undo *undo)
+		     struct render_env *env, bool paused, struct box_ns *ns,
+		     struct run_undo *undo)
 {
 	struct supervisor sv;
 	struct sandbox_policy pol;
@@ -184,6 +186,7 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	sv.stop_timeout = p->stop_timeout;
 	sv.paused = paused;
 	sv.pin = ctx->pin.active ? &ctx->pin : NULL;
+	sv.box_ns = ns->pid > 0 ? ns : NULL;
 	sv.ready_fd = run_ready_fd; /* start's pipe: the supervisor owns it now */
 	run_ready_fd = -1;
 	if (!ctx->audio_disabled) {
@@ -234,6 +237,19 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	fflush(stderr);
 	r = supervisor_start(&sv, &pol, argv.v, &res);
 	helpers_close_qemu_fds(&helpers); /* QEMU's now, or it failed */
+	if (r < 0 && ns->waited && ns->err) {
+		/* The namespaces line the check left to this moment
+		 * (check_ctx.userns_ahead): as `check` prints it. */
+		struct findings nf = { 0 };
+
+		userns_report(p, ctx->procfs, ns->err, &nf);
+		print_problems(&nf);
+		findings_clear(&nf);
+		log_error("refusing to start VM %s: its box's namespaces are refused "
+			  "(above)", p->name);
+		ret = EX_UNAVAILABLE;
+		goto fail;
+	}
 	if (r < 0) {
 		if (r == -EOPNOTSUPP)
 			log_error("the kernel offers no Landlock and %s says sandbox = strict: "
@@ -329,6 +345,7 @@ int cmd_run(int argc, char **argv)
 	struct ivshmem_prepared lg = { 0 };
 	struct render_env env;
 	struct strv out = { 0 };
+	struct box_ns ns = { .pidfd = -1, .ready_fd = -1, .hold_fd = -1 };
 	_cleanup_free_ char *audio = NULL;
 	bool dry_run = false, paused = false, trust = false;
 	int c, r, ret;
@@ -366,14 +383,22 @@ int cmd_run(int argc, char **argv)
 		log_error("%s: %s", p->file, render_validate(p));
 		return EX_CONFIG;
 	}
+	/* The box's namespaces, made by a child while the checks run
+	 * (box.h): the network namespace alone costs more than the rest of
+	 * the box. Without it (fork failed) the box's clone makes them. */
+	if (!dry_run && (p->sandbox == SANDBOX_ON || p->sandbox == SANDBOX_STRICT))
+		(void)box_ns_start(true, &ns);
 	ret = init_paths(p, &paths);
-	if (ret)
+	if (ret) {
+		box_ns_stop(&ns);
 		return ret;
+	}
 
 	/* check: every finding, then refuse on any FAIL. */
 	check_ctx_init(&ctx);
 	ctx.paths = &paths;
 	ctx.for_run = !dry_run;
+	ctx.userns_ahead = ns.pid > 0;
 	check_pipeline(p, &paths, 0, &f);
 	check_profile(p, &ctx, &f);
 	print_problems(&f);
@@ -454,9 +479,10 @@ int cmd_run(int argc, char **argv)
 	}
 
 	struct run_undo undo = { p, ctx.devfs, &lg, &st };
-	ret = supervise(p, &ctx, &env, paused, &undo);
+	ret = supervise(p, &ctx, &env, paused, &ns, &undo);
 
 out:
+	box_ns_stop(&ns);
 	prepare_state_clear(&st);
 	strv_clear(&out);
 	findings_clear(&f);

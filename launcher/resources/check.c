@@ -207,7 +207,8 @@ void check_profile(const struct profile *p, struct check_ctx *ctx, struct findin
 	ctx->current = 0;
 	/* The box itself, which is no resource. */
 	sandbox_check(p, f);
-	userns_check(p, ctx->procfs, f);
+	if (!ctx->userns_ahead)
+		userns_check(p, ctx->procfs, f);
 }
 
 void check_ctx_render_env(const struct check_ctx *ctx, const struct vm_paths *paths,

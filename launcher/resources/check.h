@@ -36,6 +36,10 @@ struct check_ctx {
 	const char *procfs;
 	const char *etcfs; /* "/etc" (NULL: "/etc"): the memlock limits installed */
 	bool for_run; /* `run`: may raise the soft memlock limit */
+	/* `run` is making the box's namespaces ahead (box.h box_ns_start):
+	 * the namespaces line is reported from that, when QEMU's box is
+	 * built (userns_report), not probed again here. */
+	bool userns_ahead;
 
 	/* ---- outputs (owned by the ctx, freed by check_ctx_clear) ---- */
 	char *qemu_path;           /* absolute path of the QEMU binary */

@@ -185,6 +185,7 @@ int supervisor_start(struct supervisor *sv, const struct sandbox_policy *pol, ch
 		/* No terminal for QEMU: stdin /dev/null (the console is a
 		 * socket), stdout and stderr pipes we relay to ours. */
 		.stdio = { -1, sv->child_out_fd, sv->child_err_fd },
+		.ns = sv->box_ns,
 	};
 	struct box_child child;
 	sigset_t mask;
@@ -213,6 +214,8 @@ int supervisor_start(struct supervisor *sv, const struct sandbox_policy *pol, ch
 		return -errno;
 
 	r = box_spawn(&spec, argv, &child, ret_res);
+	if (sv->box_ns)
+		box_ns_stop(sv->box_ns); /* QEMU holds them now, or failed */
 	/* Ours no longer: QEMU holds them (or failed). */
 	close_fd(&sv->child.qmp);
 	close_fd(&sv->child.qmp_user);

@@ -30,6 +30,8 @@
 #include "sandbox.h"
 #include "term.h"
 
+struct box_ns;
+
 struct pin_plan;
 
 /* Seconds between QMP quit and SIGKILL. */
@@ -92,6 +94,9 @@ struct supervisor {
 	/* [cpu] pinning, as the check planned it (resources/pin.h), applied
 	 * before the first cont (pin.c); NULL: nothing is pinned. */
 	const struct pin_plan *pin;
+	/* QEMU's namespaces made ahead by run (box.h), or NULL: the box's
+	 * clone makes them. Ended once QEMU joined them (or failed to). */
+	struct box_ns *box_ns;
 
 	/* Our ends, and QEMU's until it runs (then closed here). */
 	int qmp_fd, serial_fd, out_fd, err_fd;

@@ -6,7 +6,12 @@
 # box), so QMP answers through the supervisor, QEMU shares the caller's
 # user namespace and has no seccomp filter (no box at all), and stop ends
 # it. The same VM with the default sandbox runs in its own user namespace
-# with Seccomp 2: what differs is the box, not the host.
+# with Seccomp 2: what differs is the box, not the host. Its namespaces,
+# made ahead by a holder child while run checked (box.h box_ns_start),
+# are QEMU's alone once it runs: QEMU is PID 1 of its PID namespace and
+# the supervisor's child, and no other process on the host is in its user,
+# network, mount, IPC, UTS or cgroup namespace (the holder and the joiner
+# are gone), while each of those differs from the host's.
 set -eu
 TOP_SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP_SRCDIR/tests/lib.sh"
@@ -38,6 +43,17 @@ one() { # SANDBOX: start --paused, QMP through the supervisor, QEMU's box; stop
 	qpid=$(pgrep -P "$spid" -f qemu-system-x86_64) || fail "no QEMU child of the supervisor ($spid)"
 	userns=$(readlink "/proc/$qpid/ns/user")
 	seccomp=$(awk '/^Seccomp:/ {print $2}' "/proc/$qpid/status")
+	nspid=$(awk '/^NSpid:/ {print $NF}' "/proc/$qpid/status")
+	sharers= hostlike=
+	for ns in user net mnt ipc uts cgroup; do
+		mine=$(readlink "/proc/$qpid/ns/$ns")
+		[ "$mine" != "$(readlink "/proc/self/ns/$ns")" ] || hostlike="$hostlike $ns"
+		for d in /proc/[0-9]*; do
+			[ "${d#/proc/}" != "$qpid" ] || continue
+			[ "$(readlink "$d/ns/$ns" 2>/dev/null)" != "$mine" ] ||
+				sharers="$sharers $ns:${d#/proc/}($(cat "$d/comm" 2>/dev/null))"
+		done
+	done
 	echo "sandbox = $1: QEMU pid $qpid, $userns (the supervisor's $(readlink "/proc/$spid/ns/user")), Seccomp $seccomp"
 	as_user "$VL" stop --force "$conf" >"$USER_TMP/stop" 2>&1 || { cat "$USER_TMP/stop"; fail "stop --force failed"; }
 	! kill -0 "$qpid" 2>/dev/null || fail "QEMU ($qpid) still runs after stop"
@@ -45,9 +61,13 @@ one() { # SANDBOX: start --paused, QMP through the supervisor, QEMU's box; stop
 }
 
 one off
+assert_eq " user net mnt ipc uts cgroup" "$hostlike" "the host's namespaces QEMU shares with sandbox = off"
 [ "$userns" = "$(readlink /proc/self/ns/user)" ] || fail "sandbox = off: QEMU is in a user namespace of its own"
 assert_eq 0 "$seccomp" "QEMU's Seccomp mode with sandbox = off"
 one on
 [ "$userns" != "$(readlink /proc/self/ns/user)" ] || fail "sandbox = on: QEMU shares the host's user namespace"
 assert_eq 2 "$seccomp" "QEMU's Seccomp mode with sandbox = on"
-echo "sandbox = off runs QEMU without the box and with its sockets; sandbox = on boxes it"
+assert_eq 1 "$nspid" "QEMU's PID in its own PID namespace"
+[ -z "$sharers" ] || fail "processes besides QEMU in its namespaces:$sharers"
+[ -z "$hostlike" ] || fail "sandbox = on: QEMU shares the host's namespaces:$hostlike"
+echo "sandbox = off runs QEMU without the box and with its sockets; sandbox = on boxes it: PID 1, namespaces of its own (nobody else in them)"
