@@ -2,12 +2,10 @@
 /* list: the user's profiles, and whether each VM runs. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -35,7 +33,6 @@ static void list_usage(FILE *out)
 static void print_vm(const struct profile *p, const char *path)
 {
 	struct vm_paths paths = { 0 };
-	_cleanup_close_ int fd = -1;
 	struct vm_status vs = { 0 };
 	char pid[16] = "-", up[32] = "-";
 	const char *state = "stopped";
@@ -48,10 +45,8 @@ static void print_vm(const struct profile *p, const char *path)
 			snprintf(pid, sizeof(pid), "%d", (int)vs.supervisor_pid);
 			if (s >= 0)
 				snprintf(up, sizeof(up), "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-		} else {
-			fd = open(paths.lock_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-			if (fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
-				state = "running";
+		} else if (vmctl_lock_held(&paths)) {
+			state = "running";
 		}
 		vm_paths_clear(&paths);
 	}

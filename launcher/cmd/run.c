@@ -160,7 +160,7 @@ static int open_tap(const struct profile *p, const struct check_ctx *ctx, int *r
 	return r == -EPERM || r == -EACCES ? EX_NOPERM : EX_UNAVAILABLE;
 }
 
-static int supervise(const struct profile *p, const struct check_ctx *ctx,
+static int supervise(const struct profile *p, struct check_ctx *ctx,
 		     struct render_env *env, bool paused, struct box_ns *ns,
 		     struct run_undo *undo)
 {
@@ -237,6 +237,7 @@ static int supervise(const struct profile *p, const struct check_ctx *ctx,
 	fflush(stderr);
 	r = supervisor_start(&sv, &pol, argv.v, &res);
 	helpers_close_qemu_fds(&helpers); /* QEMU's now, or it failed */
+	check_ctx_drop_kvm_vm(ctx); /* the KVM probe's VM (accel.h) */
 	if (r < 0 && ns->waited && ns->err) {
 		/* The namespaces line the check left to this moment
 		 * (check_ctx.userns_ahead): as `check` prints it. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -37,11 +38,32 @@ static int connect_unix(const char *path)
 	return fd;
 }
 
+bool vmctl_lock_held(const struct vm_paths *paths)
+{
+	_cleanup_close_ int fd = open(paths->lock_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+
+	/* Shared, and released at once: a run taking the lock meanwhile
+	 * tries again (prepare.h). */
+	return fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+}
+
 int vmctl_connect(const struct vm_paths *paths)
 {
 	_cleanup_free_ char *ctl = control_path(paths);
 
-	return ctl ? connect_unix(ctl) : -ENOMEM;
+	if (!ctl)
+		return -ENOMEM;
+	/* No answer while a run holds the lock: it binds ctl.sock once
+	 * QEMU runs (supervisor.h), or has just closed it and is ending. */
+	for (int waited = 0;; waited += VMCTL_WAIT_STEP_MS) {
+		int fd = connect_unix(ctl);
+
+		if (fd != -ESRCH || !vmctl_lock_held(paths))
+			return fd;
+		if (waited >= VMCTL_TIMEOUT_MS)
+			return -ETIMEDOUT;
+		poll(NULL, 0, VMCTL_WAIT_STEP_MS);
+	}
 }
 
 /* Waits for fd to be readable, at most VMCTL_TIMEOUT_MS. */

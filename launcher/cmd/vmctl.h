@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include <json-c/json.h>
@@ -21,8 +22,20 @@ struct vm_status {
 	char state[32]; /* control.h's states */
 };
 
-/* Connects to the VM's ctl.sock. Returns the fd, -ESRCH when no
- * supervisor listens there (not running), or -errno. */
+/* How often vmctl_connect looks again while the VM's lock is held. */
+#define VMCTL_WAIT_STEP_MS 5
+
+/* Whether a run holds the VM's lock (prepare.h) now: the probe takes it
+ * shared for an instant. */
+bool vmctl_lock_held(const struct vm_paths *paths);
+
+/*
+ * Connects to the VM's ctl.sock. While nothing listens there but a run
+ * holds the VM's lock, the VM is starting (the supervisor binds ctl.sock
+ * once QEMU runs) or ending: waits for either, at most VMCTL_TIMEOUT_MS.
+ * Returns the fd, -ESRCH when no supervisor listens there and none holds
+ * the lock (not running), -ETIMEDOUT, or -errno.
+ */
 int vmctl_connect(const struct vm_paths *paths);
 
 /* The control socket's status request. Returns 0, -ESRCH (not running),

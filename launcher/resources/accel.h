@@ -19,11 +19,16 @@
  */
 int kvm_probe(const char *devfs);
 
+/* kvm_probe(), keeping the VM it made: *ret_vm gets its descriptor
+ * (O_CLOEXEC) on success, else -1; ret_vm may be NULL. */
+int kvm_probe_vm(const char *devfs, int *ret_vm);
+
 /*
  * The "accel" finding for p->accel and ctx->accel: tcg -> PASS, TCG;
  * kvm -> PASS when kvm_probe() succeeds, else FAIL with the fix;
  * auto -> KVM when it works, else WARN saying why, and TCG. Keeps
- * devfs/kvm (check_ctx_keep) when KVM is chosen.
+ * devfs/kvm (check_ctx_keep) when KVM is chosen, and for run
+ * (ctx->for_run) the probe's VM (check_ctx_drop_kvm_vm).
  */
 void accel_check(const struct profile *p, struct check_ctx *ctx, struct findings *f);
 

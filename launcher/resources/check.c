@@ -27,6 +27,7 @@ void check_ctx_init(struct check_ctx *ctx)
 		.devfs = "/dev",
 		.procfs = "/proc",
 		.accel = ACCEL_AUTO,
+		.kvm_vm = -1,
 	};
 }
 
@@ -37,9 +38,18 @@ void check_ctx_clear(struct check_ctx *ctx)
 	free(ctx->usb);
 	smbios_host_clear(&ctx->smbios);
 	check_ctx_clear_kept(ctx);
+	check_ctx_drop_kvm_vm(ctx);
 	ctx->qemu_path = NULL;
 	ctx->audio_server = NULL;
 	ctx->usb = NULL;
+}
+
+void check_ctx_drop_kvm_vm(struct check_ctx *ctx)
+{
+	if (ctx->kvm_vm_kept)
+		close(ctx->kvm_vm);
+	ctx->kvm_vm_kept = false;
+	ctx->kvm_vm = -1;
 }
 
 void check_ctx_clear_kept(struct check_ctx *ctx)

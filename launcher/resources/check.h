@@ -62,6 +62,11 @@ struct check_ctx {
 	 * by resolving a checked path again. */
 	struct grants kept[RESOURCES_MAX];
 	size_t current;
+	/* for_run: the VM the KVM probe created (accel.h), kept so that run
+	 * destroys it once QEMU runs (check_ctx_drop_kvm_vm), not on the
+	 * way to QEMU's exec; kvm_vm is open only while kvm_vm_kept. */
+	int kvm_vm;
+	bool kvm_vm_kept;
 };
 
 /* Sets the defaults (/sys, /dev, /proc, ACCEL_AUTO). */
@@ -100,6 +105,10 @@ int check_ctx_keep_path(struct check_ctx *ctx, const char *path, const struct st
 /* Closes and forgets what the checks kept (check_ctx_clear does it
  * too, with the rest). */
 void check_ctx_clear_kept(struct check_ctx *ctx);
+
+/* Destroys the KVM probe's VM, when one is kept (check_ctx_clear does it
+ * too). */
+void check_ctx_drop_kvm_vm(struct check_ctx *ctx);
 
 /* The object kept for path by any resource's check, or NULL. Tests. */
 const struct grant *check_ctx_kept(const struct check_ctx *ctx, const char *path);

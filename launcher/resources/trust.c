@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "findings.h"
@@ -148,15 +149,81 @@ static int push(struct trust_list *l, const char *why, const char *fmt, ...)
 	return 0;
 }
 
+/* $HOME and the runtime dir as given, and their realpath(3) once one is
+ * needed (a path that exists is compared with them): resolved once per
+ * list, not once per path. And the last directory a path was in with its
+ * realpath: the profile's files share directories (kernel and initrd,
+ * OVMF CODE and VARS). Issue 15: each realpath(3) is a readlink(2) per
+ * component. */
+struct trust_dirs {
+	const char *home, *run;
+	char *rhome, *rrun;
+	bool resolved;
+	char *dir, *rdir; /* rdir NULL: dir does not resolve */
+};
+
+static void trust_dirs_resolve(struct trust_dirs *d)
+{
+	if (d->resolved)
+		return;
+	d->resolved = true;
+	d->rhome = d->home ? realpath(d->home, NULL) : NULL;
+	d->rrun = d->run ? realpath(d->run, NULL) : NULL;
+}
+
+static void trust_dirs_clear(struct trust_dirs *d)
+{
+	free(d->rhome);
+	free(d->rrun);
+	free(d->dir);
+	free(d->rdir);
+	*d = (struct trust_dirs){ 0 };
+}
+
+/*
+ * realpath(path), with the directory part resolved once for the paths
+ * that share it: the real directory, then the last component itself when
+ * it is no link (readlink(2) says EINVAL: it exists and is not one). A
+ * link, and anything but "/dir/name", takes realpath(3) whole. NULL
+ * where realpath(3) fails (errno may differ), or out of memory.
+ */
+static char *real_path(struct trust_dirs *d, const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : NULL;
+	char *r = NULL, c;
+
+	if (!slash || slash == path || !*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return realpath(path, NULL);
+	if (!d->dir || strncmp(d->dir, path, (size_t)(slash - path)) != 0 ||
+	    d->dir[slash - path] != '\0') {
+		free(d->dir);
+		free(d->rdir);
+		d->rdir = NULL;
+		d->dir = strndup(path, (size_t)(slash - path));
+		if (!d->dir)
+			return NULL;
+		d->rdir = realpath(d->dir, NULL);
+	}
+	if (!d->rdir)
+		return NULL; /* path's directory does not resolve: neither does path */
+	if (readlink(path, &c, 1) >= 0)
+		return realpath(path, NULL); /* a link: where it leads */
+	if (errno != EINVAL)
+		return NULL;
+	if (asprintf(&r, "%s/%s", strcmp(d->rdir, "/") == 0 ? "" : d->rdir, base) < 0)
+		return NULL;
+	return r;
+}
+
 /* Lists path (the value of key) when it is unusual as written (".."
  * resolved as it reads) or where it really leads: a directory on the way
  * may be a link (a downloaded bundle's "data -> ~/.ssh"), which the
  * O_NOFOLLOW of the checks does not see. The real path is compared with
  * the real $HOME and runtime dir. */
 static int check_path(struct trust_list *l, const struct profile *p, unsigned line,
-		      const char *key, const char *path, const char *home, const char *run)
+		      const char *key, const char *path, struct trust_dirs *d)
 {
-	_cleanup_free_ char *norm = NULL, *real = NULL, *rhome = NULL, *rrun = NULL;
+	_cleanup_free_ char *norm = NULL, *real = NULL;
 	const char *why;
 
 	if (!path)
@@ -164,11 +231,11 @@ static int check_path(struct trust_list *l, const struct profile *p, unsigned li
 	norm = trust_path_normalize(path);
 	if (!norm)
 		return -ENOMEM;
-	why = trust_path_unusual(norm, home, run);
-	if (!why && (real = realpath(path, NULL))) {
-		rhome = home ? realpath(home, NULL) : NULL;
-		rrun = run ? realpath(run, NULL) : NULL;
-		why = trust_path_unusual(real, rhome ? rhome : home, rrun ? rrun : run);
+	why = trust_path_unusual(norm, d->home, d->run);
+	if (!why && (real = real_path(d, path))) {
+		trust_dirs_resolve(d);
+		why = trust_path_unusual(real, d->rhome ? d->rhome : d->home,
+					 d->rrun ? d->rrun : d->run);
 	}
 	if (!why)
 		return 0;
@@ -191,11 +258,8 @@ static bool extra_harmless(const char *arg)
 			return _r;                                             \
 	} while (0)
 
-int trust_list_build(const struct profile *p, const char *home, const char *runtime_dir,
-		     struct trust_list *ret)
+static int list_build(const struct profile *p, struct trust_dirs *dirs, struct trust_list *ret)
 {
-	const char *run = runtime_dir;
-
 	if (p->sandbox == SANDBOX_OFF)
 		TRY_PUSH(push(ret, "QEMU runs without the box: no namespaces, seccomp or Landlock",
 			      "%s: sandbox = off", p->file));
@@ -203,23 +267,22 @@ int trust_list_build(const struct profile *p, const char *home, const char *runt
 		TRY_PUSH(push(ret, "QEMU runs without namespaces: it sees the host's sockets, "
 			      "processes and network",
 			      "%s: sandbox = reduced", p->file));
-	TRY_PUSH(check_path(ret, p, 0, "kernel =", p->kernel, home, run));
-	TRY_PUSH(check_path(ret, p, 0, "initrd =", p->initrd, home, run));
+	TRY_PUSH(check_path(ret, p, 0, "kernel =", p->kernel, dirs));
+	TRY_PUSH(check_path(ret, p, 0, "initrd =", p->initrd, dirs));
 	if (p->firmware == FIRMWARE_UEFI) {
-		TRY_PUSH(check_path(ret, p, 0, "ovmf-code =", p->ovmf_code, home, run));
+		TRY_PUSH(check_path(ret, p, 0, "ovmf-code =", p->ovmf_code, dirs));
 		/* The template is copied into the VARS file QEMU writes. */
-		TRY_PUSH(check_path(ret, p, 0, "ovmf-vars =", p->ovmf_vars, home, run));
+		TRY_PUSH(check_path(ret, p, 0, "ovmf-vars =", p->ovmf_vars, dirs));
 	}
 	for (size_t i = 0; i < p->n_pci; i++)
-		TRY_PUSH(check_path(ret, p, p->pci[i].line, "romfile=", p->pci[i].romfile, home,
-				    run));
+		TRY_PUSH(check_path(ret, p, p->pci[i].line, "romfile=", p->pci[i].romfile, dirs));
 	for (size_t i = 0; i < p->n_disks; i++) {
 		const struct disk_item *d = &p->disks[i];
 		_cleanup_free_ char *key = NULL;
 
 		if (asprintf(&key, "[disk %s] path =", d->name ? d->name : "") < 0)
 			return -ENOMEM;
-		TRY_PUSH(check_path(ret, p, d->line, key, d->path, home, run));
+		TRY_PUSH(check_path(ret, p, d->line, key, d->path, dirs));
 	}
 	/* [share NAME] (issue 13): a foreign profile sharing ~/.ssh. */
 	for (size_t i = 0; i < p->n_shares; i++) {
@@ -228,17 +291,16 @@ int trust_list_build(const struct profile *p, const char *home, const char *runt
 
 		if (asprintf(&key, "[share %s] path =", sh->name) < 0)
 			return -ENOMEM;
-		TRY_PUSH(check_path(ret, p, sh->line, key, sh->path, home, run));
+		TRY_PUSH(check_path(ret, p, sh->line, key, sh->path, dirs));
 	}
 	/* [audio] server = is not listed: it stays outside the box, only
 	 * the supervisor's filtering proxy talks to it
 	 * (supervisor/audio_proxy.h). */
 	if (p->lg_enabled)
-		TRY_PUSH(check_path(ret, p, p->line_lg, "[looking-glass] path =", p->lg_path, home,
-				    run));
+		TRY_PUSH(check_path(ret, p, p->line_lg, "[looking-glass] path =", p->lg_path,
+				    dirs));
 	for (size_t i = 0; i < p->n_evdev; i++)
-		TRY_PUSH(check_path(ret, p, p->evdev[i].line, "evdev =", p->evdev[i].path, home,
-				    run));
+		TRY_PUSH(check_path(ret, p, p->evdev[i].line, "evdev =", p->evdev[i].path, dirs));
 	/* The default name found in $PATH is no choice of the profile's. */
 	if (p->qemu_binary && strcmp(p->qemu_binary, "qemu-system-x86_64") != 0)
 		TRY_PUSH(push(ret, "QEMU's place is taken by this program, which runs with "
@@ -266,6 +328,16 @@ int trust_list_build(const struct profile *p, const char *home, const char *runt
 			      "%s: [qemu] extra %s", p->file, opt));
 	}
 	return 0;
+}
+
+int trust_list_build(const struct profile *p, const char *home, const char *runtime_dir,
+		     struct trust_list *ret)
+{
+	struct trust_dirs d = { .home = home, .run = runtime_dir };
+	int r = list_build(p, &d, ret);
+
+	trust_dirs_clear(&d);
+	return r;
 }
 
 void trust_list_clear(struct trust_list *l)

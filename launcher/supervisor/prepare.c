@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -80,7 +81,7 @@ static int private_dir(struct prepare_state *st, int parent_fd, const char *name
 	/* umask may have narrowed 0700 further, which would lock us out. */
 	if (created && (s.st_mode & 07777) != 0700 && fchmod(fd, 0700) < 0)
 		return fail_at(st, full, -errno);
-	if (s.st_uid != geteuid())
+	if (s.st_uid != st->uid)
 		return fail_at(st, full, -EPERM);
 	if (!created && (s.st_mode & forbidden))
 		return fail_at(st, full, -EPERM);
@@ -117,6 +118,11 @@ static int mkdir_parents(struct prepare_state *st, const char *path)
 	return 0;
 }
 
+/* A lock found held is tried LOCK_BUSY_TRIES times more, LOCK_BUSY_WAIT_NS
+ * apart, before the VM counts as running. */
+#define LOCK_BUSY_TRIES 5
+#define LOCK_BUSY_WAIT_NS 1000000L
+
 /* Takes the single-instance lock in the runtime dir. */
 static int take_lock(struct prepare_state *st, int dir_fd, const char *lock_path)
 {
@@ -138,14 +144,22 @@ static int take_lock(struct prepare_state *st, int dir_fd, const char *lock_path
 				continue; /* unlinked under us: try again */
 			return fail_at(st, lock_path, -errno);
 		}
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-			return fail_at(st, lock_path, errno == EWOULDBLOCK ? -EBUSY : -errno);
+		/* Held: by a running VM, or for an instant by a client that
+		 * asks whether one starts (vmctl_lock_held takes it shared):
+		 * looked at again a few times before calling the VM running. */
+		for (int busy = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; busy++) {
+			if (errno != EWOULDBLOCK)
+				return fail_at(st, lock_path, -errno);
+			if (busy == LOCK_BUSY_TRIES)
+				return fail_at(st, lock_path, -EBUSY);
+			nanosleep(&(struct timespec){ .tv_nsec = LOCK_BUSY_WAIT_NS }, NULL);
+		}
 		if (fstat(fd, &a) < 0)
 			return fail_at(st, lock_path, -errno);
 		if (fstatat(dir_fd, "lock", &b, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    a.st_ino != b.st_ino || a.st_dev != b.st_dev)
 			continue;
-		if (!S_ISREG(a.st_mode) || a.st_uid != geteuid())
+		if (!S_ISREG(a.st_mode) || a.st_uid != st->uid)
 			return fail_at(st, lock_path, -EPERM);
 		if (created) {
 			int r = record(st, lock_path, false);
@@ -199,7 +213,7 @@ static int make_vars(struct prepare_state *st, int state_fd, const char *templat
 		/* Already there: the guest's variables, keep them. */
 		if (!S_ISREG(s.st_mode))
 			return fail_at(st, vars_path, S_ISLNK(s.st_mode) ? -ELOOP : -EISDIR);
-		if (s.st_uid != geteuid())
+		if (s.st_uid != st->uid)
 			return fail_at(st, vars_path, -EPERM);
 		return 0;
 	}
@@ -309,7 +323,7 @@ int prepare_vm(const struct profile *p, const struct vm_paths *paths,
 			    stop_fd = -1, sdir_fd = -1;
 	int r;
 
-	*st = (struct prepare_state){ .lock_fd = -1 };
+	*st = (struct prepare_state){ .lock_fd = -1, .uid = geteuid() };
 	if (!vm_name_valid(p->name))
 		return -EINVAL;
 

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct profile;
 struct vm_paths;
@@ -27,6 +28,7 @@ struct prepare_state {
 	bool made_vars; /* the VARS copy was made now (it stays regardless) */
 	/* On failure: the path it concerns (malloc'd), for the message. */
 	char *failed_path;
+	uid_t uid; /* geteuid(), asked once: what we create and check is this user's */
 };
 
 /*
@@ -35,8 +37,10 @@ struct prepare_state {
  *     mode 0700, opened O_NOFOLLOW; an existing one must be a directory
  *     owned by us with no group/other permission bits.
  *  2. The lock: runtime_dir/lock opened O_NOFOLLOW and locked with
- *     flock(LOCK_EX|LOCK_NB). Checked after locking to still be the file
- *     at that path (a lock on an unlinked file would lock nothing).
+ *     flock(LOCK_EX|LOCK_NB), tried again for a few ms when held (a
+ *     client's vmctl_lock_held() holds it shared for an instant). Checked
+ *     after locking to still be the file at that path (a lock on an
+ *     unlinked file would lock nothing).
  *  3. uefi or tpm only: the state dir ($XDG_STATE_HOME/vfio-launch/NAME,
  *     0700, owned by us, not group/other writable); uefi: the OVMF VARS copy made
  *     once from p->ovmf_vars: written to a temporary file opened O_EXCL in

@@ -164,10 +164,9 @@ int supervisor_open(struct supervisor *sv)
 	r = listen_user_socket(sv);
 	if (r < 0)
 		return r;
-	r = supervisor_audio_open(sv);
-	if (r < 0)
-		return r;
-	return sv->control_path ? control_open(sv) : 0;
+	/* Not the control socket: supervisor_loop binds it once QEMU runs
+	 * (nothing before QEMU's exec uses it; issue 15). */
+	return supervisor_audio_open(sv);
 }
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
@@ -511,6 +510,18 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 	sv->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (sv->epoll_fd < 0 || sv->timer_fd < 0)
 		goto fatal;
+	/* The control socket, only now that QEMU runs: off the path to
+	 * its exec (issue 15). A client that comes earlier finds no socket
+	 * while we hold the VM's lock, and waits for it (vmctl_connect);
+	 * `start` returns at supervisor_ready, later still. */
+	if (sv->control_path && sv->ctl_fd < 0) {
+		r = control_open(sv);
+		if (r < 0) {
+			say(sv, "cannot listen on %s: %s", sv->control_path, strerror(-r));
+			errno = -r;
+			goto fatal;
+		}
+	}
 	if (watch(sv, sv->signal_fd) < 0 || watch(sv, sv->pidfd) < 0 ||
 	    watch(sv, sv->qmp_fd) < 0 || watch(sv, sv->serial_fd) < 0 ||
 	    watch(sv, sv->err_fd) < 0 || watch(sv, sv->out_fd) < 0 ||

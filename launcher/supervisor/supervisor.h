@@ -139,9 +139,10 @@ struct supervisor {
 /*
  * Creates QEMU's sockets: two socketpairs (QMP, serial) and the user's
  * listening QMP socket at sv->qmp_user_path (any stale socket there is
- * replaced: the caller holds the VM's lock), and QEMU's stderr pipe.
- * Fills sv->child with the numbers to render. Returns 0 or -errno; call
- * supervisor_close in both cases.
+ * replaced: the caller holds the VM's lock), QEMU's stdout and stderr
+ * pipes and the audio proxy's socket. Fills sv->child with the numbers to
+ * render. Returns 0 or -errno; call supervisor_close in both cases. The
+ * control socket is supervisor_loop's.
  */
 int supervisor_open(struct supervisor *sv);
 
@@ -155,7 +156,9 @@ int supervisor_start(struct supervisor *sv, const struct sandbox_policy *pol, ch
 		     struct sandbox_result *ret_res);
 
 /*
- * Runs the loop until QEMU has been reaped. Returns run's exit status: 0
+ * Listens on sv->control_path (control.h), then runs the loop until QEMU
+ * has been reaped; QEMU is killed when the control socket cannot be made.
+ * Returns run's exit status: 0
  * when QEMU exited 0 and was not forced, EXIT_FORCED, QEMU's status, or
  * 128 + signal. *ret_started: whether QMP ever answered (a QEMU that
  * failed before is a failed start: the caller undoes what it prepared).

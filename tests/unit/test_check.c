@@ -3,6 +3,7 @@
  * /dev (ctx->devfs). Fork mode: each test has its own environment. */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,8 +223,42 @@ START_TEST(test_accel_real_kvm)
 	ck_assert_int_eq(ctx.accel, ACCEL_KVM);
 	ck_assert_int_eq(findings_find(&f, "accel")->level, FINDING_PASS);
 	ck_assert(kept_as(&ctx, "/dev/kvm", GRANT_RW));
+	/* not for run: the probe's VM is gone already */
+	ck_assert(!ctx.kvm_vm_kept);
 	findings_clear(&f);
 	check_ctx_clear(&ctx);
+
+	/* for run: kept (close-on-exec: no child gets it) until dropped */
+	check_ctx_init(&ctx);
+	ctx.for_run = true;
+	accel_check(&p, &ctx, &f);
+	ck_assert_int_eq(ctx.accel, ACCEL_KVM);
+	ck_assert(ctx.kvm_vm_kept);
+	int vm = ctx.kvm_vm;
+	ck_assert_int_eq(fcntl(vm, F_GETFD), FD_CLOEXEC);
+	check_ctx_drop_kvm_vm(&ctx);
+	ck_assert(!ctx.kvm_vm_kept);
+	ck_assert_int_eq(fcntl(vm, F_GETFD), -1);
+	check_ctx_drop_kvm_vm(&ctx); /* twice: nothing to close */
+	findings_clear(&f);
+	check_ctx_clear(&ctx);
+}
+END_TEST
+
+/* A context that is not check_ctx_init's (zeroed) holds no probe VM:
+ * clearing it closes no descriptor 0. */
+START_TEST(test_kvm_vm_zeroed_ctx)
+{
+	struct check_ctx ctx = { 0 };
+	int fd = open("/dev/null", O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, 0), 0); /* descriptor 0 open, whatever stdin was */
+	check_ctx_drop_kvm_vm(&ctx);
+	check_ctx_clear(&ctx);
+	ck_assert_int_ge(fcntl(0, F_GETFD), 0);
+	if (fd != 0)
+		close(fd);
 }
 END_TEST
 
@@ -484,6 +519,7 @@ int main(void)
 	tcase_add_test(tc, test_accel_no_kvm_node);
 	tcase_add_test(tc, test_accel_not_kvm);
 	tcase_add_test(tc, test_accel_real_kvm);
+	tcase_add_test(tc, test_kvm_vm_zeroed_ctx);
 	tcase_add_test(tc, test_files);
 	tcase_add_test(tc, test_host_and_env);
 	tcase_add_test(tc, test_keep);

@@ -6,6 +6,10 @@
  */
 #include "profile_test.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "findings.h"
 #include "trust.h"
 
@@ -129,6 +133,66 @@ START_TEST(test_list)
 }
 END_TEST
 
+/*
+ * Where a path really leads, with real links in a temporary tree: $HOME
+ * given through a link to the real home; in one directory a plain file, a
+ * link to ~/.ssh/key, a missing file and a link to ~/.ssh as a directory
+ * on the way. Only the two that lead under the real home's dot-directory
+ * are listed (and the paths that share the directory are all judged
+ * by their own last component, not by the first one's).
+ */
+START_TEST(test_list_links)
+{
+	char tmp[] = "/tmp/vl-trust.XXXXXX", *base, *home, *link, *conf;
+	_cleanup_profile_ struct profile *p = NULL;
+	struct trust_list l = { 0 };
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	base = realpath(tmp, NULL); /* /tmp may itself be a link */
+	ck_assert_ptr_nonnull(base);
+	ck_assert_int_ge(asprintf(&home, "%s/home", base), 0);
+	ck_assert_int_ge(asprintf(&link, "%s/home-link", base), 0);
+	ck_assert_int_eq(mkdir(home, 0700), 0);
+	ck_assert_int_eq(symlink(home, link), 0);
+	fd = open(home, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(mkdirat(fd, ".ssh", 0700), 0);
+	ck_assert_int_eq(mkdirat(fd, "bundle", 0700), 0);
+	close(openat(fd, ".ssh/key", O_CREAT | O_WRONLY, 0600));
+	close(openat(fd, "bundle/disk.img", O_CREAT | O_WRONLY, 0600));
+	ck_assert_int_eq(symlinkat("../.ssh/key", fd, "bundle/key.img"), 0);
+	ck_assert_int_eq(symlinkat("../.ssh", fd, "bundle/data"), 0);
+	close(fd);
+	ck_assert_int_ge(asprintf(&conf,
+				  "[vm]\nname = t\nmemory = 1G\n"
+				  "[disk a]\npath = %s/bundle/disk.img\n"
+				  "[disk b]\npath = %s/bundle/key.img\n"
+				  "[disk c]\npath = %s/bundle/missing.img\n"
+				  "[disk d]\npath = %s/bundle/data/key\n"
+				  "[disk e]\npath = %s/bundle/disk.img\n",
+				  home, home, home, home, home),
+			 0);
+	p = load_ok(conf);
+	/* as written, nothing is under $HOME (the link's name) */
+	ck_assert_int_eq(trust_list_build(p, link, RUN, &l), 0);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_ptr_nonnull(strstr(l.v[0].what, "[disk b] path = "));
+	ck_assert_ptr_nonnull(strstr(l.v[0].why, "dotfile"));
+	ck_assert_ptr_nonnull(strstr(l.v[1].what, "[disk d] path = "));
+	ck_assert_ptr_nonnull(strstr(l.v[1].why, "dotfile"));
+	trust_list_clear(&l);
+
+	free(conf);
+	ck_assert_int_ge(asprintf(&conf, "rm -rf '%s'", base), 0);
+	ck_assert_int_eq(system(conf), 0);
+	free(conf);
+	free(link);
+	free(home);
+	free(base);
+}
+END_TEST
+
 /* check: FAIL without consent (run would refuse), WARN with it. */
 START_TEST(test_findings)
 {
@@ -180,6 +244,7 @@ int main(void)
 	tcase_add_test(tc, test_normalize);
 	tcase_add_test(tc, test_classify);
 	tcase_add_test(tc, test_list);
+	tcase_add_test(tc, test_list_links);
 	tcase_add_test(tc, test_findings);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
