@@ -8,9 +8,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -56,6 +58,8 @@ struct box_ids {
 	uid_t uid;
 	gid_t gid;
 };
+
+static int take_root(int ready_fd);
 
 static _Noreturn void child(const struct box_spec *spec, char *const argv[], int report_fd,
 			    const struct box_ids *ids, bool joined)
@@ -114,7 +118,8 @@ static _Noreturn void child(const struct box_spec *spec, char *const argv[], int
 	}
 	if (spec->policy->namespaces) {
 		/* 2. The new root (mount.c: its steps and why each is safe). */
-		r = box_mount_root(spec->policy, &rep.res.failed_path);
+		r = box_mount_root(spec->policy, joined ? take_root(spec->ns->ready_fd) : -1,
+				   &rep.res.failed_path);
 		if (r < 0) {
 			rep.res.failed_step = "box root";
 			goto fail;
@@ -173,6 +178,61 @@ static void close_all_but(int a, int b)
 	close_range((unsigned)hi + 1, ~0U, 0);
 }
 
+/* The answer on the holder's socket, with the root made ahead as
+ * SCM_RIGHTS (unix(7)) when there is one. */
+static void send_answer(int sock, const struct ahead_answer *a, int root_fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} c;
+	struct iovec iov = { (void *)a, sizeof(*a) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (root_fd >= 0) {
+		m.msg_control = c.buf;
+		m.msg_controllen = sizeof(c.buf);
+		struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+		h->cmsg_level = SOL_SOCKET;
+		h->cmsg_type = SCM_RIGHTS;
+		h->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(h), &root_fd, sizeof(int));
+	}
+	while (sendmsg(sock, &m, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * The second answer: the root every QEMU box starts from (mount.h
+ * box_root_prebuild), made by a child of the holder in a mount namespace
+ * of its own, a copy of the box's: what it mounts at ROOT there never
+ * hides the host's /tmp in the box's, and that namespace ends with the
+ * child (its teardown, an RCU grace period, on nobody's path). The box
+ * child attaches the detached copy it sends, or, with none, makes all of
+ * the root itself.
+ */
+static void prebuild_root(int ready_fd)
+{
+	struct ahead_answer a = { 0, "the box root made ahead" };
+	struct grants sys = { 0 };
+	int root_fd = -1;
+	pid_t pid;
+
+	/* reaped by the kernel: the holder waits for nothing */
+	signal(SIGCHLD, SIG_IGN);
+	pid = fork();
+	if (pid != 0) {
+		if (pid < 0)
+			send_answer(ready_fd, &a, -1);
+		return;
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (unshare(CLONE_NEWNS) == 0 && sandbox_system_grants(&sys) == 0)
+		(void)box_root_prebuild(&sys, &root_fd);
+	send_answer(ready_fd, &a, root_fd);
+	_exit(0);
+}
+
 static _Noreturn void holder(int ready_fd, int hold_fd, bool netns, const struct box_ids *ids,
 			     pid_t parent)
 {
@@ -207,7 +267,9 @@ static _Noreturn void holder(int ready_fd, int hold_fd, bool netns, const struct
 		a.err = errno;
 		a.step = "/ (private)";
 	}
-	(void)!write(ready_fd, &a, sizeof(a));
+	send_answer(ready_fd, &a, -1);
+	if (!a.err)
+		prebuild_root(ready_fd);
 	close(ready_fd);
 	while (read(hold_fd, &c, 1) < 0 && errno == EINTR)
 		;
@@ -221,7 +283,7 @@ int box_ns_start(bool netns, struct box_ns *ret)
 	int ready[2], hold[2], pidfd = -1, e;
 
 	*ret = (struct box_ns){ .pidfd = -1, .ready_fd = -1, .hold_fd = -1, .netns = netns };
-	if (pipe2(ready, O_CLOEXEC) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ready) < 0)
 		return -errno;
 	if (pipe2(hold, O_CLOEXEC) < 0) {
 		e = errno;
@@ -255,14 +317,26 @@ fail_ready:
 int box_ns_wait(struct box_ns *ns)
 {
 	struct ahead_answer a;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} c;
+	struct iovec iov = { &a, sizeof(a) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf,
+			    .msg_controllen = sizeof(c.buf) };
+	struct cmsghdr *h;
 	ssize_t n;
 
 	if (ns->waited)
 		return ns->err;
 	do
-		n = read(ns->ready_fd, &a, sizeof(a));
+		n = recvmsg(ns->ready_fd, &m, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	ns->waited = true;
+	h = n > 0 ? CMSG_FIRSTHDR(&m) : NULL;
+	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
+	    h->cmsg_len == CMSG_LEN(sizeof(int)))
+		close(*(int *)CMSG_DATA(h)); /* none is sent with this answer */
 	if (n != (ssize_t)sizeof(a)) {
 		ns->err = -ECHILD;
 		ns->failed_step = "namespaces (their holder ended)";
@@ -271,6 +345,32 @@ int box_ns_wait(struct box_ns *ns)
 		ns->failed_step = a.step;
 	}
 	return ns->err;
+}
+
+/* The second answer (prebuild_root), read by the box child: the root
+ * made ahead, or -1 (none made, or none within 5 s: the box child then
+ * makes all of it). */
+static int take_root(int ready_fd)
+{
+	struct ahead_answer a;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} c;
+	struct iovec iov = { &a, sizeof(a) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf,
+			    .msg_controllen = sizeof(c.buf) };
+	struct pollfd pfd = { ready_fd, POLLIN, 0 };
+	struct cmsghdr *h;
+	int fd = -1;
+
+	if (poll(&pfd, 1, 5000) != 1 || recvmsg(ready_fd, &m, MSG_CMSG_CLOEXEC) <= 0)
+		return -1;
+	h = CMSG_FIRSTHDR(&m);
+	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
+	    h->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(&fd, CMSG_DATA(h), sizeof(int));
+	return fd;
 }
 
 void box_ns_stop(struct box_ns *ns)

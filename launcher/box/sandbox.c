@@ -211,6 +211,16 @@ static const struct {
 	{ "/sys/devices/system/node", GRANT_RO, true },
 };
 
+int sandbox_system_grants(struct grants *g)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(system_grants) && r == 0; i++)
+		r = grants_add_system(g, system_grants[i].path, system_grants[i].access, false,
+				      system_grants[i].optional);
+	return r;
+}
+
 /* Where the /proc grants point: the box mounts a procfs of its own PID
  * namespace (mount.c) rather than binding these; in the reduced box
  * they are Landlock rules on the host's /proc. */
@@ -371,10 +381,7 @@ int sandbox_policy_build(const struct profile *p, const struct check_ctx *ctx,
 	pol.memlock_bytes = ctx->memlock_bytes;
 
 	/* The grants: system paths first, then /proc, then the profile's. */
-	for (size_t i = 0; i < ELEMENTSOF(system_grants) && r == 0; i++)
-		r = grants_add_system(&pol.grants, system_grants[i].path,
-				      system_grants[i].access, false,
-				      system_grants[i].optional);
+	r = sandbox_system_grants(&pol.grants);
 	if (r == 0)
 		r = grant_proc(&b, procfs);
 	if (r == 0)
@@ -413,10 +420,7 @@ int sandbox_policy_build_slirp(const struct profile *p, const char *binary,
 	struct sandbox_policy pol = { .mode = p->sandbox };
 	int r = 0;
 
-	for (size_t i = 0; i < ELEMENTSOF(system_grants) && r == 0; i++)
-		r = grants_add_system(&pol.grants, system_grants[i].path,
-				      system_grants[i].access, false,
-				      system_grants[i].optional);
+	r = sandbox_system_grants(&pol.grants);
 	/* libslirp answers the guest's DNS by asking the host's resolver
 	 * (slirp's get_dns_addr reads /etc/resolv.conf). */
 	if (r == 0)

@@ -44,6 +44,8 @@ one() { # SANDBOX: start --paused, QMP through the supervisor, QEMU's box; stop
 	userns=$(readlink "/proc/$qpid/ns/user")
 	seccomp=$(awk '/^Seccomp:/ {print $2}' "/proc/$qpid/status")
 	nspid=$(awk '/^NSpid:/ {print $NF}' "/proc/$qpid/status")
+	# mount point and per-mount options of QEMU's root, one line each
+	awk '{ print $5, $6 }' "/proc/$qpid/mountinfo" >"$USER_TMP/mounts.$1"
 	sharers= hostlike=
 	for ns in user net mnt ipc uts cgroup; do
 		mine=$(readlink "/proc/$qpid/ns/$ns")
@@ -70,4 +72,31 @@ assert_eq 2 "$seccomp" "QEMU's Seccomp mode with sandbox = on"
 assert_eq 1 "$nspid" "QEMU's PID in its own PID namespace"
 [ -z "$sharers" ] || fail "processes besides QEMU in its namespaces:$sharers"
 [ -z "$hostlike" ] || fail "sandbox = on: QEMU shares the host's namespaces:$hostlike"
+# The root's flags (mount.c; the system part made ahead by the holder's
+# child and attached: box_root_prebuild): read-only root, libraries
+# executable but read-only, configuration not executable, /tmp writable,
+# devices and /proc not executable; nothing of the host's root above.
+mopt() { awk -v m="$1" '$1 == m { print $2 }' "$USER_TMP/mounts.on"; }
+has_opts() { # MOUNT OPT...
+	o=$(mopt "$1")
+	[ -n "$o" ] || { cat "$USER_TMP/mounts.on"; fail "no $1 in QEMU's mounts"; }
+	m=$1
+	shift
+	for x in "$@"; do
+		case ",$o," in *",$x,"*) ;; *) fail "QEMU's $m is mounted $o, without $x" ;; esac
+	done
+}
+has_opts / ro nosuid nodev
+has_opts /usr ro nosuid nodev
+has_opts /etc/passwd ro nosuid nodev noexec
+has_opts /tmp rw nosuid nodev
+has_opts /dev/null rw nosuid noexec
+has_opts /proc nosuid nodev noexec
+[ "$(awk '$1 == "/" {n++} END {print n}' "$USER_TMP/mounts.on")" = 1 ] ||
+	fail "QEMU's mount table has more than one / (the host's root left below the box's)"
+if grep -q '^/home\|^/root \|^/var' "$USER_TMP/mounts.on"; then fail "host paths mounted in QEMU's root"; fi
+# and the host's own root is not mounted that way
+case ",$(awk '$1 == "/" { print $2 }' "$USER_TMP/mounts.off")," in
+*,ro,*) echo "note: the host's / is read-only here too" ;;
+esac
 echo "sandbox = off runs QEMU without the box and with its sockets; sandbox = on boxes it: PID 1, namespaces of its own (nobody else in them)"
