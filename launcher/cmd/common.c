@@ -14,6 +14,7 @@
 #include "common.h"
 #include "commands.h"
 #include "findings.h"
+#include "json_dl.h"
 #include "paths.h"
 #include "profile.h"
 #include "render.h"
@@ -183,4 +184,12 @@ char *control_path(const struct vm_paths *paths)
 	if (asprintf(&r, "%s/ctl.sock", paths->runtime_dir) < 0)
 		return NULL;
 	return r;
+}
+
+int load_jsonc(const char *cmd)
+{
+	if (jsonc_load() == 0)
+		return 0;
+	log_error("%s: %s", cmd, jsonc_why());
+	return EX_UNAVAILABLE;
 }

@@ -33,6 +33,9 @@ void print_argv(const struct strv *argv, FILE *out);
 /* Findings that need no VM paths or that the pipeline adds itself. */
 void check_pipeline(const struct profile *p, const struct vm_paths *paths, int paths_r,
 		    struct findings *f);
+/* Loads json-c (json_dl.h) for command cmd, which talks JSON to a running
+ * VM. Returns 0, or EX_UNAVAILABLE after logging what is missing. */
+int load_jsonc(const char *cmd);
 /* $runtime_dir/ctl.sock, the supervisor's control socket (control.h);
  * as long as qmp.sock, so it fits sun_path whenever that does. malloc'd
  * or NULL. */

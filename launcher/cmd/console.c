@@ -18,11 +18,11 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 
 #include "cleanup.h"
 #include "commands.h"
 #include "common.h"
+#include "json_dl.h"
 #include "paths.h"
 #include "profile.h"
 #include "vmctl.h"
@@ -112,6 +112,9 @@ int cmd_console(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
+	r = load_jsonc("console");
+	if (r)
+		return r;
 	r = load_profile_arg(argc, argv, "console", console_usage, &p, &paths);
 	if (r)
 		return r;
@@ -130,21 +133,21 @@ int cmd_console(int argc, char **argv)
 		log_error("VM %s's supervisor did not answer", p->name);
 		return EX_SOFTWARE;
 	}
-	ans = json_tokener_parse(line);
-	if (!ans || !json_object_object_get_ex(ans, "return", NULL)) {
+	ans = jsonc.json_tokener_parse(line);
+	if (!ans || !jsonc.json_object_object_get_ex(ans, "return", NULL)) {
 		json_object *e = NULL, *d = NULL;
 
-		if (ans && json_object_object_get_ex(ans, "error", &e) &&
-		    json_object_object_get_ex(e, "desc", &d)) {
-			log_error("VM %s: %s", p->name, json_object_get_string(d));
-			json_object_put(ans);
+		if (ans && jsonc.json_object_object_get_ex(ans, "error", &e) &&
+		    jsonc.json_object_object_get_ex(e, "desc", &d)) {
+			log_error("VM %s: %s", p->name, jsonc.json_object_get_string(d));
+			jsonc.json_object_put(ans);
 			return EX_UNAVAILABLE;
 		}
 		log_error("VM %s's supervisor answered: %s", p->name, line);
-		json_object_put(ans);
+		jsonc.json_object_put(ans);
 		return EX_SOFTWARE;
 	}
-	json_object_put(ans);
+	jsonc.json_object_put(ans);
 
 	fprintf(stderr, "Connected to VM %s's serial console; Ctrl-] detaches.\r\n", p->name);
 	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {

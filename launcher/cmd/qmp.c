@@ -16,11 +16,11 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include <json-c/json.h>
 
 #include "cleanup.h"
 #include "commands.h"
 #include "common.h"
+#include "json_dl.h"
 #include "paths.h"
 #include "profile.h"
 #include "vmctl.h"
@@ -64,23 +64,26 @@ int cmd_qmp(int argc, char **argv)
 		qmp_usage(stderr);
 		return EX_USAGE;
 	}
-	req = json_tokener_parse(argv[optind + 1]);
-	if (!req || !json_object_object_get_ex(req, "execute", &cmd) ||
-	    !json_object_is_type(cmd, json_type_string)) {
+	r = load_jsonc("qmp");
+	if (r)
+		return r;
+	req = jsonc.json_tokener_parse(argv[optind + 1]);
+	if (!req || !jsonc.json_object_object_get_ex(req, "execute", &cmd) ||
+	    !jsonc.json_object_is_type(cmd, json_type_string)) {
 		log_error("not a QMP command: expected {\"execute\": \"COMMAND\", \"arguments\": {...}}");
-		json_object_put(req);
+		jsonc.json_object_put(req);
 		return EX_USAGE;
 	}
 	r = load_profile(argv[optind], &p);
 	if (r == 0)
 		r = init_paths(p, &paths);
 	if (r) {
-		json_object_put(req);
+		jsonc.json_object_put(req);
 		return r;
 	}
 	r = vmctl_qmp(&paths, req, &reply);
 	vm_paths_clear(&paths);
-	json_object_put(req);
+	jsonc.json_object_put(req);
 	if (r == -ESRCH) {
 		log_error("VM %s is not running", p->name);
 		return EX_UNAVAILABLE;
@@ -89,9 +92,9 @@ int cmd_qmp(int argc, char **argv)
 		log_error("VM %s's QMP did not answer: %s", p->name, strerror(-r));
 		return EX_SOFTWARE;
 	}
-	code = json_object_object_get_ex(reply, "return", &ret) ? EX_OK : 1;
-	printf("%s\n", json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PRETTY |
+	code = jsonc.json_object_object_get_ex(reply, "return", &ret) ? EX_OK : 1;
+	printf("%s\n", jsonc.json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PRETTY |
 								 JSON_C_TO_STRING_SPACED));
-	json_object_put(reply);
+	jsonc.json_object_put(reply);
 	return code;
 }

@@ -18,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 
 #include "cleanup.h"
 #include "commands.h"
+#include "json_dl.h"
 #include "nspid.h"
 #include "common.h"
 #include "paths.h"
@@ -45,27 +45,27 @@ static json_object *vcpus(const struct vm_paths *paths, pid_t qemu)
 
 	if (vmctl_qmp_simple(paths, "query-cpus-fast", &reply) < 0)
 		return NULL;
-	if (!json_object_object_get_ex(reply, "return", &list) ||
-	    !json_object_is_type(list, json_type_array)) {
-		json_object_put(reply);
+	if (!jsonc.json_object_object_get_ex(reply, "return", &list) ||
+	    !jsonc.json_object_is_type(list, json_type_array)) {
+		jsonc.json_object_put(reply);
 		return NULL;
 	}
-	out = json_object_new_array();
-	for (size_t i = 0; i < json_object_array_length(list); i++) {
-		json_object *c = json_object_array_get_idx(list, i), *v, *o;
+	out = jsonc.json_object_new_array();
+	for (size_t i = 0; i < jsonc.json_object_array_length(list); i++) {
+		json_object *c = jsonc.json_object_array_get_idx(list, i), *v, *o;
 		long ns = -1, host;
 
-		o = json_object_new_object();
-		if (json_object_object_get_ex(c, "cpu-index", &v))
-			json_object_object_add(o, "cpu-index", json_object_get(v));
-		if (json_object_object_get_ex(c, "thread-id", &v))
-			ns = json_object_get_int64(v);
-		json_object_object_add(o, "thread-id-in-qemu-namespace", json_object_new_int64(ns));
+		o = jsonc.json_object_new_object();
+		if (jsonc.json_object_object_get_ex(c, "cpu-index", &v))
+			jsonc.json_object_object_add(o, "cpu-index", jsonc.json_object_get(v));
+		if (jsonc.json_object_object_get_ex(c, "thread-id", &v))
+			ns = jsonc.json_object_get_int64(v);
+		jsonc.json_object_object_add(o, "thread-id-in-qemu-namespace", jsonc.json_object_new_int64(ns));
 		host = ns > 0 ? nspid_host_tid("/proc", qemu, (pid_t)ns) : -1;
-		json_object_object_add(o, "host-tid", host > 0 ? json_object_new_int64(host) : NULL);
-		json_object_array_add(out, o);
+		jsonc.json_object_object_add(o, "host-tid", host > 0 ? jsonc.json_object_new_int64(host) : NULL);
+		jsonc.json_object_array_add(out, o);
 	}
-	json_object_put(reply);
+	jsonc.json_object_put(reply);
 	return out;
 }
 
@@ -103,6 +103,9 @@ int cmd_status(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
+	r = load_jsonc("status");
+	if (r)
+		return r;
 	r = load_profile_arg(argc, argv, "status", status_usage, &p, &paths);
 	if (r)
 		return r;
@@ -114,28 +117,28 @@ int cmd_status(int argc, char **argv)
 		vm_paths_clear(&paths);
 		return EX_SOFTWARE;
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "name", json_object_new_string(p->name));
+	o = jsonc.json_object_new_object();
+	jsonc.json_object_object_add(o, "name", jsonc.json_object_new_string(p->name));
 	if (r == -ESRCH) {
-		json_object_object_add(o, "state", json_object_new_string("stopped"));
+		jsonc.json_object_object_add(o, "state", jsonc.json_object_new_string("stopped"));
 	} else {
-		json_object_object_add(o, "state", json_object_new_string(vs.state));
-		json_object_object_add(o, "supervisor-pid", json_object_new_int(vs.supervisor_pid));
-		json_object_object_add(o, "qemu-pid", json_object_new_int(vs.qemu_pid));
+		jsonc.json_object_object_add(o, "state", jsonc.json_object_new_string(vs.state));
+		jsonc.json_object_object_add(o, "supervisor-pid", jsonc.json_object_new_int(vs.supervisor_pid));
+		jsonc.json_object_object_add(o, "qemu-pid", jsonc.json_object_new_int(vs.qemu_pid));
 		up = process_uptime(vs.supervisor_pid);
-		json_object_object_add(o, "uptime-seconds", up >= 0 ? json_object_new_int64(up) : NULL);
+		jsonc.json_object_object_add(o, "uptime-seconds", up >= 0 ? jsonc.json_object_new_int64(up) : NULL);
 		if (vmctl_qmp_simple(&paths, "query-status", &reply) == 0 &&
-		    json_object_object_get_ex(reply, "return", &ret) &&
-		    json_object_object_get_ex(ret, "status", &v))
-			run_state = json_object_get_string(v);
-		json_object_object_add(o, "run-state",
-				       run_state ? json_object_new_string(run_state) : NULL);
+		    jsonc.json_object_object_get_ex(reply, "return", &ret) &&
+		    jsonc.json_object_object_get_ex(ret, "status", &v))
+			run_state = jsonc.json_object_get_string(v);
+		jsonc.json_object_object_add(o, "run-state",
+				       run_state ? jsonc.json_object_new_string(run_state) : NULL);
 		cpus = vcpus(&paths, vs.qemu_pid);
-		json_object_object_add(o, "vcpus", cpus);
+		jsonc.json_object_object_add(o, "vcpus", cpus);
 	}
-	json_object_object_add(o, "log", log ? json_object_new_string(log) : NULL);
+	jsonc.json_object_object_add(o, "log", log ? jsonc.json_object_new_string(log) : NULL);
 	if (json) {
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+		printf("%s\n", jsonc.json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 								JSON_C_TO_STRING_SPACED));
 	} else if (r == -ESRCH) {
 		printf("VM %s: stopped\nlog: %s\n", p->name, log ? log : "?");
@@ -145,21 +148,21 @@ int cmd_status(int argc, char **argv)
 		if (up >= 0)
 			printf("uptime: %ldh %02ldm %02lds\n", up / 3600, up / 60 % 60, up % 60);
 		printf("QEMU run state: %s\n", run_state ? run_state : "(QMP did not answer)");
-		for (size_t i = 0; cpus && i < json_object_array_length(cpus); i++) {
-			json_object *cpu = json_object_array_get_idx(cpus, i), *h = NULL, *ns = NULL;
+		for (size_t i = 0; cpus && i < jsonc.json_object_array_length(cpus); i++) {
+			json_object *cpu = jsonc.json_object_array_get_idx(cpus, i), *h = NULL, *ns = NULL;
 
-			json_object_object_get_ex(cpu, "host-tid", &h);
-			json_object_object_get_ex(cpu, "thread-id-in-qemu-namespace", &ns);
+			jsonc.json_object_object_get_ex(cpu, "host-tid", &h);
+			jsonc.json_object_object_get_ex(cpu, "thread-id-in-qemu-namespace", &ns);
 			if (h)
-				printf("vCPU %zu: host tid %s\n", i, json_object_get_string(h));
+				printf("vCPU %zu: host tid %s\n", i, jsonc.json_object_get_string(h));
 			else
 				printf("vCPU %zu: tid %s in QEMU's PID namespace (no host tid found)\n",
-				       i, json_object_get_string(ns));
+				       i, jsonc.json_object_get_string(ns));
 		}
 		printf("log: %s\n", log ? log : "?");
 	}
-	json_object_put(reply);
-	json_object_put(o);
+	jsonc.json_object_put(reply);
+	jsonc.json_object_put(o);
 	vm_paths_clear(&paths);
 	return EX_OK;
 }

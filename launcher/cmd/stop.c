@@ -27,11 +27,11 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 
 #include "cleanup.h"
 #include "commands.h"
 #include "common.h"
+#include "json_dl.h"
 #include "paths.h"
 #include "profile.h"
 #include "util.h"
@@ -141,6 +141,9 @@ int cmd_stop(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
+	r = load_jsonc("stop");
+	if (r)
+		return r;
 	r = load_profile_arg(argc, argv, "stop", stop_usage, &p, &paths);
 	if (r)
 		return r;
@@ -165,14 +168,14 @@ int cmd_stop(int argc, char **argv)
 		return EX_OSERR;
 	}
 
-	req = json_object_new_object();
-	args = json_object_new_object();
-	json_object_object_add(req, "execute", json_object_new_string("stop"));
-	json_object_object_add(args, "force", json_object_new_boolean(force));
-	json_object_object_add(args, "timeout", json_object_new_int64((int64_t)timeout));
-	json_object_object_add(req, "arguments", args);
-	r = dprintf(fd, "%s\n", json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN));
-	json_object_put(req);
+	req = jsonc.json_object_new_object();
+	args = jsonc.json_object_new_object();
+	jsonc.json_object_object_add(req, "execute", jsonc.json_object_new_string("stop"));
+	jsonc.json_object_object_add(args, "force", jsonc.json_object_new_boolean(force));
+	jsonc.json_object_object_add(args, "timeout", jsonc.json_object_new_int64((int64_t)timeout));
+	jsonc.json_object_object_add(req, "arguments", args);
+	r = dprintf(fd, "%s\n", jsonc.json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN));
+	jsonc.json_object_put(req);
 	if (r < 0 || read_answer(fd, buf, sizeof(buf)) < 0) {
 		log_error("VM %s's supervisor did not answer: %s", p->name, strerror(errno));
 		return EX_SOFTWARE;
@@ -183,15 +186,15 @@ int cmd_stop(int argc, char **argv)
 		log_error("cannot wait for VM %s's supervisor: %s", p->name, strerror(-r));
 		return EX_OSERR;
 	}
-	ans = json_tokener_parse(buf);
-	if (!ans || !json_object_object_get_ex(ans, "return", &ret) ||
-	    !json_object_object_get_ex(ret, "exit-status", &st)) {
+	ans = jsonc.json_tokener_parse(buf);
+	if (!ans || !jsonc.json_object_object_get_ex(ans, "return", &ret) ||
+	    !jsonc.json_object_object_get_ex(ret, "exit-status", &st)) {
 		log_error("VM %s's supervisor answered: %s", p->name, buf[0] ? buf : "(nothing)");
-		json_object_put(ans);
+		jsonc.json_object_put(ans);
 		return EX_SOFTWARE;
 	}
-	code = json_object_get_int(st);
-	json_object_put(ans);
+	code = jsonc.json_object_get_int(st);
+	jsonc.json_object_put(ans);
 	printf("VM %s stopped (run's exit status %d)\n", p->name, code);
 	return EX_OK;
 }

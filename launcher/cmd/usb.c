@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* vfio-launch usb: list USB devices with the ports a profile names. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
 
 #include "commands.h"
+#include "udev_dl.h"
 #include "usb.h"
 
 int cmd_usb(int argc, char **argv)
@@ -35,6 +37,10 @@ int cmd_usb(int argc, char **argv)
 		return EX_USAGE;
 	}
 	r = usb_list(stdout, "/dev");
+	if (r == -ELIBACC) {
+		log_error("usb: %s", libudev_why());
+		return EX_UNAVAILABLE;
+	}
 	if (r < 0) {
 		log_error("usb: cannot list USB devices with libudev: %s", strerror(-r));
 		return EX_UNAVAILABLE;

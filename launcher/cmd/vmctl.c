@@ -15,6 +15,7 @@
 
 #include "cleanup.h"
 #include "common.h"
+#include "json_dl.h"
 #include "qmp.h"
 
 static int connect_unix(const char *path)
@@ -116,7 +117,7 @@ static int request(const struct vm_paths *paths, json_object *req, json_object *
 	*ret_reply = NULL;
 	if (fd < 0)
 		return fd;
-	if (asprintf(&line, "%s\n", json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN)) < 0)
+	if (asprintf(&line, "%s\n", jsonc.json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN)) < 0)
 		return -ENOMEM;
 	if (send(fd, line, strlen(line), MSG_NOSIGNAL) < 0)
 		return -errno;
@@ -125,7 +126,7 @@ static int request(const struct vm_paths *paths, json_object *req, json_object *
 	if (r == 0 && m.kind != QMP_RETURN && m.kind != QMP_ERROR)
 		r = -EBADMSG;
 	if (r == 0)
-		*ret_reply = json_object_get(m.obj);
+		*ret_reply = jsonc.json_object_get(m.obj);
 	qmp_msg_clear(&m);
 	qmp_clear(&q);
 	return r;
@@ -133,50 +134,55 @@ static int request(const struct vm_paths *paths, json_object *req, json_object *
 
 int vmctl_status(const struct vm_paths *paths, struct vm_status *ret)
 {
-	json_object *req = json_object_new_object(), *o = NULL, *r = NULL, *v;
+	json_object *req, *o = NULL, *r = NULL, *v;
 	int e;
 
 	*ret = (struct vm_status){ 0 };
-	json_object_object_add(req, "execute", json_object_new_string("status"));
-	e = request(paths, req, &o);
-	json_object_put(req);
+	/* list and start ask without load_jsonc(): no json-c, no answer. */
+	e = jsonc_load();
 	if (e < 0)
 		return e;
-	if (!json_object_object_get_ex(o, "return", &r)) {
-		json_object_put(o);
+	req = jsonc.json_object_new_object();
+	jsonc.json_object_object_add(req, "execute", jsonc.json_object_new_string("status"));
+	e = request(paths, req, &o);
+	jsonc.json_object_put(req);
+	if (e < 0)
+		return e;
+	if (!jsonc.json_object_object_get_ex(o, "return", &r)) {
+		jsonc.json_object_put(o);
 		return -EBADMSG;
 	}
-	if (json_object_object_get_ex(r, "supervisor-pid", &v))
-		ret->supervisor_pid = json_object_get_int(v);
-	if (json_object_object_get_ex(r, "qemu-pid", &v))
-		ret->qemu_pid = json_object_get_int(v);
-	if (json_object_object_get_ex(r, "state", &v))
-		snprintf(ret->state, sizeof(ret->state), "%s", json_object_get_string(v));
-	json_object_put(o);
+	if (jsonc.json_object_object_get_ex(r, "supervisor-pid", &v))
+		ret->supervisor_pid = jsonc.json_object_get_int(v);
+	if (jsonc.json_object_object_get_ex(r, "qemu-pid", &v))
+		ret->qemu_pid = jsonc.json_object_get_int(v);
+	if (jsonc.json_object_object_get_ex(r, "state", &v))
+		snprintf(ret->state, sizeof(ret->state), "%s", jsonc.json_object_get_string(v));
+	jsonc.json_object_put(o);
 	return 0;
 }
 
 int vmctl_qmp(const struct vm_paths *paths, json_object *command, json_object **ret_reply)
 {
-	json_object *req = json_object_new_object(), *args = json_object_new_object();
+	json_object *req = jsonc.json_object_new_object(), *args = jsonc.json_object_new_object();
 	int r;
 
-	json_object_object_add(args, "command", json_object_get(command));
-	json_object_object_add(req, "execute", json_object_new_string("qmp"));
-	json_object_object_add(req, "arguments", args);
+	jsonc.json_object_object_add(args, "command", jsonc.json_object_get(command));
+	jsonc.json_object_object_add(req, "execute", jsonc.json_object_new_string("qmp"));
+	jsonc.json_object_object_add(req, "arguments", args);
 	r = request(paths, req, ret_reply);
-	json_object_put(req);
+	jsonc.json_object_put(req);
 	return r;
 }
 
 int vmctl_qmp_simple(const struct vm_paths *paths, const char *execute, json_object **ret_reply)
 {
-	json_object *cmd = json_object_new_object();
+	json_object *cmd = jsonc.json_object_new_object();
 	int r;
 
-	json_object_object_add(cmd, "execute", json_object_new_string(execute));
+	jsonc.json_object_object_add(cmd, "execute", jsonc.json_object_new_string(execute));
 	r = vmctl_qmp(paths, cmd, ret_reply);
-	json_object_put(cmd);
+	jsonc.json_object_put(cmd);
 	return r;
 }
 

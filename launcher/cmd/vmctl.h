@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include <json-c/json.h>
+#include "json_dl.h"
 
 #include "paths.h"
 
@@ -39,7 +39,8 @@ bool vmctl_lock_held(const struct vm_paths *paths);
 int vmctl_connect(const struct vm_paths *paths);
 
 /* The control socket's status request. Returns 0, -ESRCH (not running),
- * -EBADMSG (an answer not of that shape), or -errno. */
+ * -EBADMSG (an answer not of that shape), -ELIBACC (json-c cannot be
+ * loaded: jsonc_why()), or -errno. */
 int vmctl_status(const struct vm_paths *paths, struct vm_status *ret);
 
 /*

@@ -6,8 +6,8 @@
  * From udev's hardware database first (hwdb.bin, built from the same
  * pci.ids by systemd-hwdb: ID_VENDOR_FROM_DATABASE, ID_MODEL_FROM_DATABASE,
  * ID_PCI_SUBCLASS_FROM_DATABASE, ID_PCI_CLASS_FROM_DATABASE for the
- * device's modalias, udev's hwdb(7)), through the libudev already linked:
- * an mmap'd index, no parse. libpci (pci_lookup_name) only where the
+ * device's modalias, udev's hwdb(7)), through libudev (udev_dl.h, loaded
+ * at the first name): an mmap'd index, no parse. libpci (pci_lookup_name) only where the
  * database is missing or lacks the ID: its first lookup parses all of
  * pci.ids, 10-17 ms of CPU, which used to be most of `vfio-launch iommu`
  * (issue 15). libpci through dlopen (its header for the types only):
@@ -19,7 +19,6 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
-#include <libudev.h>
 #include <pci/pci.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -27,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "udev_dl.h"
 #include "vfio.h"
 
 #define PCI_FUNCS(X) X(pci_alloc) X(pci_cleanup) X(pci_lookup_name)
@@ -69,9 +69,9 @@ void pci_names_free(struct pci_names *n)
 	}
 	free(n->memo);
 	if (n->hwdb)
-		udev_hwdb_unref(n->hwdb);
+		libudev.udev_hwdb_unref(n->hwdb);
 	if (n->udev)
-		udev_unref(n->udev);
+		libudev.udev_unref(n->udev);
 	if (n->a)
 		n->pci_cleanup(n->a);
 	if (n->lib)
@@ -116,11 +116,13 @@ static struct udev_hwdb *names_hwdb(struct pci_names *n)
 	if (n->hwdb_state)
 		return n->hwdb_state > 0 ? n->hwdb : NULL;
 	n->hwdb_state = -1;
-	n->udev = udev_new();
+	if (libudev_load() < 0)
+		return NULL; /* pci.ids through libpci then */
+	n->udev = libudev.udev_new();
 	if (!n->udev)
 		return NULL;
 	/* NULL without hwdb.bin (a container without udev) */
-	n->hwdb = udev_hwdb_new(n->udev);
+	n->hwdb = libudev.udev_hwdb_new(n->udev);
 	if (!n->hwdb)
 		return NULL;
 	n->hwdb_state = 1;
@@ -143,8 +145,9 @@ static void memo_from_hwdb(struct udev_hwdb *hwdb, struct name_memo *m)
 	snprintf(alias, sizeof(alias), "pci:v%08Xd%08Xsv00000000sd00000000bc%02Xsc%02Xi%02X",
 		 m->vendor, m->device, (m->class >> 16) & 0xff, (m->class >> 8) & 0xff,
 		 m->class & 0xff);
-	udev_list_entry_foreach(e, udev_hwdb_get_properties_list_entry(hwdb, alias, 0)) {
-		const char *k = udev_list_entry_get_name(e), *v = udev_list_entry_get_value(e);
+	for (e = libudev.udev_hwdb_get_properties_list_entry(hwdb, alias, 0); e;
+	     e = libudev.udev_list_entry_get_next(e)) {
+		const char *k = libudev.udev_list_entry_get_name(e), *v = libudev.udev_list_entry_get_value(e);
 		if (strcmp(k, "ID_VENDOR_FROM_DATABASE") == 0)
 			vendor = v;
 		else if (strcmp(k, "ID_MODEL_FROM_DATABASE") == 0)

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libudev.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,21 +16,22 @@
 #include "render.h"
 #include "util.h"
 #include "resource.h"
+#include "udev_dl.h"
 
 static inline void udev_unrefp(struct udev **u)
 {
 	if (*u)
-		udev_unref(*u);
+		libudev.udev_unref(*u);
 }
 static inline void udev_enumerate_unrefp(struct udev_enumerate **e)
 {
 	if (*e)
-		udev_enumerate_unref(*e);
+		libudev.udev_enumerate_unref(*e);
 }
 static inline void udev_device_unrefp(struct udev_device **d)
 {
 	if (*d)
-		udev_device_unref(*d);
+		libudev.udev_device_unref(*d);
 }
 #define _cleanup_udev_ _cleanup_(udev_unrefp)
 #define _cleanup_udev_enumerate_ _cleanup_(udev_enumerate_unrefp)
@@ -69,19 +69,19 @@ int usb_parse_sysname(const char *sysname, unsigned *ret_bus, char *ret_port,
 
 static const char *dev_name(struct udev_device *d, char *buf, size_t len)
 {
-	const char *v = udev_device_get_property_value(d, "ID_VENDOR_FROM_DATABASE");
-	const char *m = udev_device_get_property_value(d, "ID_MODEL_FROM_DATABASE");
+	const char *v = libudev.udev_device_get_property_value(d, "ID_VENDOR_FROM_DATABASE");
+	const char *m = libudev.udev_device_get_property_value(d, "ID_MODEL_FROM_DATABASE");
 	if (!v)
-		v = udev_device_get_sysattr_value(d, "manufacturer");
+		v = libudev.udev_device_get_sysattr_value(d, "manufacturer");
 	if (!m)
-		m = udev_device_get_sysattr_value(d, "product");
+		m = libudev.udev_device_get_sysattr_value(d, "product");
 	snprintf(buf, len, "%s%s%s", v ? v : "", v && m ? " " : "", m ? m : "");
 	return buf;
 }
 
 static bool dev_is_hub(struct udev_device *d)
 {
-	const char *cls = udev_device_get_sysattr_value(d, "bDeviceClass");
+	const char *cls = libudev.udev_device_get_sysattr_value(d, "bDeviceClass");
 	return cls && strcmp(cls, USB_CLASS_HUB) == 0;
 }
 
@@ -90,8 +90,8 @@ static bool dev_is_hub(struct udev_device *d)
 static int dev_node(struct udev_device *d, const char *devfs, char **ret)
 {
 	uint64_t busnum, devnum;
-	const char *b = udev_device_get_sysattr_value(d, "busnum");
-	const char *n = udev_device_get_sysattr_value(d, "devnum");
+	const char *b = libudev.udev_device_get_sysattr_value(d, "busnum");
+	const char *n = libudev.udev_device_get_sysattr_value(d, "devnum");
 
 	if (!b || !n || parse_u64(b, 1, 255, &busnum) < 0 ||
 	    parse_u64(n, 1, 255, &devnum) < 0)
@@ -108,9 +108,9 @@ static void check_present(struct udev_device *d, struct check_ctx *ctx,
 {
 	_cleanup_free_ char *node = NULL, *fix = NULL;
 	_cleanup_close_ int fd = -1;
-	const char *vid = udev_device_get_sysattr_value(d, "idVendor");
-	const char *pid = udev_device_get_sysattr_value(d, "idProduct");
-	const char *port = udev_device_get_sysname(d);
+	const char *vid = libudev.udev_device_get_sysattr_value(d, "idVendor");
+	const char *pid = libudev.udev_device_get_sysattr_value(d, "idProduct");
+	const char *port = libudev.udev_device_get_sysname(d);
 	char name[256];
 	int r;
 
@@ -171,16 +171,16 @@ static void check_port(struct udev *udev, const struct usb_item *it,
 	char sysname[64], root[16];
 
 	snprintf(sysname, sizeof(sysname), "%u-%s", it->hostbus, it->hostport);
-	d = udev_device_new_from_subsystem_sysname(udev, "usb", sysname);
+	d = libudev.udev_device_new_from_subsystem_sysname(udev, "usb", sysname);
 	if (d) {
-		const char *devtype = udev_device_get_devtype(d);
+		const char *devtype = libudev.udev_device_get_devtype(d);
 		if (devtype && strcmp(devtype, "usb_device") == 0) {
 			check_present(d, ctx, f, res);
 			return;
 		}
 	}
 	snprintf(root, sizeof(root), "usb%u", it->hostbus);
-	bus = udev_device_new_from_subsystem_sysname(udev, "usb", root);
+	bus = libudev.udev_device_new_from_subsystem_sysname(udev, "usb", root);
 	if (!bus) {
 		finding_fail(f, res, "use a port on an existing bus ('vfio-launch usb' lists them)",
 			     "there is no USB bus %u on this host", it->hostbus);
@@ -205,17 +205,18 @@ static void check_id(struct udev *udev, const struct usb_item *it, size_t i,
 
 	snprintf(vid, sizeof(vid), "%04x", it->vendor_id);
 	snprintf(pid, sizeof(pid), "%04x", it->product_id);
-	e = udev_enumerate_new(udev);
-	if (!e || udev_enumerate_add_match_subsystem(e, "usb") < 0 ||
-	    udev_enumerate_add_match_property(e, "DEVTYPE", "usb_device") < 0 ||
-	    udev_enumerate_add_match_sysattr(e, "idVendor", vid) < 0 ||
-	    udev_enumerate_add_match_sysattr(e, "idProduct", pid) < 0 ||
-	    udev_enumerate_scan_devices(e) < 0) {
+	e = libudev.udev_enumerate_new(udev);
+	if (!e || libudev.udev_enumerate_add_match_subsystem(e, "usb") < 0 ||
+	    libudev.udev_enumerate_add_match_property(e, "DEVTYPE", "usb_device") < 0 ||
+	    libudev.udev_enumerate_add_match_sysattr(e, "idVendor", vid) < 0 ||
+	    libudev.udev_enumerate_add_match_sysattr(e, "idProduct", pid) < 0 ||
+	    libudev.udev_enumerate_scan_devices(e) < 0) {
 		finding_fail(f, res, NULL, "cannot enumerate USB devices with libudev");
 		return;
 	}
-	udev_list_entry_foreach(le, udev_enumerate_get_list_entry(e)) {
-		const char *syspath = udev_list_entry_get_name(le);
+	for (le = libudev.udev_enumerate_get_list_entry(e); le;
+	     le = libudev.udev_list_entry_get_next(le)) {
+		const char *syspath = libudev.udev_list_entry_get_name(le);
 		const char *sysname = strrchr(syspath, '/');
 		sysname = sysname ? sysname + 1 : syspath;
 		if (startswith(sysname, "usb"))
@@ -241,7 +242,7 @@ static void check_id(struct udev *udev, const struct usb_item *it, size_t i,
 		return;
 	}
 	_cleanup_udev_device_ struct udev_device *d =
-		udev_device_new_from_subsystem_sysname(udev, "usb", first);
+		libudev.udev_device_new_from_subsystem_sysname(udev, "usb", first);
 	if (!d) {
 		finding_fail(f, res, NULL, "USB device %s:%s at %s vanished", vid, pid, first);
 		return;
@@ -256,6 +257,7 @@ void usb_check(const struct profile *p, struct check_ctx *ctx,
 	       struct findings *f)
 {
 	_cleanup_udev_ struct udev *udev = NULL;
+	int r;
 
 	if (p->n_usb == 0) {
 		if (p->usb_enabled)
@@ -267,7 +269,10 @@ void usb_check(const struct profile *p, struct check_ctx *ctx,
 	ctx->usb = calloc(p->n_usb, sizeof(*ctx->usb));
 	if (!ctx->usb)
 		abort();
-	udev = udev_new();
+	/* libudev is loaded here, by a profile with USB devices only. */
+	r = libudev_load();
+	if (r == 0 && !(udev = libudev.udev_new()))
+		r = -errno;
 	for (size_t i = 0; i < p->n_usb; i++) {
 		const struct usb_item *it = &p->usb[i];
 		char res[64];
@@ -276,8 +281,12 @@ void usb_check(const struct profile *p, struct check_ctx *ctx,
 			snprintf(res, sizeof(res), "usb %04x:%04x", it->vendor_id, it->product_id);
 		else
 			snprintf(res, sizeof(res), "usb port %u-%s", it->hostbus, it->hostport);
+		if (r == -ELIBACC) {
+			finding_fail(f, res, NULL, "%s", libudev_why());
+			continue;
+		}
 		if (!udev) {
-			finding_fail(f, res, NULL, "libudev is not usable: %s", strerror(errno));
+			finding_fail(f, res, NULL, "libudev is not usable: %s", strerror(-r));
 			continue;
 		}
 		if (it->by_id) {
@@ -331,28 +340,32 @@ int usb_list(FILE *out, const char *devfs)
 	struct udev_list_entry *le;
 	struct usb_entry *v = NULL;
 	size_t n = 0, cap = 0;
-	int r = 0;
+	int r;
 
-	udev = udev_new();
+	r = libudev_load();
+	if (r < 0)
+		return r;
+	udev = libudev.udev_new();
 	if (!udev)
 		return -ENOMEM;
-	e = udev_enumerate_new(udev);
+	e = libudev.udev_enumerate_new(udev);
 	if (!e)
 		return -ENOMEM;
-	if ((r = udev_enumerate_add_match_subsystem(e, "usb")) < 0 ||
-	    (r = udev_enumerate_add_match_property(e, "DEVTYPE", "usb_device")) < 0 ||
-	    (r = udev_enumerate_scan_devices(e)) < 0)
+	if ((r = libudev.udev_enumerate_add_match_subsystem(e, "usb")) < 0 ||
+	    (r = libudev.udev_enumerate_add_match_property(e, "DEVTYPE", "usb_device")) < 0 ||
+	    (r = libudev.udev_enumerate_scan_devices(e)) < 0)
 		return r;
-	udev_list_entry_foreach(le, udev_enumerate_get_list_entry(e)) {
+	for (le = libudev.udev_enumerate_get_list_entry(e); le;
+	     le = libudev.udev_list_entry_get_next(le)) {
 		_cleanup_udev_device_ struct udev_device *d =
-			udev_device_new_from_syspath(udev, udev_list_entry_get_name(le));
+			libudev.udev_device_new_from_syspath(udev, libudev.udev_list_entry_get_name(le));
 		struct usb_entry ent = { 0 };
 
-		if (!d || usb_parse_sysname(udev_device_get_sysname(d), &ent.bus,
+		if (!d || usb_parse_sysname(libudev.udev_device_get_sysname(d), &ent.bus,
 					    ent.port, sizeof(ent.port)) < 0)
 			continue;
-		const char *vid = udev_device_get_sysattr_value(d, "idVendor");
-		const char *pid = udev_device_get_sysattr_value(d, "idProduct");
+		const char *vid = libudev.udev_device_get_sysattr_value(d, "idVendor");
+		const char *pid = libudev.udev_device_get_sysattr_value(d, "idProduct");
 		snprintf(ent.id, sizeof(ent.id), "%.4s:%.4s", vid ? vid : "????", pid ? pid : "????");
 		if (dev_node(d, devfs, &ent.node) < 0)
 			ent.node = NULL;

@@ -40,7 +40,8 @@ void usb_check(const struct profile *p, struct check_ctx *ctx,
 /*
  * Writes the USB devices (root hubs left out), sorted by bus and port,
  * one per line: PORT, VENDOR:PRODUCT, NODE, NAME and "hub" for hubs, with
- * a header line. devfs prefixes the node names. Returns 0, -ENOMEM, or
+ * a header line. devfs prefixes the node names. Returns 0, -ENOMEM,
+ * -ELIBACC (libudev cannot be loaded: libudev_why(), udev_dl.h), or
  * -errno from libudev.
  */
 int usb_list(FILE *out, const char *devfs);

@@ -3,6 +3,7 @@
 #include "unix_listen.h"
 #include "control.h"
 #include "console.h"
+#include "json_dl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +15,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 
 int control_open(struct supervisor *sv)
 {
@@ -40,7 +40,7 @@ static void drop_client(struct supervisor *sv, struct control_client *c)
 	}
 	free(c->out);
 	if (c->user_id)
-		json_object_put(c->user_id);
+		jsonc.json_object_put(c->user_id);
 	*c = (struct control_client){ .fd = -1 };
 }
 
@@ -96,12 +96,12 @@ static bool flush(struct supervisor *sv, struct control_client *c)
 static void reply(struct supervisor *sv, struct control_client *c, json_object *o,
 		  bool close_after)
 {
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	const char *s = jsonc.json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	size_t len = strlen(s);
 	char *b = realloc(c->out, c->out_len + len + 1);
 
 	if (!b) {
-		json_object_put(o);
+		jsonc.json_object_put(o);
 		drop_client(sv, c);
 		return;
 	}
@@ -110,17 +110,17 @@ static void reply(struct supervisor *sv, struct control_client *c, json_object *
 	c->out = b;
 	c->out_len += len + 1;
 	c->closing = close_after;
-	json_object_put(o);
+	jsonc.json_object_put(o);
 	flush(sv, c);
 }
 
 static json_object *error_object(const char *desc)
 {
-	json_object *o = json_object_new_object(), *e = json_object_new_object();
+	json_object *o = jsonc.json_object_new_object(), *e = jsonc.json_object_new_object();
 
-	json_object_object_add(e, "class", json_object_new_string("GenericError"));
-	json_object_object_add(e, "desc", json_object_new_string(desc));
-	json_object_object_add(o, "error", e);
+	jsonc.json_object_object_add(e, "class", jsonc.json_object_new_string("GenericError"));
+	jsonc.json_object_object_add(e, "desc", jsonc.json_object_new_string(desc));
+	jsonc.json_object_object_add(o, "error", e);
 	return o;
 }
 
@@ -141,7 +141,7 @@ void control_on_listen(struct supervisor *sv)
 		if (sv->ctl[i].fd < 0)
 			c = &sv->ctl[i];
 	if (!c) {
-		const char *s = json_object_to_json_string_ext(
+		const char *s = jsonc.json_object_to_json_string_ext(
 			error_object("too many vfio-launch commands are talking to this VM"),
 			JSON_C_TO_STRING_PLAIN);
 
@@ -182,15 +182,15 @@ static void forward_qmp(struct supervisor *sv, struct control_client *c, json_ob
 	json_object *cmd = NULL, *exe = NULL, *cargs = NULL, *id = NULL;
 	long qid;
 
-	if (!args || !json_object_object_get_ex(args, "command", &cmd) ||
-	    !json_object_is_type(cmd, json_type_object) ||
-	    !json_object_object_get_ex(cmd, "execute", &exe) ||
-	    !json_object_is_type(exe, json_type_string)) {
+	if (!args || !jsonc.json_object_object_get_ex(args, "command", &cmd) ||
+	    !jsonc.json_object_is_type(cmd, json_type_object) ||
+	    !jsonc.json_object_object_get_ex(cmd, "execute", &exe) ||
+	    !jsonc.json_object_is_type(exe, json_type_string)) {
 		reply_error(sv, c, "qmp: expected {\"command\": {\"execute\": COMMAND, ...}}");
 		return;
 	}
-	json_object_object_get_ex(cmd, "arguments", &cargs);
-	if (cargs && !json_object_is_type(cargs, json_type_object)) {
+	jsonc.json_object_object_get_ex(cmd, "arguments", &cargs);
+	if (cargs && !jsonc.json_object_is_type(cargs, json_type_object)) {
 		reply_error(sv, c, "qmp: \"arguments\" must be an object");
 		return;
 	}
@@ -201,14 +201,14 @@ static void forward_qmp(struct supervisor *sv, struct control_client *c, json_ob
 							   : "QEMU is going away");
 		return;
 	}
-	qid = qmp_send(&sv->qmp, json_object_get_string(exe), cargs);
+	qid = qmp_send(&sv->qmp, jsonc.json_object_get_string(exe), cargs);
 	if (qid < 0) {
 		reply_error(sv, c, "cannot send the command on the supervisor's QMP channel");
 		return;
 	}
 	c->qmp_id = qid;
-	if (json_object_object_get_ex(cmd, "id", &id))
-		c->user_id = json_object_get(id);
+	if (jsonc.json_object_object_get_ex(cmd, "id", &id))
+		c->user_id = jsonc.json_object_get(id);
 	rewatch(sv, c);
 }
 
@@ -217,21 +217,21 @@ static void handle(struct supervisor *sv, struct control_client *c, json_object 
 	json_object *cmd = NULL, *args = NULL, *v;
 	const char *name;
 
-	if (!json_object_is_type(req, json_type_object) ||
-	    !json_object_object_get_ex(req, "execute", &cmd) ||
-	    !json_object_is_type(cmd, json_type_string)) {
+	if (!jsonc.json_object_is_type(req, json_type_object) ||
+	    !jsonc.json_object_object_get_ex(req, "execute", &cmd) ||
+	    !jsonc.json_object_is_type(cmd, json_type_string)) {
 		reply_error(sv, c, "expected {\"execute\": COMMAND}");
 		return;
 	}
-	name = json_object_get_string(cmd);
-	json_object_object_get_ex(req, "arguments", &args);
+	name = jsonc.json_object_get_string(cmd);
+	jsonc.json_object_object_get_ex(req, "arguments", &args);
 	if (strcmp(name, "status") == 0) {
-		json_object *o = json_object_new_object(), *r = json_object_new_object();
+		json_object *o = jsonc.json_object_new_object(), *r = jsonc.json_object_new_object();
 
-		json_object_object_add(r, "supervisor-pid", json_object_new_int(getpid()));
-		json_object_object_add(r, "qemu-pid", json_object_new_int(sv->pid));
-		json_object_object_add(r, "state", json_object_new_string(state_name(sv)));
-		json_object_object_add(o, "return", r);
+		jsonc.json_object_object_add(r, "supervisor-pid", jsonc.json_object_new_int(getpid()));
+		jsonc.json_object_object_add(r, "qemu-pid", jsonc.json_object_new_int(sv->pid));
+		jsonc.json_object_object_add(r, "state", jsonc.json_object_new_string(state_name(sv)));
+		jsonc.json_object_object_add(o, "return", r);
 		reply(sv, c, o, true);
 	} else if (strcmp(name, "qmp") == 0) {
 		forward_qmp(sv, c, args);
@@ -239,10 +239,10 @@ static void handle(struct supervisor *sv, struct control_client *c, json_object 
 		bool force = false;
 		int64_t timeout = 0;
 
-		if (args && json_object_object_get_ex(args, "force", &v))
-			force = json_object_get_boolean(v);
-		if (args && json_object_object_get_ex(args, "timeout", &v))
-			timeout = json_object_get_int64(v);
+		if (args && jsonc.json_object_object_get_ex(args, "force", &v))
+			force = jsonc.json_object_get_boolean(v);
+		if (args && jsonc.json_object_object_get_ex(args, "timeout", &v))
+			timeout = jsonc.json_object_get_int64(v);
 		if (timeout < 0 || timeout > 86400) {
 			reply_error(sv, c, "timeout: 0 to 86400 seconds");
 			return;
@@ -294,13 +294,13 @@ static void on_readable(struct supervisor *sv, struct control_client *c)
 		return;
 	}
 	*nl = '\0';
-	req = json_tokener_parse(c->in);
+	req = jsonc.json_tokener_parse(c->in);
 	if (!req) {
 		reply_error(sv, c, "not JSON");
 		return;
 	}
 	handle(sv, c, req);
-	json_object_put(req);
+	jsonc.json_object_put(req);
 }
 
 bool control_handle(struct supervisor *sv, int fd, uint32_t events)
@@ -334,13 +334,13 @@ bool control_qmp_reply(struct supervisor *sv, const struct qmp_msg *m)
 			continue;
 		/* QEMU's reply as it is, but for the id: ours out, the
 		 * client's own back in. */
-		if (json_object_deep_copy(m->obj, &o, NULL) < 0) {
+		if (jsonc.json_object_deep_copy(m->obj, &o, NULL) < 0) {
 			drop_client(sv, c);
 			return true;
 		}
-		json_object_object_del(o, "id");
+		jsonc.json_object_object_del(o, "id");
 		if (c->user_id)
-			json_object_object_add(o, "id", json_object_get(c->user_id));
+			jsonc.json_object_object_add(o, "id", jsonc.json_object_get(c->user_id));
 		c->qmp_id = 0;
 		reply(sv, c, o, true);
 		return true;
@@ -356,10 +356,10 @@ void control_finish(struct supervisor *sv, int exit_status)
 
 		if (c->fd < 0 || !c->waits_exit)
 			continue;
-		o = json_object_new_object();
-		r = json_object_new_object();
-		json_object_object_add(r, "exit-status", json_object_new_int(exit_status));
-		json_object_object_add(o, "return", r);
+		o = jsonc.json_object_new_object();
+		r = jsonc.json_object_new_object();
+		jsonc.json_object_object_add(r, "exit-status", jsonc.json_object_new_int(exit_status));
+		jsonc.json_object_object_add(o, "return", r);
 		/* A short line on a connection that carried nothing else:
 		 * it goes at once, and the loop is over. */
 		reply(sv, c, o, true);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cleanup.h"
+#include "json_dl.h"
 #include "nspid.h"
 #include "qmp.h"
 #include "supervisor.h"
@@ -40,8 +41,8 @@ static int qmp_call(struct qmp *q, const char *execute, json_object **ret)
 		while ((r = qmp_next(q, &m)) > 0) {
 			bool mine = (m.kind == QMP_RETURN || m.kind == QMP_ERROR) && m.id == id;
 			json_object *v = NULL;
-			if (mine && m.kind == QMP_RETURN && json_object_object_get_ex(m.obj, "return", &v))
-				*ret = json_object_get(v);
+			if (mine && m.kind == QMP_RETURN && jsonc.json_object_object_get_ex(m.obj, "return", &v))
+				*ret = jsonc.json_object_get(v);
 			qmp_msg_clear(&m);
 			if (mine)
 				return v ? 0 : -EIO;
@@ -70,24 +71,24 @@ static int thread_ids(json_object *arr, bool by_index, pid_t *ids, size_t max)
 {
 	size_t n;
 
-	if (!json_object_is_type(arr, json_type_array))
+	if (!jsonc.json_object_is_type(arr, json_type_array))
 		return -EBADMSG;
-	n = json_object_array_length(arr);
+	n = jsonc.json_object_array_length(arr);
 	if (n > max)
 		return -EBADMSG;
 	for (size_t i = 0; i < n; i++) {
-		json_object *o = json_object_array_get_idx(arr, i), *v;
+		json_object *o = jsonc.json_object_array_get_idx(arr, i), *v;
 		size_t at = i;
 		if (by_index) {
-			if (!json_object_object_get_ex(o, "cpu-index", &v))
+			if (!jsonc.json_object_object_get_ex(o, "cpu-index", &v))
 				return -EBADMSG;
-			at = (size_t)json_object_get_int64(v);
+			at = (size_t)jsonc.json_object_get_int64(v);
 			if (at >= n)
 				return -EBADMSG;
 		}
-		if (!json_object_object_get_ex(o, "thread-id", &v) || json_object_get_int64(v) <= 0)
+		if (!jsonc.json_object_object_get_ex(o, "thread-id", &v) || jsonc.json_object_get_int64(v) <= 0)
 			return -EBADMSG;
-		ids[at] = (pid_t)json_object_get_int64(v);
+		ids[at] = (pid_t)jsonc.json_object_get_int64(v);
 	}
 	return (int)n;
 }
@@ -117,7 +118,7 @@ int supervisor_pin(struct supervisor *sv, char *msg, size_t len)
 	msg[0] = '\0';
 	r = qmp_call(&sv->qmp, "query-cpus-fast", &reply);
 	n_vcpu = r < 0 ? r : thread_ids(reply, true, vcpu, PROFILE_CPU_MAX);
-	json_object_put(reply);
+	jsonc.json_object_put(reply);
 	reply = NULL;
 	if (n_vcpu < 0) {
 		snprintf(msg, len, "pinning: query-cpus-fast: %s", strerror(-n_vcpu));
@@ -125,7 +126,7 @@ int supervisor_pin(struct supervisor *sv, char *msg, size_t len)
 	}
 	r = qmp_call(&sv->qmp, "query-iothreads", &reply);
 	n_io = r < 0 ? r : thread_ids(reply, false, io, ELEMENTSOF(io));
-	json_object_put(reply);
+	jsonc.json_object_put(reply);
 	if (n_io < 0) {
 		snprintf(msg, len, "pinning: query-iothreads: %s", strerror(-n_io));
 		return n_io;

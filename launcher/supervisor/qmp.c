@@ -11,23 +11,23 @@
 
 char *qmp_format(const char *execute, json_object *args, long id)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = jsonc.json_object_new_object();
 	char *line = NULL;
 
 	if (!o)
 		return NULL;
-	if (json_object_object_add(o, "execute", json_object_new_string(execute)) < 0)
+	if (jsonc.json_object_object_add(o, "execute", jsonc.json_object_new_string(execute)) < 0)
 		goto out;
-	if (args && json_object_object_add(o, "arguments", json_object_get(args)) < 0)
+	if (args && jsonc.json_object_object_add(o, "arguments", jsonc.json_object_get(args)) < 0)
 		goto out;
-	if (json_object_object_add(o, "id", json_object_new_int64(id)) < 0)
+	if (jsonc.json_object_object_add(o, "id", jsonc.json_object_new_int64(id)) < 0)
 		goto out;
 	/* JSON_C_TO_STRING_PLAIN: no newlines inside the object, so the
 	 * line is one QMP message. */
-	if (asprintf(&line, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)) < 0)
+	if (asprintf(&line, "%s\n", jsonc.json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)) < 0)
 		line = NULL;
 out:
-	json_object_put(o);
+	jsonc.json_object_put(o);
 	return line;
 }
 
@@ -35,41 +35,41 @@ static long msg_id(json_object *o)
 {
 	json_object *id;
 
-	if (!json_object_object_get_ex(o, "id", &id) || !json_object_is_type(id, json_type_int))
+	if (!jsonc.json_object_object_get_ex(o, "id", &id) || !jsonc.json_object_is_type(id, json_type_int))
 		return -1;
-	return (long)json_object_get_int64(id);
+	return (long)jsonc.json_object_get_int64(id);
 }
 
 int qmp_parse(const char *line, struct qmp_msg *ret)
 {
-	json_object *o = json_tokener_parse(line);
+	json_object *o = jsonc.json_tokener_parse(line);
 	json_object *v;
 
 	*ret = (struct qmp_msg){ .id = -1 };
 	if (!o)
 		return -EBADMSG;
-	if (!json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
+	if (!jsonc.json_object_is_type(o, json_type_object)) {
+		jsonc.json_object_put(o);
 		return -EBADMSG;
 	}
 	ret->obj = o;
 	ret->id = msg_id(o);
-	if (json_object_object_get_ex(o, "QMP", NULL)) {
+	if (jsonc.json_object_object_get_ex(o, "QMP", NULL)) {
 		ret->kind = QMP_GREETING;
-	} else if (json_object_object_get_ex(o, "return", NULL)) {
+	} else if (jsonc.json_object_object_get_ex(o, "return", NULL)) {
 		ret->kind = QMP_RETURN;
-	} else if (json_object_object_get_ex(o, "event", &v) &&
-		   json_object_is_type(v, json_type_string)) {
+	} else if (jsonc.json_object_object_get_ex(o, "event", &v) &&
+		   jsonc.json_object_is_type(v, json_type_string)) {
 		ret->kind = QMP_EVENT;
-		ret->event = json_object_get_string(v);
-	} else if (json_object_object_get_ex(o, "error", &v)) {
+		ret->event = jsonc.json_object_get_string(v);
+	} else if (jsonc.json_object_object_get_ex(o, "error", &v)) {
 		json_object *cls = NULL, *desc = NULL;
 		char *s;
 
-		json_object_object_get_ex(v, "class", &cls);
-		json_object_object_get_ex(v, "desc", &desc);
-		if (asprintf(&s, "%s: %s", cls ? json_object_get_string(cls) : "Error",
-			     desc ? json_object_get_string(desc) : "(no description)") < 0) {
+		jsonc.json_object_object_get_ex(v, "class", &cls);
+		jsonc.json_object_object_get_ex(v, "desc", &desc);
+		if (asprintf(&s, "%s: %s", cls ? jsonc.json_object_get_string(cls) : "Error",
+			     desc ? jsonc.json_object_get_string(desc) : "(no description)") < 0) {
 			qmp_msg_clear(ret);
 			return -ENOMEM;
 		}
@@ -85,7 +85,7 @@ int qmp_parse(const char *line, struct qmp_msg *ret)
 void qmp_msg_clear(struct qmp_msg *m)
 {
 	if (m->obj)
-		json_object_put(m->obj);
+		jsonc.json_object_put(m->obj);
 	free((char *)m->error);
 	*m = (struct qmp_msg){ .id = -1 };
 }

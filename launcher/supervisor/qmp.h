@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <json-c/json.h>
+#include "json_dl.h"
 
 enum qmp_kind {
 	QMP_GREETING, /* {"QMP": {...}} */

@@ -26,6 +26,7 @@
 #include "box.h"
 #include "console.h"
 #include "control.h"
+#include "json_dl.h"
 #include "term.h"
 
 /* ISO 8601 local time with milliseconds and the UTC offset, as in
@@ -84,12 +85,12 @@ static void __attribute__((format(printf, 3, 4))) say_event(struct supervisor *s
 	va_list ap;
 
 	clock_gettime(CLOCK_REALTIME, &when);
-	if (json_object_object_get_ex(ev, "timestamp", &ts) &&
-	    json_object_object_get_ex(ts, "seconds", &sec) &&
-	    json_object_object_get_ex(ts, "microseconds", &usec) &&
-	    json_object_get_int64(sec) > 0) {
-		when.tv_sec = (time_t)json_object_get_int64(sec);
-		when.tv_nsec = (long)json_object_get_int64(usec) * 1000L;
+	if (jsonc.json_object_object_get_ex(ev, "timestamp", &ts) &&
+	    jsonc.json_object_object_get_ex(ts, "seconds", &sec) &&
+	    jsonc.json_object_object_get_ex(ts, "microseconds", &usec) &&
+	    jsonc.json_object_get_int64(sec) > 0) {
+		when.tv_sec = (time_t)jsonc.json_object_get_int64(sec);
+		when.tv_nsec = (long)jsonc.json_object_get_int64(usec) * 1000L;
 	}
 	va_start(ap, fmt);
 	say_v(sv, &when, fmt, ap);
@@ -391,10 +392,10 @@ static void on_qmp_message(struct supervisor *sv, const struct qmp_msg *m)
 			break;
 		if (!strcmp(m->event, "RESUME") || !strcmp(m->event, "STOP"))
 			sv->vcpus_running = m->event[0] == 'R';
-		if (json_object_object_get_ex(m->obj, "data", &data))
-			json_object_object_get_ex(data, "reason", &reason);
+		if (jsonc.json_object_object_get_ex(m->obj, "data", &data))
+			jsonc.json_object_object_get_ex(data, "reason", &reason);
 		say_event(sv, m->obj, "QMP event %s%s%s%s", m->event, reason ? " (" : "",
-		    reason ? json_object_get_string(reason) : "", reason ? ")" : "");
+		    reason ? jsonc.json_object_get_string(reason) : "", reason ? ")" : "");
 		break;
 	}
 	default:
@@ -506,6 +507,15 @@ int supervisor_loop(struct supervisor *sv, bool *ret_started)
 	int r;
 
 	*ret_started = false;
+	/* json-c (QMP, the control socket) is loaded now that QEMU has been
+	 * exec'd, not on the way to its start (issue 15). Without it the
+	 * supervisor could neither stop QEMU cleanly nor answer anyone. */
+	if (jsonc_load() < 0) {
+		say(sv, "%s; killing QEMU", jsonc_why());
+		kill_qemu(sv);
+		waitid(P_PIDFD, (id_t)sv->pidfd, &si, WEXITED);
+		return EXIT_FAILURE;
+	}
 	sv->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	sv->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (sv->epoll_fd < 0 || sv->timer_fd < 0)

@@ -162,6 +162,8 @@ int supervisor_start(struct supervisor *sv, const struct sandbox_policy *pol, ch
  * when QEMU exited 0 and was not forced, EXIT_FORCED, QEMU's status, or
  * 128 + signal. *ret_started: whether QMP ever answered (a QEMU that
  * failed before is a failed start: the caller undoes what it prepared).
+ * Loads json-c first (json_dl.h): where it cannot, says so, kills QEMU
+ * and returns EXIT_FAILURE.
  */
 int supervisor_loop(struct supervisor *sv, bool *ret_started);
 

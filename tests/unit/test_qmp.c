@@ -3,6 +3,7 @@
  * buffered channel over a socketpair standing in for QEMU. */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -131,6 +132,12 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
+	/* What the supervisor does before its loop (json_dl.h); the
+	 * forked tests inherit the table. */
+	if (jsonc_load() < 0) {
+		fprintf(stderr, "%s\n", jsonc_why());
+		return EXIT_FAILURE;
+	}
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_parse_kinds);
 	tcase_add_test(tc, test_parse_bad);
