@@ -54,9 +54,14 @@ pcidev() {
 	echo "0x$4" >"$dir/device"
 	echo "0x$5" >"$dir/class"
 	echo "(null)" >"$dir/driver_override"
-	# what pci_uevent() (drivers/pci/pci-driver.c) shows; the launcher
-	# reads the IDs and class from it (the driver stays the link's)
-	printf 'PCI_CLASS=%04X\nPCI_ID=%04X:%04X\nPCI_SLOT_NAME=%s\n' "0x$5" "0x$3" "0x$4" "$1" >"$dir/uevent"
+	# what dev_uevent() (drivers/base/core.c: DRIVER= while bound) and
+	# pci_uevent() (drivers/pci/pci-driver.c) show; the launcher reads
+	# the IDs, class and driver from it (a simulated bind or unbind
+	# rewrites the DRIVER= line as the kernel's would read)
+	{
+		[ "$6" = - ] || echo "DRIVER=$6"
+		printf 'PCI_CLASS=%04X\nPCI_ID=%04X:%04X\nPCI_SLOT_NAME=%s\n' "0x$5" "0x$3" "0x$4" "$1"
+	} >"$dir/uevent"
 	ln -sr "$S/bus/pci" "$dir/subsystem"
 	ln -sr "$dir" "$S/bus/pci/devices/$1"
 	if [ "$6" != - ]; then

@@ -271,6 +271,7 @@ sim_unbind() {
 		udrv=$(basename "$(dirname "$u")")
 		echo "unbind $udrv $ub" >>"$tmp/kernel.log"
 		rm -f "$P/devices/$ub/driver" "$P/drivers/$udrv/$ub"
+		sed -i '/^DRIVER=/d' "$(readlink -f "$P/devices/$ub")/uevent"
 	done
 }
 sim() {
@@ -300,6 +301,7 @@ sim() {
 				real=$(readlink -f "$P/devices/$b")
 				ln -sr "$P/drivers/$drv" "$real/driver"
 				ln -sr "$real" "$P/drivers/$drv/$b"
+				sed -i "1i DRIVER=$drv" "$real/uevent"
 			fi
 		fi
 		sleep 0.01
