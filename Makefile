@@ -79,7 +79,8 @@ BASE_LDFLAGS := $(LDFLAGS) $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
 # No libseccomp either: the filter is compiled at build time (below).
 # libudev and json-c: headers only, loaded with dlopen where they are used
 # (launcher/util/udev_dl.h, json_dl.h), by the soname of the library this
-# build finds (DL_SONAME); each linked one cost every command 0.06-0.12 ms.
+# build finds (dl_soname); each linked one cost every command 0.06-0.12 ms.
+# inih: linked statically (INIH_STATIC, below).
 LAUNCHER_PKGS := inih
 LAUNCHER_DL_PKGS := libudev json-c
 HELPER_PKGS := libpci
@@ -110,7 +111,17 @@ LAUNCHER_LIB_OBJS := $(filter-out $(BUILD)/obj/launcher/main.o,$(LAUNCHER_OBJS))
 # generator and the tests link it (SECCOMP_COMPILE).
 LAUNCHER_CFLAGS = $(BASE_CFLAGS) $(LAUNCHER_INC) \
 	$(call pc_cflags,$(LAUNCHER_PKGS) $(LAUNCHER_DL_PKGS) libpulse libpci libseccomp)
+# inih is linked statically (libinih-dev's libinih.a, a few hundred lines
+# of parser; BSD licence): every command parses a profile, so dlopen would
+# not help, and the shared library cost every command 0.065 ms of loading
+# (issue 15). A fix to libinih reaches vfio-launch when it is rebuilt.
+# INIH_STATIC=0 links libinih.so (a system without libinih.a).
+INIH_STATIC ?= 1
+ifeq ($(INIH_STATIC),1)
+LAUNCHER_LIBS = -Wl,-Bstatic $(shell $(PKG_CONFIG) --static --libs $(LAUNCHER_PKGS)) -Wl,-Bdynamic
+else
 LAUNCHER_LIBS = $(call pc_libs,$(LAUNCHER_PKGS))
+endif
 
 $(BUILD)/obj/launcher/util/udev_dl.o: LAUNCHER_CFLAGS += \
 	$(addprefix -DLIBUDEV_SONAME=,$(patsubst %,'"%"',$(call dl_soname,libudev,udev)))
