@@ -149,30 +149,41 @@ int landlock_build(const struct landlock_policy *pol, int abi, int *ret_ruleset,
 
 	for (size_t i = 0; pol->grants && i < pol->grants->n; i++) {
 		const struct grant *g = &pol->grants->v[i];
+		const struct landlock_source *src = pol->sources ? &pol->sources[i] : NULL;
 		struct ll_path_beneath_attr pb;
-		_cleanup_close_ int own = -1;
 		int fd = g->fd;
 		struct stat st;
 
-		/* A system path (fd -1) is opened here, following symlinks on
-		 * purpose: /lib64 -> usr/lib64 on merged-/usr systems; rules
-		 * apply to the inode reached. A grant's own descriptor is the
-		 * object the check looked at; a bind mount of it in the box
-		 * shares its inode, so the rule matches there too (Landlock
-		 * tags inodes: security/landlock/fs.c, get_inode_object). */
-		if (fd < 0) {
-			own = open(g->path, O_PATH | O_CLOEXEC);
-			if (own < 0) {
-				if (errno == ENOENT && g->optional)
-					continue;
+		if (src && src->no_rule)
+			continue;
+		/* The source of the grant's bind mount in the box: the inode
+		 * the box shows at the grant's path (a bind mount shares its
+		 * source's inode, and Landlock tags inodes: security/
+		 * landlock/fs.c, get_inode_object). */
+		if (src && src->fd >= 0) {
+			fd = src->fd;
+			st.st_mode = src->mode;
+		} else {
+			/* A system path (fd -1) is opened here, following
+			 * symlinks on purpose: /lib64 -> usr/lib64 on
+			 * merged-/usr systems; rules apply to the inode
+			 * reached. A grant's own descriptor is the object the
+			 * check looked at; a bind mount of it in the box
+			 * shares its inode, so the rule matches there too.
+			 * What is opened here is not closed (see landlock.h). */
+			if (fd < 0) {
+				fd = open(g->path, O_PATH | O_CLOEXEC);
+				if (fd < 0) {
+					if (errno == ENOENT && g->optional)
+						continue;
+					*ret_failed_path = g->path;
+					return -errno;
+				}
+			}
+			if (fstat(fd, &st) < 0) {
 				*ret_failed_path = g->path;
 				return -errno;
 			}
-			fd = own;
-		}
-		if (fstat(fd, &st) < 0) {
-			*ret_failed_path = g->path;
-			return -errno;
 		}
 		pb.allowed_access = landlock_rule_access(
 			g, abi, S_ISDIR(st.st_mode), S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));

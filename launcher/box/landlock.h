@@ -15,16 +15,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct grants;
 struct grant;
 
+/* A grant's object already open where the rules are built: the source of
+ * its bind mount in the box's root (mount.c, box_mount_sources), the
+ * same inode the box shows, so no path is resolved again for its rule. */
+struct landlock_source {
+	int fd;       /* O_PATH; -1: none (the grant's own way, below) */
+	mode_t mode;  /* fd's st_mode: the rule's rights depend on the type */
+	bool no_rule; /* none needed: an optional system path absent when
+		       * the root was built (nothing of it in the box), or
+		       * a symlink into a grant with its rights (mount.c) */
+};
+
 struct landlock_policy {
-	/* One rule per grant (grants.h), made from the grant's descriptor
-	 * (fd >= 0: what the check opened, never resolved again) or, for a
-	 * system path (fd -1), from the path opened when the rules are
-	 * built: inside the box's new root when there is one. */
+	/* One rule per grant (grants.h), made from sources[i] when given,
+	 * else from the grant's descriptor (fd >= 0: what the check
+	 * opened, never resolved again) or, for a system path (fd -1),
+	 * from the path opened when the rules are built: inside the box's
+	 * new root when there is one. */
 	const struct grants *grants;
+	const struct landlock_source *sources; /* NULL or one per grant */
 	bool handle_net;   /* ABI >= 4: deny TCP bind/connect (no user net) */
 	bool scope;        /* ABI >= 6: scope abstract unix sockets, signals */
 };
@@ -54,7 +68,10 @@ uint64_t landlock_rule_access(const struct grant *g, int abi, bool is_dir,
  * path is missing; -errno of the failing syscall otherwise. Nothing is
  * enforced yet: the grants' descriptors may be closed afterwards, the
  * ruleset holds what it needs (the kernel keeps a reference to each
- * rule's inode).
+ * rule's inode). The descriptors it opens itself (system paths without
+ * a source, O_PATH|O_CLOEXEC) are left open, on success and on error:
+ * its one caller, sandbox_apply, closes every descriptor next (step 1),
+ * which saves a close per rule.
  */
 int landlock_build(const struct landlock_policy *pol, int abi, int *ret_ruleset,
 		   const char **ret_failed_path);

@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include "landlock.h"
 #include "sandbox.h"
 
 /*
@@ -23,3 +24,16 @@
  * static string naming the step.
  */
 int box_mount_root(const struct sandbox_policy *pol, const char **ret_failed_path);
+
+/*
+ * The sources box_mount_root opened for grants (pol->grants of its last
+ * successful call in this process: the box child), one per grant
+ * (grants->v[i]), for the Landlock rules: each the inode the box shows
+ * at the grant's path, so landlock_build resolves no path again for it.
+ * NULL when box_mount_root did not build a root for grants here (the
+ * reduced box, the supervisor). The descriptors lead to the host's tree
+ * (the detached old root): they stay open only until sandbox_apply's
+ * step 1 closes every descriptor, before the exec; a caller of
+ * box_mount_root must run sandbox_apply (or exit) before any exec.
+ */
+const struct landlock_source *box_mount_sources(const struct grants *grants);

@@ -17,6 +17,7 @@
 #include "check.h"
 #include "cleanup.h"
 #include "display_session.h"
+#include "mount.h"
 #include "paths.h"
 #include "sandbox.h"
 
@@ -484,8 +485,10 @@ static int cmp_int(const void *a, const void *b)
 }
 
 /* Closes every fd but 0, 1, 2 and keep_fds; reopens 0-2 on /dev/null if
- * closed (so QEMU's first open() never becomes its stdout). */
-static int close_fds(const int *keep_fds, size_t n)
+ * closed (so QEMU's first open() never becomes its stdout). The kept
+ * descriptors lose FD_CLOEXEC (handed to QEMU), but for own_fd, one of
+ * them that is ours until the exec and stays close-on-exec. */
+static int close_fds(const int *keep_fds, size_t n, int own_fd)
 {
 	_cleanup_free_ int *keep = NULL;
 	unsigned lo = 3;
@@ -511,7 +514,7 @@ static int close_fds(const int *keep_fds, size_t n)
 		    close_range(lo, (unsigned)keep[i] - 1, 0) < 0)
 			return -errno;
 		/* Handed to QEMU on purpose: survives execve. */
-		if (fcntl(keep[i], F_SETFD, 0) < 0)
+		if (keep[i] != own_fd && fcntl(keep[i], F_SETFD, 0) < 0)
 			return -errno;
 		lo = (unsigned)keep[i] + 1;
 	}
@@ -559,8 +562,8 @@ static int drop_caps(uint64_t keep)
 	 * command (issue 15). */
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2] = { { 0 } };
-	_cleanup_free_ char *status = NULL;
-	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_close_ int fd = -1;
+	char status[16384];
 	uint64_t caps[4];
 	size_t len = 0;
 
@@ -591,12 +594,24 @@ static int drop_caps(uint64_t keep)
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return -errno;
 
-	/* Trust, but verify: read back what the kernel holds. */
-	f = fopen("/proc/self/status", "re");
-	if (!f)
+	/* Trust, but verify: read back what the kernel holds. read(2) into
+	 * a buffer until EOF, where stdio's fopen + getdelim added an fstat
+	 * and a read per KiB (the text is ~1.5 KiB; procfs's seq_file hands
+	 * it over whole when the buffer is larger). */
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
-	if (getdelim(&status, &len, '\0', f) < 0)
-		return -EIO;
+	for (;;) {
+		ssize_t n = read(fd, status + len, sizeof(status) - 1 - len);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(status) - 1)
+			return -EIO; /* a text this long is not the status */
+	}
+	status[len] = '\0';
 	if (sandbox_parse_status_caps(status, caps) < 0)
 		return -EIO;
 	for (size_t i = 0; i < 4; i++)
@@ -610,6 +625,9 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 {
 	struct landlock_policy ll = {
 		.grants = &pol->grants,
+		/* The namespaced box: the sources of the root's bind mounts,
+		 * still open (mount.h); NULL otherwise. */
+		.sources = box_mount_sources(&pol->grants),
 		.handle_net = pol->landlock_handle_net,
 		.scope = pol->landlock_scope,
 	};
@@ -642,9 +660,10 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 	/* 0. Everything that can fail for want of memory or kernel support,
 	 *    before anything is changed: the Landlock ABI, the ruleset
 	 *    (built from the grants' descriptors while they are open; in
-	 *    the namespaced box this runs after pivot_root, so system paths
-	 *    are opened in the box's root) and the seccomp program (built,
-	 *    not loaded). */
+	 *    the namespaced box from the sources of the root's bind mounts,
+	 *    and this runs after pivot_root, so what has none, the box's
+	 *    own /proc and the symlinks, is opened in the box's root) and
+	 *    the seccomp program (built, not loaded). */
 	abi = landlock_abi_version();
 	if (abi < 0) {
 		ret->landlock_err = abi;
@@ -664,13 +683,14 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 	keep[n_keep_fds] = ruleset;
 
 	/* 1. File descriptors: only 0, 1, 2 and the ones handed on (the
-	 *    single-instance lock), and the ruleset until step 6. First, so
-	 *    that nothing later leaks a descriptor into QEMU by accident:
-	 *    the grants' O_PATH descriptors, which lead out of the box's
-	 *    root (openat(fd, "..")), are closed here. */
-	STEP("close fds", close_fds(keep, n_keep_fds + (ruleset >= 0)));
-	if (ruleset >= 0 && fcntl(ruleset, F_SETFD, FD_CLOEXEC) < 0)
-		STEP("close fds", -errno);
+	 *    single-instance lock), and the ruleset until step 6 (O_CLOEXEC
+	 *    from landlock_create_ruleset, left so). First, so that nothing
+	 *    later leaks a descriptor into QEMU by accident: the grants'
+	 *    O_PATH descriptors and the sources of the box's bind mounts
+	 *    (mount.h, box_mount_sources), which lead out of the box's root
+	 *    (openat(fd, "..")), and those landlock_build opened, are
+	 *    closed here. */
+	STEP("close fds", close_fds(keep, n_keep_fds + (ruleset >= 0), ruleset));
 
 	/* 2. Environment: cleared, then the allowlist (sandbox_env_allowed). */
 	STEP("environment", set_env(pol));
@@ -700,5 +720,8 @@ int sandbox_apply(const struct sandbox_policy *pol, const int *keep_fds,
 	/* 7. seccomp, last: the filter also applies to the exec of QEMU. */
 	STEP("seccomp", seccomp_filter_load_builtin(&pol->seccomp));
 #undef STEP
+	/* The ruleset is close-on-exec: the exec (or the exit of a child
+	 * whose exec failed) closes it, a close(2) less. */
+	ruleset = -1;
 	return 0;
 }

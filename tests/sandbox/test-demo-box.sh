@@ -6,7 +6,9 @@
 # /proc/PID/task/*/status: Seccomp 2 (filter mode), NoNewPrivs 1, CapInh,
 # CapPrm, CapEff and CapAmb 0, two seccomp filters (the launcher's and
 # QEMU's own -sandbox on top) and a user namespace other than the
-# caller's (the box's). Afterwards the guest must have reported
+# caller's (the box's); QEMU must hold no O_PATH descriptor (the box is
+# built from such descriptors to host objects: all closed before the
+# exec), where its supervisor holds some. Afterwards the guest must have reported
 # audio (HDA), xhci and ivshmem working, and powered off.
 set -eu
 TOP_SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,7 +22,7 @@ out=$(mktemp /tmp/vl-test-box.XXXXXX)
 shm=/dev/shm/vl-test-box.${out##*.}
 status=$out.status
 demo_pid=
-trap '[ -z "$demo_pid" ] || kill "$demo_pid" 2>/dev/null; rm -f "$out" "$status" "$shm"' EXIT
+trap '[ -z "$demo_pid" ] || kill "$demo_pid" 2>/dev/null; rm -f "$out" "$status" "$status".*-opath "$shm"' EXIT
 
 DEMO_SHM=$shm DEMO_TIMEOUT=${DEMO_TIMEOUT:-180} sh "$TOP_SRCDIR/tests/demo/run-demo.sh" >"$out" 2>&1 &
 demo_pid=$!
@@ -52,6 +54,21 @@ for t in /proc/"$qemu"/task/*; do
 	echo "$s" | grep -E '^(Seccomp|Seccomp_filters|NoNewPrivs|CapInh|CapPrm|CapEff|CapAmb|CapBnd):' >>"$status"
 	echo "UserNS:	$(readlink "$t/ns/user" 2>/dev/null)" >>"$status"
 done
+# Descriptors opened O_PATH (fdinfo flags 010000000), the kind the box
+# is built from: the grants' and the sources of the box's bind mounts,
+# each leading to the host's tree (openat(fd, "..")). QEMU must hold
+# none; the supervisor beside it still holds its grants', which shows
+# the check sees such descriptors where they are.
+opath_fds() { # PID: "N -> target" for each O_PATH descriptor
+	for f in /proc/"$1"/fdinfo/*; do
+		fl=$(sed -n 's/^flags:[[:space:]]*//p' "$f" 2>/dev/null) || continue
+		[ -n "$fl" ] || continue
+		[ $((0$fl & 010000000)) -eq 0 ] || echo "${f##*/} -> $(readlink "/proc/$1/fd/${f##*/}")"
+	done
+}
+supervisor=$(sed -n 's/^PPid:[[:space:]]*//p' /proc/"$qemu"/status)
+opath_fds "$qemu" >"$status.qemu-opath"
+opath_fds "$supervisor" >"$status.sv-opath"
 alive=0
 kill -0 "$qemu" 2>/dev/null && alive=1
 
@@ -64,6 +81,12 @@ cat "$status"
 [ $alive -eq 1 ] || fail "QEMU ended before its threads could be read"
 [ "$rc" -eq 0 ] || fail "run-demo.sh exited with $rc"
 
+if [ -s "$status.qemu-opath" ]; then
+	cat "$status.qemu-opath"
+	fail "QEMU holds the O_PATH descriptors above (host objects the box was built from)"
+fi
+[ -s "$status.sv-opath" ] ||
+	fail "the supervisor (pid $supervisor) shows no O_PATH descriptor: the check cannot see them"
 threads=$(grep -c '^==' "$status")
 [ "$threads" -ge 2 ] || fail "only $threads QEMU thread(s) seen"
 for key in "Seccomp:	2" "NoNewPrivs:	1" "CapInh:	0000000000000000" \
@@ -99,4 +122,4 @@ case $(tail -n 1 "$out") in
 "demo: OK — "*) ;;
 *) fail "the demo did not end with 'demo: OK'" ;;
 esac
-echo "demo under the box: $threads QEMU threads, all Seccomp 2, NoNewPrivs 1, no capabilities, >= 2 filters, in the box's user namespace; audio, xhci, ivshmem reported by the guest"
+echo "demo under the box: $threads QEMU threads, all Seccomp 2, NoNewPrivs 1, no capabilities, >= 2 filters, in the box's user namespace, no O_PATH descriptor (the supervisor: $(wc -l <"$status.sv-opath")); audio, xhci, ivshmem reported by the guest"
