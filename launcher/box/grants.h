@@ -4,7 +4,9 @@
  * (DESIGN.md, "Resources: one interface"). Resources produce them, the box
  * consumes them: each grant becomes one bind mount in the box's root and
  * one Landlock rule, both made from the descriptor the check opened
- * (O_PATH), never by resolving the path again.
+ * (O_PATH), never by resolving the path again. A system path that is a
+ * symlink on the host is a symlink in the box, with no rule of its own
+ * when what it leads to is under a grant with its rights (mount.c).
  */
 #pragma once
 

@@ -72,6 +72,8 @@ static int mkdir_p(const char *dir)
 
 	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
 		return -ENAMETOOLONG;
+	if (strcmp(buf, ROOT) == 0)
+		return 0;
 	if (strncmp(buf, ROOT "/", strlen(ROOT "/")) != 0)
 		return -EINVAL;
 	for (char *p = buf + strlen(ROOT "/");; p++) {

@@ -41,7 +41,8 @@ struct sandbox_policy {
 
 	/* What the box lets QEMU reach (grants.h): each grant is one bind
 	 * mount in the box's root (box.c, mount.c) and one Landlock rule
-	 * (step 6), both from the grant's descriptor. */
+	 * (step 6), both from the grant's descriptor (the rule from the
+	 * mount's source, the same inode: mount.h, box_mount_sources). */
 	struct grants grants;
 
 	/* The namespaced box (box.c): true for sandbox = on|strict, false
