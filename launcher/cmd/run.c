@@ -69,10 +69,14 @@ static void run_usage(FILE *out)
 }
 
 /* Prints the WARN and FAIL findings (run shows PASS lines only through
- * `check`); stderr, because stdout is the guest's serial console. */
+ * `check`); stderr, because stdout is the guest's serial console. All in
+ * one write (stderr is unbuffered: one write per line otherwise). */
 static void print_problems(const struct findings *f)
 {
 	struct findings shown = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
 
 	shown.items = calloc(f->n ? f->n : 1, sizeof(*shown.items));
 	if (!shown.items) {
@@ -82,7 +86,13 @@ static void print_problems(const struct findings *f)
 	for (size_t i = 0; i < f->n; i++)
 		if (f->items[i].level != FINDING_PASS)
 			shown.items[shown.n++] = f->items[i];
-	findings_print(&shown, stderr);
+	mem = shown.n ? open_memstream(&text, &len) : NULL;
+	findings_print(&shown, mem ? mem : stderr);
+	if (mem && fclose(mem) == 0)
+		fwrite(text, 1, len, stderr);
+	else if (mem) /* out of memory: line by line after all */
+		findings_print(&shown, stderr);
+	free(text);
 	free(shown.items); /* the items themselves belong to f */
 }
 

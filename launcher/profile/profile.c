@@ -660,9 +660,15 @@ out:
 int profile_load(const char *path, struct profile **ret_profile,
 		 struct profile_error *ret_error)
 {
+	/* stdio's buffer, given: it then asks no fstat(2) for a size (ours
+	 * below is the one; issue 15). Declared before f, so it outlives
+	 * the fclose. */
+	char buf[4096];
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	struct stat st;
 
+	if (f)
+		setvbuf(f, buf, _IOFBF, sizeof(buf));
 	if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fclose(f);
 		f = NULL;

@@ -124,21 +124,30 @@ size_t check_ctx_n_kept(const struct check_ctx *ctx)
 
 /*
  * Opens path as the check's object (check_open_path) and tests that it is
- * a regular file the user can read, through a second open compared with
- * the first (same st_dev, st_ino). Returns the O_PATH descriptor or
- * -errno: -EISDIR for anything but a regular file, -ELOOP for a symlink
- * not followed, -ESTALE when the path changed in between.
+ * a regular file the user can read: opened for reading again through that
+ * descriptor (/proc/self/fd/N, proc(5)), so what is tested is the object
+ * looked at and path is resolved once; without /proc, through path, and
+ * compared with the first (same st_dev, st_ino). Returns the O_PATH
+ * descriptor or -errno: -EISDIR for anything but a regular file, -ELOOP
+ * for a symlink not followed, -ESTALE when the path changed in between.
  */
 static int readable_file(const char *path, bool follow)
 {
 	_cleanup_close_ int opath = -1, fd = -1;
 	struct stat st, st2;
+	char self[32];
 
 	opath = check_open_path(path, follow, &st);
 	if (opath < 0)
 		return opath;
 	if (!S_ISREG(st.st_mode))
 		return -EISDIR;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", opath);
+	fd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd >= 0)
+		return steal_fd(&opath);
+	if (errno != ENOENT)
+		return -errno;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW));
 	if (fd < 0)
 		return -errno;

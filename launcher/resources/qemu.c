@@ -5,6 +5,7 @@
  * argv, with the VM's name.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,22 +17,28 @@
 #include "profile.h"
 #include "resource.h"
 
-/* 0 when path is an executable regular file for us, else -errno. */
+/* An O_PATH descriptor of path (a link followed) when it is an
+ * executable regular file for us, else -errno. */
 static int executable_file(const char *path)
 {
+	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
 	struct stat st;
 
-	if (stat(path, &st) < 0)
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EISDIR;
-	if (access(path, X_OK) < 0) /* real uid: the user who runs QEMU */
+	/* real uid: the user who runs QEMU; AT_EMPTY_PATH: the object
+	 * opened, not the path again (faccessat2(2), Linux 5.8) */
+	if (faccessat(fd, "", X_OK, AT_EMPTY_PATH) < 0)
 		return -errno;
-	return 0;
+	return steal_fd(&fd);
 }
 
 /* resource.h: also swtpm's (tpm.c). */
-int find_executable(const char *binary, char **ret)
+int find_executable_fd(const char *binary, char **ret, int *ret_fd)
 {
 	const char *path = getenv("PATH");
 	_cleanup_free_ char *dirs = NULL;
@@ -41,39 +48,51 @@ int find_executable(const char *binary, char **ret)
 	if (strchr(binary, '/')) {
 		if (binary[0] != '/')
 			return -EINVAL;
-		r = executable_file(binary);
-		if (r < 0)
-			return r;
+		_cleanup_close_ int fd = executable_file(binary);
+		if (fd < 0)
+			return fd;
 		*ret = strdup(binary);
-		return *ret ? 0 : -ENOMEM;
+		if (!*ret)
+			return -ENOMEM;
+		if (ret_fd)
+			*ret_fd = steal_fd(&fd);
+		return 0;
 	}
 	dirs = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
 	if (!dirs)
 		return -ENOMEM;
 	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
 		_cleanup_free_ char *cand = NULL;
-		int q;
+		_cleanup_close_ int fd = -1;
 
 		if (d[0] != '/') /* a relative PATH entry depends on the cwd */
 			continue;
 		if (asprintf(&cand, "%s/%s", d, binary) < 0)
 			return -ENOMEM;
-		q = executable_file(cand);
-		if (q == 0) {
+		fd = executable_file(cand);
+		if (fd >= 0) {
 			*ret = steal_pointer(&cand);
+			if (ret_fd)
+				*ret_fd = steal_fd(&fd);
 			return 0;
 		}
-		if (q != -ENOENT)
-			r = q;
+		if (fd != -ENOENT)
+			r = fd;
 	}
 	return r;
+}
+
+int find_executable(const char *binary, char **ret)
+{
+	return find_executable_fd(binary, ret, NULL);
 }
 
 static void qemu_check(const struct profile *p, struct check_ctx *ctx, struct findings *f)
 {
 	const char *binary = p->qemu_binary ? p->qemu_binary : "qemu-system-x86_64";
+	_cleanup_close_ int fd = -1;
 	char *found = NULL;
-	int r = find_executable(binary, &found);
+	int r = find_executable_fd(binary, &found, &fd);
 
 	if (r < 0) {
 		finding_fail(f, "qemu",
@@ -90,8 +109,8 @@ static void qemu_check(const struct profile *p, struct check_ctx *ctx, struct fi
 	ctx->qemu_path = found;
 	/* QEMU must be able to map its own binary again (Landlock). A
 	 * link is followed ($PATH may hold Debian alternatives): only
-	 * executed, never written. */
-	(void)check_ctx_keep_path(ctx, found, NULL, GRANT_RX, false, true);
+	 * executed, never written. Kept as the search found it. */
+	(void)check_ctx_keep(ctx, found, fd, GRANT_RX, false);
 	finding_pass(f, "qemu", "%s", found);
 }
 

@@ -120,6 +120,11 @@ int resources_prepare(const struct profile *p, const struct check_ctx *ctx,
  */
 int find_executable(const char *binary, char **ret);
 
+/* find_executable(), and *ret_fd (may be NULL) an O_PATH descriptor of
+ * the file it found (O_CLOEXEC, the caller closes it): the object the
+ * search judged, for a grant without a second lookup. */
+int find_executable_fd(const char *binary, char **ret, int *ret_fd);
+
 /* Appends every grant of from to ret, each by its own descriptor (a
  * system grant, fd -1, as such). For the grants operations. 0 or -errno. */
 int resource_grants_copy(struct grants *ret, const struct grants *from);

@@ -4,6 +4,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -508,6 +509,41 @@ START_TEST(test_file_link)
 }
 END_TEST
 
+/* check_file on a file the user cannot read: FAIL with the reason,
+ * nothing kept; the file it may read next to it passes. As root the test
+ * becomes uid 65534 first (Check runs each test in a child of its own),
+ * for whom only the second is readable. */
+START_TEST(test_file_unreadable)
+{
+	struct check_ctx ctx;
+	struct findings f = { 0 };
+
+	touch(at(1, "secret"), 0600);
+	touch(at(2, "open"), 0644);
+	ck_assert_int_eq(chmod(tmp, 0755), 0);
+	if (geteuid() == 0) {
+		/* saved uid 0: root again at the end, for the teardown */
+		ck_assert_int_eq(setgroups(0, NULL), 0);
+		ck_assert_int_eq(setresgid(65534, 65534, 0), 0);
+		ck_assert_int_eq(setresuid(65534, 65534, 0), 0);
+	} else {
+		ck_assert_int_eq(chmod(at(1, "secret"), 0), 0);
+	}
+	check_ctx_init(&ctx);
+	check_file(&ctx, &f, "kernel", at(1, "secret"), "fix it", true);
+	ck_assert_int_eq(f.items[0].level, FINDING_FAIL);
+	ck_assert_ptr_nonnull(strstr(f.items[0].message, strerror(EACCES)));
+	ck_assert_uint_eq(check_ctx_n_kept(&ctx), 0);
+	check_file(&ctx, &f, "kernel", at(2, "open"), "fix it", true);
+	ck_assert_int_eq(f.items[1].level, FINDING_PASS);
+	ck_assert_ptr_nonnull(check_ctx_kept(&ctx, at(2, "open")));
+	findings_clear(&f);
+	check_ctx_clear(&ctx);
+	if (getuid() == 65534)
+		ck_assert_int_eq(setresuid(0, 0, 0), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check");
@@ -524,6 +560,7 @@ int main(void)
 	tcase_add_test(tc, test_host_and_env);
 	tcase_add_test(tc, test_keep);
 	tcase_add_test(tc, test_file_link);
+	tcase_add_test(tc, test_file_unreadable);
 	tcase_add_test(tc, test_sandbox_landlock);
 	tcase_add_loop_test(tc, test_sandbox_no_landlock, 0, 2);
 	tcase_add_test(tc, test_sandbox_off);
