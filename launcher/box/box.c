@@ -59,7 +59,7 @@ struct box_ids {
 	gid_t gid;
 };
 
-static int take_root(int ready_fd);
+static int join_rest(const struct box_ns *ns, const char **ret_step);
 
 static _Noreturn void child(const struct box_spec *spec, char *const argv[], int report_fd,
 			    const struct box_ids *ids, bool joined)
@@ -118,12 +118,17 @@ static _Noreturn void child(const struct box_spec *spec, char *const argv[], int
 	}
 	if (spec->policy->namespaces) {
 		/* 2. The new root (mount.c: its steps and why each is safe). */
-		r = box_mount_root(spec->policy, joined ? take_root(spec->ns->ready_fd) : -1,
-				   &rep.res.failed_path);
+		r = box_mount_root(spec->policy, &rep.res.failed_path);
 		if (r < 0) {
 			rep.res.failed_step = "box root";
 			goto fail;
 		}
+	}
+	/* The namespaces made while the root was built (box_ns_start). */
+	if (joined) {
+		r = join_rest(spec->ns, &rep.res.failed_step);
+		if (r < 0)
+			goto fail;
 	}
 	/* 3-5 (sandbox.c): descriptors, environment, rlimits, capabilities,
 	 * no_new_privs, Landlock from the same grants (a second layer: a
@@ -153,19 +158,48 @@ fail:
 /* ------------------------------------------------ namespaces made ahead */
 
 /* What the holder makes: the box's namespaces but PID, which a process
- * cannot enter itself (unshare(2): only its children would be in it). */
-static unsigned long ahead_flags(bool netns)
+ * cannot enter itself (unshare(2): only its children would be in it).
+ * User and mount first: the box child joins those at once and builds its
+ * root; the others, the network namespace the costly one (0.5-0.75 ms),
+ * meanwhile, joined by the box child just before it confines itself. */
+#define AHEAD_FIRST (CLONE_NEWUSER | CLONE_NEWNS)
+
+static unsigned long ahead_rest(bool netns)
 {
-	return CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP |
-	       (netns ? CLONE_NEWNET : 0);
+	return CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP | (netns ? CLONE_NEWNET : 0);
 }
 
-/* The holder's answer; step points into this program (the holder is a
- * copy of the caller). */
+/* The answers on the holder's socket, in this order for the first; step
+ * points into this program (the holder is a copy of the caller). */
+enum ahead_kind {
+	AHEAD_FIRST_MADE = 1, /* user and mount made, or err */
+	AHEAD_REST_MADE,      /* the others made, or err */
+};
+
 struct ahead_answer {
+	enum ahead_kind kind;
 	int err; /* positive errno, 0: made */
 	const char *step;
 };
+
+/* One answer within timeout_ms (-1: no limit): 0, or -errno
+ * (-ETIMEDOUT; -ECHILD: the socket closed without one). */
+static int recv_answer(int sock, int timeout_ms, struct ahead_answer *a)
+{
+	struct pollfd pfd = { sock, POLLIN, 0 };
+	ssize_t n;
+	int r;
+
+	do
+		r = poll(&pfd, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return r == 0 ? -ETIMEDOUT : -errno;
+	do
+		n = recv(sock, a, sizeof(*a), 0);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(*a) ? 0 : n < 0 ? -errno : -ECHILD;
+}
 
 static void close_all_but(int a, int b)
 {
@@ -178,65 +212,32 @@ static void close_all_but(int a, int b)
 	close_range((unsigned)hi + 1, ~0U, 0);
 }
 
-/* The answer on the holder's socket, with the root made ahead as
- * SCM_RIGHTS (unix(7)) when there is one. */
-static void send_answer(int sock, const struct ahead_answer *a, int root_fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} c;
-	struct iovec iov = { (void *)a, sizeof(*a) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (root_fd >= 0) {
-		m.msg_control = c.buf;
-		m.msg_controllen = sizeof(c.buf);
-		struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-		h->cmsg_level = SOL_SOCKET;
-		h->cmsg_type = SCM_RIGHTS;
-		h->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(h), &root_fd, sizeof(int));
-	}
-	while (sendmsg(sock, &m, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
-}
-
 /*
- * The second answer: the root every QEMU box starts from (mount.h
- * box_root_prebuild), made by a child of the holder in a mount namespace
- * of its own, a copy of the box's: what it mounts at ROOT there never
- * hides the host's /tmp in the box's, and that namespace ends with the
- * child (its teardown, an RCU grace period, on nobody's path). The box
- * child attaches the detached copy it sends, or, with none, makes all of
- * the root itself.
+ * Lets the holder (pid, just forked) run anywhere we may but on this
+ * CPU, when another is allowed: it would start on ours and wait there
+ * until we block, making nothing in parallel. A task that has not run
+ * yet counts as cache-hot for the scheduler's balancing
+ * (sysctl_sched_migration_cost, 0.5 ms), so an idle CPU does not take it
+ * either: seen on a 2-vCPU machine, the holder's first instruction
+ * 0.5 ms after its fork, when run blocked to wait for it. Excluding our
+ * CPU moves it at once (sched_setaffinity(2)). QEMU does not descend
+ * from it.
  */
-static void prebuild_root(int ready_fd)
+static void elsewhere(pid_t pid)
 {
-	struct ahead_answer a = { 0, "the box root made ahead" };
-	struct grants sys = { 0 };
-	int root_fd = -1;
-	pid_t pid;
+	cpu_set_t set;
+	int cpu = sched_getcpu();
 
-	/* reaped by the kernel: the holder waits for nothing */
-	signal(SIGCHLD, SIG_IGN);
-	pid = fork();
-	if (pid != 0) {
-		if (pid < 0)
-			send_answer(ready_fd, &a, -1);
+	if (cpu < 0 || sched_getaffinity(0, sizeof(set), &set) < 0 || CPU_COUNT(&set) < 2)
 		return;
-	}
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (unshare(CLONE_NEWNS) == 0 && sandbox_system_grants(&sys) == 0)
-		(void)box_root_prebuild(&sys, &root_fd);
-	send_answer(ready_fd, &a, root_fd);
-	_exit(0);
+	CPU_CLR(cpu, &set);
+	(void)sched_setaffinity(pid, sizeof(set), &set);
 }
 
 static _Noreturn void holder(int ready_fd, int hold_fd, bool netns, const struct box_ids *ids,
 			     pid_t parent)
 {
-	struct ahead_answer a = { 0, NULL };
+	struct ahead_answer a = { AHEAD_FIRST_MADE, 0, NULL };
 	sigset_t all;
 	char c;
 	int r;
@@ -252,24 +253,33 @@ static _Noreturn void holder(int ready_fd, int hold_fd, bool netns, const struct
 	/* Nothing of the caller's: its descriptors, the profile's and the
 	 * user's files among them, are not held in the box's namespaces. */
 	close_all_but(ready_fd, hold_fd);
-	if (unshare((int)ahead_flags(netns)) < 0) {
+	if (unshare(AHEAD_FIRST) < 0) {
 		a.err = errno;
 		a.step = "namespaces";
 	} else if ((r = userns_write_maps(ids->uid, ids->gid, false)) < 0) {
 		/* as child() step 1 would, for a box made by clone */
 		a.err = -r;
 		a.step = "user namespace (uid/gid maps)";
-	} else if (sethostname("vfio-launch", strlen("vfio-launch")) < 0) {
-		a.err = errno;
-		a.step = "UTS namespace (hostname)";
 	} else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		/* at once: no host mount event propagates in meanwhile */
 		a.err = errno;
 		a.step = "/ (private)";
 	}
-	send_answer(ready_fd, &a, -1);
-	if (!a.err)
-		prebuild_root(ready_fd);
+	(void)!send(ready_fd, &a, sizeof(a), MSG_NOSIGNAL);
+	if (!a.err) {
+		/* The others, while the box child builds its root in the
+		 * mount namespace (owned by this user namespace, as one
+		 * unshare of all would make them). */
+		a = (struct ahead_answer){ AHEAD_REST_MADE, 0, NULL };
+		if (unshare((int)ahead_rest(netns)) < 0) {
+			a.err = errno;
+			a.step = "namespaces";
+		} else if (sethostname("vfio-launch", strlen("vfio-launch")) < 0) {
+			a.err = errno;
+			a.step = "UTS namespace (hostname)";
+		}
+		(void)!send(ready_fd, &a, sizeof(a), MSG_NOSIGNAL);
+	}
 	close(ready_fd);
 	while (read(hold_fd, &c, 1) < 0 && errno == EINTR)
 		;
@@ -283,6 +293,7 @@ int box_ns_start(bool netns, struct box_ns *ret)
 	int ready[2], hold[2], pidfd = -1, e;
 
 	*ret = (struct box_ns){ .pidfd = -1, .ready_fd = -1, .hold_fd = -1, .netns = netns };
+	/* datagrams in order, each whole (unix(7)) */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ready) < 0)
 		return -errno;
 	if (pipe2(hold, O_CLOEXEC) < 0) {
@@ -301,6 +312,7 @@ int box_ns_start(bool netns, struct box_ns *ret)
 	}
 	if (pid == 0)
 		holder(ready[1], hold[0], netns, &ids, parent);
+	elsewhere(pid);
 	close(ready[1]);
 	close(hold[0]);
 	ret->pid = pid;
@@ -317,27 +329,13 @@ fail_ready:
 int box_ns_wait(struct box_ns *ns)
 {
 	struct ahead_answer a;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} c;
-	struct iovec iov = { &a, sizeof(a) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf,
-			    .msg_controllen = sizeof(c.buf) };
-	struct cmsghdr *h;
-	ssize_t n;
+	int r;
 
 	if (ns->waited)
 		return ns->err;
-	do
-		n = recvmsg(ns->ready_fd, &m, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
 	ns->waited = true;
-	h = n > 0 ? CMSG_FIRSTHDR(&m) : NULL;
-	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
-	    h->cmsg_len == CMSG_LEN(sizeof(int)))
-		close(*(int *)CMSG_DATA(h)); /* none is sent with this answer */
-	if (n != (ssize_t)sizeof(a)) {
+	r = recv_answer(ns->ready_fd, -1, &a);
+	if (r < 0 || a.kind != AHEAD_FIRST_MADE) {
 		ns->err = -ECHILD;
 		ns->failed_step = "namespaces (their holder ended)";
 	} else if (a.err) {
@@ -347,30 +345,28 @@ int box_ns_wait(struct box_ns *ns)
 	return ns->err;
 }
 
-/* The second answer (prebuild_root), read by the box child: the root
- * made ahead, or -1 (none made, or none within 5 s: the box child then
- * makes all of it). */
-static int take_root(int ready_fd)
+/* In the box child, once its root is built: waits for the holder's
+ * second answer (5 s at most) and joins those namespaces, with the
+ * capabilities the joined user namespace gives, before sandbox_apply
+ * drops them. 0, or -errno with *ret_step. */
+static int join_rest(const struct box_ns *ns, const char **ret_step)
 {
 	struct ahead_answer a;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} c;
-	struct iovec iov = { &a, sizeof(a) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf,
-			    .msg_controllen = sizeof(c.buf) };
-	struct pollfd pfd = { ready_fd, POLLIN, 0 };
-	struct cmsghdr *h;
-	int fd = -1;
+	int r = recv_answer(ns->ready_fd, 5000, &a);
 
-	if (poll(&pfd, 1, 5000) != 1 || recvmsg(ready_fd, &m, MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	h = CMSG_FIRSTHDR(&m);
-	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
-	    h->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&fd, CMSG_DATA(h), sizeof(int));
-	return fd;
+	if (r < 0 || a.kind != AHEAD_REST_MADE) {
+		*ret_step = "namespaces (no answer from their holder)";
+		return r < 0 ? r : -EPROTO;
+	}
+	if (a.err) {
+		*ret_step = a.step;
+		return -a.err;
+	}
+	if (setns(ns->pidfd, (int)ahead_rest(ns->netns)) < 0) {
+		*ret_step = "namespaces (joining them)";
+		return -errno;
+	}
+	return 0;
 }
 
 void box_ns_stop(struct box_ns *ns)
@@ -427,7 +423,7 @@ static _Noreturn void joiner(const struct box_spec *spec, char *const argv[], in
 	pid_t pid;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (setns(spec->ns->pidfd, (int)ahead_flags(spec->ns->netns)) < 0) {
+	if (setns(spec->ns->pidfd, AHEAD_FIRST) < 0) {
 		rep.err = errno;
 		rep.res.failed_step = "namespaces (joining them)";
 		goto fail;

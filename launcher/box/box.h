@@ -20,22 +20,24 @@
 /*
  * A box's namespaces made ahead (issue 15): a network namespace costs
  * 0.65-0.75 ms of clone(2) on a 2-core Linux 6.x machine, more than
- * everything else in the box. box_ns_start() has a child make them (user,
- * with the caller's uid and gid mapped and setgroups denied; mount,
- * private from /; network when asked; IPC; UTS, hostname set; cgroup)
- * while the caller goes on with its checks, and hold them until
- * box_ns_stop(). box_spawn() with spec->ns joins them (setns(2) on the
- * holder's pidfd, Linux 5.8) and makes only the PID namespace, so QEMU is
- * still PID 1 of a namespace of its own. The holder runs nothing but
- * this code: it closes every descriptor it inherited, sits in read(2)
- * until its pipe closes, is in the caller's PID namespace (out of the
- * box's sight: the box's /proc is its own) and dies with the caller
- * (PR_SET_PDEATHSIG).
+ * everything else in the box. box_ns_start() has a child, on another CPU
+ * (sched_setaffinity), make them while the caller goes on with its
+ * checks, and hold them until box_ns_stop(): first user (the caller's
+ * uid and gid mapped, setgroups denied) and mount (private from /), then
+ * network when asked, IPC, UTS (hostname set) and cgroup. box_spawn()
+ * with spec->ns joins the first two (setns(2) on the holder's pidfd,
+ * Linux 5.8), makes the PID namespace, so QEMU is still PID 1 of one of
+ * its own, builds the root, and only then joins the others, which the
+ * holder made meanwhile. The holder runs nothing but this code: it
+ * closes every descriptor it inherited, sits in read(2) until its pipe
+ * closes, is in the caller's PID namespace (out of the box's sight: the
+ * box's /proc is its own) and dies with the caller (PR_SET_PDEATHSIG).
  */
 struct box_ns {
 	pid_t pid;      /* the holder, the caller's child; 0: none */
 	int pidfd;      /* its pidfd (CLONE_PIDFD), for setns */
-	int ready_fd;   /* read end: one int, 0 or -errno, once made */
+	int ready_fd;   /* its answers (a SOCK_SEQPACKET socket): the first
+			 * namespaces made, then the others, or errors */
 	int hold_fd;    /* write end: closing it ends the holder */
 	bool netns;     /* a network namespace among them */
 	bool waited;    /* err below is the holder's answer */
@@ -52,10 +54,11 @@ struct box_ns {
 int box_ns_start(bool netns, struct box_ns *ret);
 
 /*
- * Waits for the holder's answer (read(2) of ready_fd): 0 once the
+ * Waits for the holder's first answer: 0 once the user and mount
  * namespaces exist, or the -errno that refused them (EPERM, ENOSPC,
  * EINVAL: what clone(2) with the same flags would return; userns.h
- * explains them); ns->failed_step names the step. Idempotent.
+ * explains them); ns->failed_step names the step. Idempotent. (The box
+ * child reads the second answer, box.c join_rest.)
  */
 int box_ns_wait(struct box_ns *ns);
 

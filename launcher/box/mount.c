@@ -23,13 +23,6 @@
  *     A bind of a device node keeps the source mount's flags (devtmpfs:
  *     no nodev), which is why device access works in a user namespace
  *     whose own tmpfs mounts are nodev.
- *     For QEMU (issue 15), 3 and 4 for the system paths are made ahead,
- *     while the launcher checks (box_root_prebuild, by a child of the
- *     namespaces' holder in a mount namespace of its own, so that its
- *     tmpfs over /tmp never hides the host's /tmp where step 2 looks),
- *     then detached and attached at ROOT here: the same mounts with the
- *     same flags (test-sandbox-off reads them back); the profile's
- *     grants are bound in it here, after step 2 opened them.
  *  5. procfs of the box's PID namespace: /proc shows only the box's
  *     processes (the user's other programs, their cmdlines, environments
  *     and open sockets in /proc/net are out of sight). Allowed in a user
@@ -173,12 +166,9 @@ struct source {
  * too: s->link, read from the link itself (O_PATH|O_NOFOLLOW opens it;
  * readlinkat(fd, "") reads it, readlinkat(2)), where lstat + readlink +
  * open + fstat of the path took four calls. A missing optional system
- * path sets s->missing (skipped by the caller). A system path is looked
- * up under prefix: "" (the host's tree), or ROOT in a root made ahead,
- * where it was bound (the same inode) or its symlink made, or left out
- * when missing. 0 or -errno.
+ * path sets s->missing (skipped by the caller). 0 or -errno.
  */
-static int open_source(struct source *s, const char *prefix)
+static int open_source(struct source *s)
 {
 	const struct grant *g = s->g;
 	char link[64], path[PATH_MAX];
@@ -186,9 +176,7 @@ static int open_source(struct source *s, const char *prefix)
 	ssize_t n;
 
 	if (g->fd < 0) {
-		if (snprintf(path, sizeof(path), "%s%s", prefix, g->path) >= (int)sizeof(path))
-			return -ENAMETOOLONG;
-		s->fd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+		s->fd = open(g->path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 		if (s->fd < 0) {
 			s->missing = errno == ENOENT && g->optional;
 			return s->missing ? 0 : -errno;
@@ -227,32 +215,15 @@ static int cmp_source_path(const void *x, const void *y)
 	return strcmp(a->g->path, b->g->path);
 }
 
-/* A system path: the box opens it itself (grants.h: fd -1); /proc is
- * the box's own procfs (step 5), no source at all. */
-static bool is_system(const struct grant *g)
-{
-	return g->fd < 0 && !is_proc(g->path);
-}
-
-/* Which grants a pass over the sources takes. */
-enum pass { PASS_ALL, PASS_SYSTEM, PASS_PROFILE };
-
-static bool in_pass(const struct grant *g, enum pass which)
-{
-	return which == PASS_ALL || is_system(g) == (which == PASS_SYSTEM);
-}
-
-/* Opens the sources of src[0..n) in the pass, those of system paths
- * under prefix (open_source). */
-static int open_sources(struct source *src, size_t n, enum pass which, const char *prefix,
-			const char **ret_failed_path)
+static int open_sources(struct source *src, size_t n, const char **ret_failed_path)
 {
 	for (size_t i = 0; i < n; i++) {
 		int r;
 
-		if (is_proc(src[i].g->path) || !in_pass(src[i].g, which))
+		/* /proc is the box's own procfs (step 5), not the host's. */
+		if (is_proc(src[i].g->path))
 			continue;
-		r = open_source(&src[i], prefix);
+		r = open_source(&src[i]);
 		if (r < 0) {
 			*ret_failed_path = src[i].g->path;
 			return r;
@@ -390,134 +361,11 @@ static void sources_done(struct source *src, size_t n, const struct grants *gran
 	}
 }
 
-/* The tmpfs root at ROOT with its private /tmp, /dev and /dev/shm
- * (steps 3, 4); ROOT exists on every host. */
-static int mount_root_tmpfs(const char **ret_failed_path)
-{
-	static const struct {
-		const char *path, *opts;
-	} fs[] = {
-		{ ROOT, "mode=0755,size=1m" },
-		{ ROOT "/tmp", "mode=1777" },
-		{ ROOT "/dev", "mode=0755,size=64k" },
-		{ ROOT "/dev/shm", "mode=1777" },
-	};
-	int r;
-
-	for (size_t i = 0; i < sizeof(fs) / sizeof(*fs); i++) {
-		r = mount_tmpfs(fs[i].path, fs[i].opts, i > 0);
-		if (r < 0) {
-			*ret_failed_path = i ? fs[i].path + strlen(ROOT) : "the root tmpfs";
-			return r;
-		}
-	}
-	return 0;
-}
-
-/* Binds the pass's sources (path order) at ROOT + their paths, skipping
- * missing ones and /proc. */
-static int bind_sources(const struct source *src, size_t n, enum pass which,
-			const char **ret_failed_path)
-{
-	char target[PATH_MAX];
-	int r;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!in_pass(src[i].g, which) || (src[i].fd < 0 && !src[i].link))
-			continue;
-		r = snprintf(target, sizeof(target), ROOT "%s", src[i].g->path) >=
-				    (int)sizeof(target) ? -ENAMETOOLONG
-						       : bind_source(&src[i], target);
-		if (r < 0) {
-			*ret_failed_path = src[i].g->path;
-			return r;
-		}
-	}
-	return 0;
-}
-
-static struct source *sources_new(const struct grants *g)
-{
-	struct source *src = calloc(g->n ? g->n : 1, sizeof(*src));
-
-	for (size_t i = 0; src && i < g->n; i++)
-		src[i] = (struct source){ .g = &g->v[i], .fd = -1 };
-	/* Path order: a parent is bound before what is under it. */
-	if (src)
-		qsort(src, g->n, sizeof(*src), cmp_source_path);
-	return src;
-}
-
-int box_root_prebuild(const struct grants *system, int *ret_fd)
-{
-	struct source *src = sources_new(system);
-	const char *failed = NULL;
-	int r, fd = -1;
-
-	*ret_fd = -1;
-	if (!src)
-		return -ENOMEM;
-	r = open_sources(src, system->n, PASS_ALL, "", &failed);
-	if (r == 0)
-		r = mount_root_tmpfs(&failed);
-	if (r == 0)
-		r = bind_sources(src, system->n, PASS_ALL, &failed);
-	/* A copy of the whole tree, detached (open_tree(2), Linux 5.2: a
-	 * recursive clone keeps each mount's flags), for the box child to
-	 * attach in the box's namespace. What stays at ROOT here goes with
-	 * this namespace. */
-	if (r == 0) {
-		fd = (int)open_tree(AT_FDCWD, ROOT, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-		if (fd < 0)
-			r = -errno;
-	}
-	for (size_t i = 0; i < system->n; i++) {
-		if (src[i].fd >= 0)
-			close(src[i].fd);
-		free(src[i].link);
-	}
-	free(src);
-	if (r < 0)
-		return r;
-	*ret_fd = fd;
-	return 0;
-}
-
-/* Whether a root made ahead from sandbox_system_grants() holds pol's
- * system paths exactly, and none of pol's other grants lies above one of
- * them (bound after, it would hide what was bound beneath). */
-static bool prebuilt_fits(const struct sandbox_policy *pol)
-{
-	_cleanup_(grants_clear) struct grants sys = { 0 };
-	size_t n_sys = 0;
-
-	if (sandbox_system_grants(&sys) < 0)
-		return false;
-	for (size_t i = 0; i < pol->grants.n; i++) {
-		const struct grant *g = &pol->grants.v[i], *s;
-		size_t l = strlen(g->path);
-
-		if (is_system(g)) {
-			s = grants_find(&sys, g->path);
-			if (!s || s->access != g->access || s->optional != g->optional || g->dev)
-				return false;
-			n_sys++;
-			continue;
-		}
-		for (size_t j = 0; j < sys.n; j++)
-			if (strncmp(sys.v[j].path, g->path, l) == 0 &&
-			    (sys.v[j].path[l] == '/' || l == 1))
-				return false;
-	}
-	return n_sys == sys.n;
-}
-
-int box_mount_root(const struct sandbox_policy *pol, int prebuilt_fd,
-		   const char **ret_failed_path)
+int box_mount_root(const struct sandbox_policy *pol, const char **ret_failed_path)
 {
 	size_t n = pol->grants.n;
-	struct source *src = sources_new(&pol->grants);
-	bool pre = prebuilt_fd >= 0 && prebuilt_fits(pol);
+	struct source *src = calloc(n ? n : 1, sizeof(*src));
+	char target[PATH_MAX];
 	int r = 0;
 
 #define STEP(what, expr)                                                       \
@@ -531,28 +379,30 @@ int box_mount_root(const struct sandbox_policy *pol, int prebuilt_fd,
 
 	if (!src)
 		STEP("memory", -ENOMEM);
+	for (size_t i = 0; i < n; i++)
+		src[i] = (struct source){ .g = &pol->grants.v[i], .fd = -1 };
+	/* Path order: a parent is bound before what is under it. */
+	qsort(src, n, sizeof(*src), cmp_source_path);
 
 	/* 1. */
 	STEP("/ (private)", mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ? -errno : 0);
-	/* 2. The sources, while the host's tree is all there. */
-	r = open_sources(src, n, pre ? PASS_PROFILE : PASS_ALL, "", ret_failed_path);
+	/* 2. */
+	r = open_sources(src, n, ret_failed_path);
 	if (r < 0)
 		goto out;
-	if (pre) {
-		/* 3, 4 made ahead (box_root_prebuild), the system paths
-		 * bound: attached at ROOT (move_mount(2), Linux 5.2: a
-		 * detached tree into our namespace); their sources, for
-		 * the Landlock rules, are what it shows there. */
-		STEP("the root made ahead", move_mount(prebuilt_fd, "", AT_FDCWD, ROOT,
-						       MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0);
-		r = open_sources(src, n, PASS_SYSTEM, ROOT, ret_failed_path);
-	} else {
-		r = mount_root_tmpfs(ret_failed_path);
+	/* 3, 4. */
+	STEP("the root tmpfs", mount_tmpfs(ROOT, "mode=0755,size=1m", false));
+	STEP("/tmp", mount_tmpfs(ROOT "/tmp", "mode=1777", true));
+	STEP("/dev", mount_tmpfs(ROOT "/dev", "mode=0755,size=64k", true));
+	STEP("/dev/shm", mount_tmpfs(ROOT "/dev/shm", "mode=1777", true));
+	for (size_t i = 0; i < n; i++) {
+		if (src[i].fd < 0 && !src[i].link)
+			continue;
+		if (snprintf(target, sizeof(target), ROOT "%s", src[i].g->path) >=
+		    (int)sizeof(target))
+			STEP(src[i].g->path, -ENAMETOOLONG);
+		STEP(src[i].g->path, bind_source(&src[i], target));
 	}
-	if (r == 0)
-		r = bind_sources(src, n, pre ? PASS_PROFILE : PASS_ALL, ret_failed_path);
-	if (r < 0)
-		goto out;
 	/* 5. */
 	STEP("/proc", mkdir(ROOT "/proc", 0755) < 0 && errno != EEXIST ? -errno : 0);
 	STEP("/proc", mount("proc", ROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,

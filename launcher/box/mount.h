@@ -23,21 +23,7 @@
  * *ret_failed_path set to the grant's path (pointing into pol) or to a
  * static string naming the step.
  */
-int box_mount_root(const struct sandbox_policy *pol, int prebuilt_fd,
-		   const char **ret_failed_path);
-
-/*
- * The part of a box root that is the same for every QEMU box, made ahead
- * (box.h: by a child of the namespaces' holder, in a mount namespace of
- * its own): the tmpfs root with its /tmp, /dev and /dev/shm and each of
- * system (sandbox_system_grants) bound in it, as box_mount_root makes
- * them, at ROOT in the caller's mount namespace, then copied to a
- * detached tree (open_tree(2) OPEN_TREE_CLONE|AT_RECURSIVE, Linux 5.2).
- * The caller's namespace keeps the original at ROOT: use one made for
- * this. Returns 0 with *ret_fd the tree (O_CLOEXEC; box_mount_root
- * attaches it with move_mount(2)), or -errno.
- */
-int box_root_prebuild(const struct grants *system, int *ret_fd);
+int box_mount_root(const struct sandbox_policy *pol, const char **ret_failed_path);
 
 /*
  * The sources box_mount_root opened for grants (pol->grants of its last

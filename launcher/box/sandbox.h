@@ -105,8 +105,7 @@ int sandbox_policy_build_slirp(const struct profile *p, const char *binary,
  * Appends the system paths every box is granted (libraries, the dynamic
  * loader's and glibc's configuration, /dev/null and friends, the CPU
  * topology: sandbox.c's table), each with fd -1 (the box opens them
- * itself), to g: the first grants of every policy built here, and what
- * a box's root made ahead holds (box.h, mount.h box_root_prebuild).
+ * itself), to g: the first grants of every policy built here.
  * Returns 0 or -ENOMEM (g then holds those appended so far).
  */
 int sandbox_system_grants(struct grants *g);

@@ -72,8 +72,8 @@ assert_eq 2 "$seccomp" "QEMU's Seccomp mode with sandbox = on"
 assert_eq 1 "$nspid" "QEMU's PID in its own PID namespace"
 [ -z "$sharers" ] || fail "processes besides QEMU in its namespaces:$sharers"
 [ -z "$hostlike" ] || fail "sandbox = on: QEMU shares the host's namespaces:$hostlike"
-# The root's flags (mount.c; the system part made ahead by the holder's
-# child and attached: box_root_prebuild): read-only root, libraries
+# The root's flags (mount.c, built in the mount namespace made ahead by
+# the holder; the others joined after): read-only root, libraries
 # executable but read-only, configuration not executable, /tmp writable,
 # devices and /proc not executable; nothing of the host's root above.
 mopt() { awk -v m="$1" '$1 == m { print $2 }' "$USER_TMP/mounts.on"; }
