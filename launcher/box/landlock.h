@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Landlock for QEMU (step 6 of the box, sandbox.c), through the raw
+ * Landlock for QEMU (step 6 of the box, sandbox_apply.c), through the raw
  * syscalls (glibc 2.36 has no wrappers). Source: the kernel's
  * Documentation/userspace-api/landlock.rst and include/uapi/linux/
  * landlock.h; constants newer than Debian 12's headers are defined in

@@ -4,10 +4,10 @@
  * the launcher just before execve so that it covers QEMU from its first
  * instruction. Two halves, minijail-style:
  *
- *   sandbox_policy_build   pure: profile x check_ctx x the resources' grants x environ
- *                          -> struct sandbox_policy (what to keep, what to
- *                          allow); unit-tested.
- *   sandbox_apply          the side effects, in the order the issue and
+ *   sandbox_policy_build   pure (sandbox.c): profile x check_ctx x the resources'
+ *                          grants x environ -> struct sandbox_policy (what
+ *                          to keep, what to allow); unit-tested.
+ *   sandbox_apply          the side effects (sandbox_apply.c), in the order the issue and
  *                          STYLE.md fix: close fds, environment, rlimits,
  *                          capabilities, no_new_privs, Landlock, seccomp.
  *
@@ -131,7 +131,7 @@ struct sandbox_result {
 };
 
 /*
- * Confines the calling process in the order documented in sandbox.c.
+ * Confines the calling process in the order documented in sandbox_apply.c.
  * keep_fds are descriptors (besides 0, 1, 2) handed to QEMU on purpose,
  * such as the single-instance lock; their FD_CLOEXEC is cleared. The
  * environment is replaced (environ) so a following execv() passes it.

@@ -3,7 +3,7 @@
  * (Named seccomp_filter.h, not seccomp.h: with -Ilauncher, as the tests
  * build, the latter would shadow libseccomp's <seccomp.h>.)
  *
- * QEMU's seccomp filter (the last step of the box, sandbox.c): a deny list
+ * QEMU's seccomp filter (the last step of the box, sandbox_apply.c): a deny list
  * of what a VMM never needs, native architecture only. The rule table is
  * data (seccomp_rules[]) so that it can be reviewed, unit-tested and
  * printed (`vfio-launch seccomp PROFILE`) without loading anything.
