@@ -8,10 +8,16 @@
  * create_user_ns), and clone3 with ENOSYS (its flags are in memory, out
  * of a filter's reach; glibc and box_spawn fall back to clone). For
  * tests/sandbox/test-no-userns.sh, as sandbox-nolandlock is for Landlock.
+ *
+ * sandbox-nouserns --netns PROGRAM [ARG]...: the same for CLONE_NEWNET
+ * alone (a host whose policy refuses new network namespaces but not user
+ * namespaces): the box's user and mount namespaces are made, the network
+ * namespace, made later by the holder (box.h), is refused.
  */
 #include <errno.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -19,12 +25,18 @@
 
 int main(int argc, char **argv)
 {
-	struct scmp_arg_cmp newuser = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER);
+	bool netns = argc > 1 && strcmp(argv[1], "--netns") == 0;
+	unsigned long flag = netns ? CLONE_NEWNET : CLONE_NEWUSER;
+	struct scmp_arg_cmp newuser = SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag);
 	scmp_filter_ctx ctx;
 	int r;
 
+	if (netns) {
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fputs("usage: sandbox-nouserns PROGRAM [ARG]...\n", stderr);
+		fputs("usage: sandbox-nouserns [--netns] PROGRAM [ARG]...\n", stderr);
 		return 64; /* EX_USAGE */
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {

@@ -63,6 +63,22 @@ assert_contains "$out/run-on.err" "FAIL  namespaces: unprivileged user namespace
 if grep -q SUMMARY "$out/run-on"; then fail "the probe started although the namespaces were refused"; fi
 
 # sandbox = reduced: a loud WARN, and the old box runs.
+# A host that allows user namespaces but refuses network namespaces: the
+# holder makes user and mount, answers, and is refused the rest while the
+# box child builds its root; the box child then fails on its second answer
+# and run says which step, exit 77 (EPERM), no QEMU.
+rc=0
+as_user timeout 60 "$NOUS" --netns "$VL" run "$conf/nus-on.conf" >"$out/run-nonet" 2>"$out/run-nonet.err" || rc=$?
+[ "$rc" -eq 77 ] || { cat "$out/run-nonet.err"; fail "run with refused network namespaces exited $rc, not 77"; }
+assert_contains "$out/run-nonet.err" "cannot confine QEMU (namespaces): Operation not permitted; not starting it"
+if grep -q SUMMARY "$out/run-nonet"; then fail "the probe started although its network namespace was refused"; fi
+# and without the refusal the same profile starts the probe in its box
+rc=0
+as_user timeout 60 "$VL" run "$conf/nus-on.conf" >"$out/run-ok" 2>"$out/run-ok.err" || rc=$?
+assert_contains "$out/run-ok" "SUMMARY"
+assert_eq 0 "$rc" "run of the same profile with network namespaces allowed"
+echo "network namespace refused: $(grep -h 'cannot confine' "$out/run-nonet.err")"
+
 rc=0
 as_user "$NOUS" "$VL" check "$conf/nus-reduced.conf" >"$out/check-red" 2>&1 || rc=$?
 assert_contains "$out/check-red" "WARN  namespaces: *** sandbox = reduced: unprivileged user namespaces are refused, QEMU runs in the box WITHOUT namespaces"
@@ -84,4 +100,4 @@ rc=0
 as_user "$NOUS" "$BOXRUN" -- /bin/true >"$out/boxrun" 2>&1 || rc=$?
 assert_eq 77 "$rc" "sandbox-boxrun exit status with refused user namespaces"
 assert_contains "$out/boxrun" "sandbox-boxrun: box: Operation not permitted"
-echo "no-userns: check --host and check FAIL with the fix, run refuses (69); sandbox = reduced WARNs and runs the box without namespaces"
+echo "no-userns: check --host and check FAIL with the fix, run refuses (69); a refused network namespace alone stops run (77); sandbox = reduced WARNs and runs the box without namespaces"
