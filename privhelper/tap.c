@@ -27,23 +27,6 @@
 #define TAP_FLAGS (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR) /* what vfio-launch opens it with */
 #define MAX_DEFAULT 10 /* vl-USER-0 .. vl-USER-9 */
 
-struct link_req {
-	struct nlmsghdr h;
-	struct ifinfomsg i;
-	char attrs[64]; /* IFLA_IFNAME (20 bytes) or IFLA_MASTER (8) */
-};
-
-/* Appends one attribute to a request (the callers' fit in attrs). */
-static void add_attr(struct nlmsghdr *h, unsigned short type, const void *data, size_t len)
-{
-	struct rtattr *a = (struct rtattr *)((char *)h + NLMSG_ALIGN(h->nlmsg_len));
-
-	a->rta_type = type;
-	a->rta_len = (unsigned short)RTA_LENGTH(len);
-	memcpy(RTA_DATA(a), data, len);
-	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len);
-}
-
 /* Sends req to the kernel and reads its answer to it into buf: a message of
  * type want, or the NLMSG_ERROR that acknowledges or refuses. Messages from
  * anyone but the kernel (nl_pid 0) or for another request are skipped.
@@ -128,25 +111,44 @@ int ph_link_parse(const void *msg, size_t len, struct ph_link *ret)
 	return 0;
 }
 
-/* The interface called name, through RTM_GETLINK. ret->index 0: there is
- * none. Returns 0 or -errno. */
-static int link_get(int nl, const char *name, struct ph_link *ret)
+/* One rtnetlink link request with one attribute: RTM_GETLINK by name
+ * (index 0, answered by RTM_NEWLINK), or RTM_NEWLINK on index that also
+ * brings it up (answered by an ack). The answer goes to buf, as nl_talk. */
+static int link_talk(int nl, uint16_t type, int index, unsigned short attr, const void *data, size_t len,
+		     void *buf, size_t size)
 {
-	struct link_req req = {
-		.h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)), .nlmsg_type = RTM_GETLINK,
-		       .nlmsg_flags = NLM_F_REQUEST },
-		.i = { .ifi_family = AF_UNSPEC },
+	struct {
+		struct nlmsghdr h;
+		struct ifinfomsg i;
+		char attrs[64]; /* IFLA_IFNAME (20 bytes) or IFLA_MASTER (8) */
+	} req = {
+		.h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)), .nlmsg_type = type,
+		       .nlmsg_flags = NLM_F_REQUEST | (index ? NLM_F_ACK : 0) },
+		.i = { .ifi_family = AF_UNSPEC, .ifi_index = index, .ifi_flags = index ? IFF_UP : 0,
+		       .ifi_change = index ? IFF_UP : 0 },
 	};
-	char buf[32768]; /* a link's message is a few KiB (stats, link info) */
-	int n;
+	struct rtattr *a = (struct rtattr *)((char *)&req.h + NLMSG_ALIGN(req.h.nlmsg_len));
 
-	add_attr(&req.h, IFLA_IFNAME, name, strlen(name) + 1);
-	n = nl_talk(nl, &req.h, RTM_NEWLINK, buf, sizeof(buf));
-	if (n == -ENODEV) {
-		*ret = (struct ph_link){ .owner = -1 };
-		return 0;
-	}
-	return n < 0 ? n : ph_link_parse(buf, (size_t)n, ret);
+	a->rta_type = attr;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(a), data, len);
+	req.h.nlmsg_len = NLMSG_ALIGN(req.h.nlmsg_len) + RTA_ALIGN(a->rta_len);
+	return nl_talk(nl, &req.h, index ? NLMSG_ERROR : RTM_NEWLINK, buf, size);
+}
+
+/* The interface called name, through RTM_GETLINK. ret->index 0: there is
+ * none. Returns 0 or -errno with w set. */
+static int link_get(int nl, const char *name, struct ph_link *ret, struct ph_why *w)
+{
+	char buf[32768]; /* a link's message is a few KiB (stats, link info) */
+	int n = link_talk(nl, RTM_GETLINK, 0, IFLA_IFNAME, name, strlen(name) + 1, buf, sizeof(buf));
+
+	*ret = (struct ph_link){ .owner = -1 };
+	if (n >= 0)
+		n = ph_link_parse(buf, (size_t)n, ret);
+	if (n < 0 && n != -ENODEV)
+		return ph_why_set(w, "cannot read interface %s: %s", name, strerror(-n)), n;
+	return 0;
 }
 
 /* "vl-USER-N" (USER cut to 10 characters: the name fits IFNAMSIZ), for N
@@ -182,14 +184,13 @@ int ph_tap_judge(const struct ph_link *l, const char *name, uid_t uid, int bridg
 	return -EPERM;
 }
 
-/* Makes the tap name (absent a moment ago) owned by uid and persistent;
- * *ret_fd holds it open (the caller closes it, or undoes with
+/* Makes the tap name (absent a moment ago) owned by uid and persistent,
+ * into *l; *ret_fd holds it open (the caller closes it, or undoes with
  * TUNSETPERSIST 0 first). Returns 0 or -errno with w set. */
-static int make_tap(int nl, const char *name, uid_t uid, int *ret_fd, struct ph_why *w)
+static int make_tap(int nl, const char *name, uid_t uid, int *ret_fd, struct ph_link *l, struct ph_why *w)
 {
 	_ph_cleanup_close_ int fd = open(TUN_DEV, O_RDWR | O_CLOEXEC);
 	struct ifreq ifr = { .ifr_flags = TAP_FLAGS };
-	struct ph_link l;
 	int r;
 
 	if (fd < 0)
@@ -202,9 +203,9 @@ static int make_tap(int nl, const char *name, uid_t uid, int *ret_fd, struct ph_
 	 * when this descriptor is closed. */
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
 		return r = -errno, ph_why_set(w, "cannot make tap %s: %s", name, strerror(-r)), r;
-	if ((r = link_get(nl, name, &l)) < 0)
-		return ph_why_set(w, "cannot read interface %s: %s", name, strerror(-r)), r;
-	if (!l.index || strcmp(l.kind, "tun") || l.tun_type != IFF_TAP || l.persist || l.owner >= 0)
+	if ((r = link_get(nl, name, l, w)) < 0)
+		return r;
+	if (!l->index || strcmp(l->kind, "tun") || l->tun_type != IFF_TAP || l->persist || l->owner >= 0)
 		return ph_why_set(w, "%s appeared while it was being made; nothing changed", name), -EEXIST;
 	/* Safe: the tap is the one this descriptor just made (not persistent,
 	 * no owner: nobody else made it or holds it). Owner uid lets that user
@@ -220,21 +221,6 @@ static int make_tap(int nl, const char *name, uid_t uid, int *ret_fd, struct ph_
 	return 0;
 }
 
-/* RTM_NEWLINK on the existing interface index: master bridge, and up. */
-static int set_master_up(int nl, int index, int bridge)
-{
-	struct link_req req = {
-		.h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)), .nlmsg_type = RTM_NEWLINK,
-		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK },
-		.i = { .ifi_family = AF_UNSPEC, .ifi_index = index, .ifi_flags = IFF_UP, .ifi_change = IFF_UP },
-	};
-	uint32_t master = (uint32_t)bridge;
-	char buf[1024];
-
-	add_attr(&req.h, IFLA_MASTER, &master, sizeof(master));
-	return nl_talk(nl, &req.h, NLMSG_ERROR, buf, sizeof(buf));
-}
-
 static int open_rtnl(struct ph_why *w)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), r;
@@ -247,10 +233,10 @@ static int open_rtnl(struct ph_why *w)
 /* The bridge called bridge, into *ret. Returns 0 or -errno with w set. */
 static int get_bridge(int nl, const char *bridge, struct ph_link *ret, struct ph_why *w)
 {
-	int r = link_get(nl, bridge, ret);
+	int r = link_get(nl, bridge, ret, w);
 
 	if (r < 0)
-		return ph_why_set(w, "cannot read interface %s: %s", bridge, strerror(-r)), r;
+		return r;
 	if (!ret->index)
 		return ph_why_set(w, "bridge %s does not exist (create it first: systemd.netdev(5), "
 				  "bridge-utils-interfaces(5))", bridge), -ENODEV;
@@ -274,8 +260,8 @@ static int pick_name(int nl, const char *user, uid_t uid, const struct ph_link *
 			strcpy(ret_name, name);
 		else
 			ph_tap_default_name(user, n, ret_name);
-		if ((r = link_get(nl, ret_name, ret_link)) < 0)
-			return ph_why_set(w, "cannot read interface %s: %s", ret_name, strerror(-r)), r;
+		if ((r = link_get(nl, ret_name, ret_link, w)) < 0)
+			return r;
 		if (!ret_link->index)
 			return 0;
 		if ((r = ph_tap_judge(ret_link, ret_name, uid, br->index, name ? w : &ignored)) == 0)
@@ -296,7 +282,7 @@ int ph_tap_make(const struct ph_conf *c, const char *user, const char *bridge, c
 {
 	_ph_cleanup_close_ int nl = -1, tap = -1;
 	struct passwd pw, *pwp = NULL;
-	char pwbuf[4096], chosen[PH_IFNAME_SIZE];
+	char pwbuf[4096], chosen[PH_IFNAME_SIZE], buf[1024];
 	struct ph_link br, l;
 	int r;
 
@@ -320,14 +306,13 @@ int ph_tap_make(const struct ph_conf *c, const char *user, const char *bridge, c
 	if ((r = get_bridge(nl, bridge, &br, w)) < 0 ||
 	    (r = pick_name(nl, user, pw.pw_uid, &br, name, chosen, &l, w)) < 0)
 		return r;
-	if (!l.index) {
-		if ((r = make_tap(nl, chosen, pw.pw_uid, &tap, w)) < 0 || (r = link_get(nl, chosen, &l)) < 0)
-			return r;
-	}
+	if (!l.index && (r = make_tap(nl, chosen, pw.pw_uid, &tap, &l, w)) < 0)
+		return r;
 	/* Safe: the interface is user's persistent tap (made above or judged
 	 * so), the bridge an allowlisted bridge; attaching and bringing up
 	 * changes nothing else on the host. */
-	if ((r = set_master_up(nl, l.index, br.index)) < 0) {
+	if ((r = link_talk(nl, RTM_NEWLINK, l.index, IFLA_MASTER, &(uint32_t){ (uint32_t)br.index },
+			   sizeof(uint32_t), buf, sizeof(buf))) < 0) {
 		ph_why_set(w, "cannot attach %s to %s and bring it up: %s", chosen, bridge, strerror(-r));
 		/* Safe: undoes the tap made above (ours, held by this
 		 * descriptor): not persistent, it goes with the descriptor. */
@@ -360,8 +345,8 @@ int ph_tap_remove(const struct ph_conf *c, const char *name, FILE *report, struc
 				  "); refusing to remove it", name), -EPERM;
 	if ((nl = open_rtnl(w)) < 0)
 		return nl;
-	if ((r = link_get(nl, name, &l)) < 0)
-		return ph_why_set(w, "cannot read interface %s: %s", name, strerror(-r)), r;
+	if ((r = link_get(nl, name, &l, w)) < 0)
+		return r;
 	if (!l.index)
 		return ph_why_set(w, "there is no interface %s", name), -ENODEV;
 	if (l.owner >= 0 && getpwuid_r((uid_t)l.owner, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 && pwp)
@@ -383,7 +368,7 @@ int ph_tap_remove(const struct ph_conf *c, const char *name, FILE *report, struc
 		return ph_why_set(w, "%s is in use (a virtual machine has it open): stop it first", name), r;
 	if (r < 0)
 		return ph_why_set(w, "cannot open tap %s: %s", name, strerror(-r)), r;
-	if ((r = link_get(nl, name, &again)) < 0 || again.index != l.index)
+	if (link_get(nl, name, &again, w) < 0 || again.index != l.index)
 		return ph_why_set(w, "%s changed while it was being removed; nothing removed", name), -ESTALE;
 	/* Safe: the tap judged above, held by us alone; without persistence
 	 * it goes away when this descriptor is closed. */
