@@ -116,27 +116,13 @@ static char *strip(char *s)
 
 enum section { SEC_NONE, SEC_HELPER, SEC_PCI, SEC_DISK, SEC_BRIDGE };
 
-/* [bridge NAME]: a bridge whose users (user = lines) may have a tap on it */
-static int parse_bridge(char *name, struct ph_conf *c, enum section *sec, struct ph_why *w)
-{
-	if (!ph_ifname_valid(name))
-		ph_why_set(w, "'%.40s' is not a network interface name", name);
-	else if (ph_conf_bridge_listed(c, name))
-		ph_why_set(w, "bridge %s is listed twice", name);
-	else if (c->n_bridge == PH_MAX)
-		ph_why_set(w, "more than %d bridges", PH_MAX);
-	else {
-		strcpy(c->bridge[c->n_bridge++], name);
-		*sec = SEC_BRIDGE;
-		return 0;
-	}
-	return -EINVAL;
-}
-
+/* [helper], [disk], [pci BDF] or [bridge NAME] (whose user = lines may
+ * have a tap on it): a new entry, valid and not listed yet. */
 static int parse_section(char *s, struct ph_conf *c, enum section *sec, struct ph_why *w)
 {
 	size_t len = strlen(s);
-	char *bdf;
+	bool pci;
+	char *name;
 
 	if (s[len - 1] != ']')
 		return ph_why_set(w, "unterminated section header"), -EINVAL;
@@ -144,23 +130,25 @@ static int parse_section(char *s, struct ph_conf *c, enum section *sec, struct p
 	s = strip(s + 1);
 	if (!strcmp(s, "helper") || !strcmp(s, "disk"))
 		return *sec = s[0] == 'h' ? SEC_HELPER : SEC_DISK, 0;
-	if (!strncmp(s, "bridge", 6) && (s[6] == ' ' || s[6] == '\t'))
-		return parse_bridge(strip(s + 6), c, sec, w);
-	if (strncmp(s, "pci", 3) || (s[3] != ' ' && s[3] != '\t'))
+	pci = !strncmp(s, "pci", 3) && (s[3] == ' ' || s[3] == '\t');
+	if (!pci && (strncmp(s, "bridge", 6) || (s[6] != ' ' && s[6] != '\t')))
 		return ph_why_set(w, "unknown section [%.40s] (expected [helper], [pci BDF], [disk], "
 				  "[bridge NAME])", s), -EINVAL;
-	bdf = strip(s + 3);
-	if (!ph_bdf_valid(bdf))
-		ph_why_set(w, "'%.40s' is not a PCI address like 0000:01:00.0", bdf);
-	else if (ph_conf_find(c, bdf))
-		ph_why_set(w, "%s is listed twice", bdf);
-	else if (c->n_pci == PH_MAX)
-		ph_why_set(w, "more than %d PCI devices", PH_MAX);
-	else {
+	name = strip(s + (pci ? 3 : 6));
+	if (pci ? !ph_bdf_valid(name) : !ph_ifname_valid(name))
+		ph_why_set(w, pci ? "'%.40s' is not a PCI address like 0000:01:00.0"
+				  : "'%.40s' is not a network interface name", name);
+	else if (pci ? ph_conf_find(c, name) != NULL : ph_conf_bridge_listed(c, name))
+		ph_why_set(w, pci ? "%s is listed twice" : "bridge %s is listed twice", name);
+	else if ((pci ? c->n_pci : c->n_bridge) == PH_MAX)
+		ph_why_set(w, "more than %d %s", PH_MAX, pci ? "PCI devices" : "bridges");
+	else if (pci) {
 		c->pci[c->n_pci] = (struct ph_pci){ 0 };
-		strcpy(c->pci[c->n_pci++].bdf, bdf);
-		*sec = SEC_PCI;
-		return 0;
+		strcpy(c->pci[c->n_pci++].bdf, name);
+		return *sec = SEC_PCI, 0;
+	} else {
+		strcpy(c->bridge[c->n_bridge++], name);
+		return *sec = SEC_BRIDGE, 0;
 	}
 	return -EINVAL;
 }
