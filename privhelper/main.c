@@ -72,13 +72,11 @@ static int cmd_bind(int sysfd, const struct ph_conf *c, bool bind, char **bdfs, 
 	struct ph_usage u = { 0 };
 	struct ph_why w = { "" };
 	struct ph_plan p;
-	FILE *mi = fopen("/proc/self/mountinfo", "re");
+	FILE *mi = fopen("/proc/self/mountinfo", "re"), *sw;
 	int r = mi ? 0 : -errno;
-	FILE *sw = fopen("/proc/swaps", "re");
 
-	if (r == 0)
-		r = ph_usage_parse(mi, sw, &u);
-
+	sw = fopen("/proc/swaps", "re"); /* NULL: no swap support */
+	r = r < 0 ? r : ph_usage_parse(mi, sw, &u);
 	if (mi)
 		fclose(mi);
 	if (sw)
