@@ -482,9 +482,9 @@ SANDBOX_TEST_BINS := $(BUILD)/tests/sandbox-probe $(BUILD)/tests/sandbox-boxrun 
 # The escape probe of tests/sandbox/test-escape.sh.
 SANDBOX_TEST_BINS += $(BUILD)/tests/sandbox-escape
 tests: $(SANDBOX_TEST_BINS)
-$(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c
+$(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c tests/sandbox/probe_ops.c tests/sandbox/probe.h
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $(filter %.c,$^)
 $(BUILD)/tests/sandbox-escape: tests/sandbox/escape.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -o $@ $<
