@@ -482,9 +482,9 @@ SANDBOX_TEST_BINS := $(BUILD)/tests/sandbox-probe $(BUILD)/tests/sandbox-boxrun 
 # The escape probe of tests/sandbox/test-escape.sh.
 SANDBOX_TEST_BINS += $(BUILD)/tests/sandbox-escape
 tests: $(SANDBOX_TEST_BINS)
-$(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c
+$(BUILD)/tests/sandbox-probe: tests/sandbox/probe.c tests/sandbox/probe_ops.c tests/sandbox/probe.h
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -pthread -o $@ $(filter %.c,$^)
 $(BUILD)/tests/sandbox-escape: tests/sandbox/escape.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(BASE_LDFLAGS) -o $@ $<
@@ -498,9 +498,10 @@ $(BUILD)/tests/sandbox-nolandlock: tests/sandbox/nolandlock.c tests/sandbox/no_l
 $(BUILD)/tests/sandbox-nouserns: tests/sandbox/nouserns.c
 	@mkdir -p $(@D)
 	$(CC) $(LAUNCHER_CFLAGS) $(BASE_LDFLAGS) -o $@ $< $(call pc_libs,libseccomp)
-$(BUILD)/tests/bench-seccomp: tests/bench/seccomp.c $(SECCOMP_COMPILE) $(BUILD)/liblauncher.a
+$(BUILD)/tests/bench-seccomp: tests/bench/seccomp.c tests/bench/seccomp_qemu.c tests/bench/seccomp_qemu.h \
+		$(SECCOMP_COMPILE) $(BUILD)/liblauncher.a
 	@mkdir -p $(@D)
-	$(CC) $(LAUNCHER_CFLAGS) -iquote launcher/box/gen $(BASE_LDFLAGS) -o $@ $< $(SECCOMP_COMPILE) \
+	$(CC) $(LAUNCHER_CFLAGS) -iquote launcher/box/gen $(BASE_LDFLAGS) -o $@ $(filter %.c,$^) $(SECCOMP_COMPILE) \
 		$(BUILD)/liblauncher.a $(LAUNCHER_LIBS) $(SECCOMP_COMPILE_LIBS)
 .PHONY: bench-seccomp
 BENCH_ROUNDS ?= 101
