@@ -95,7 +95,8 @@ static _Noreturn void child(const struct box_spec *spec, char *const argv[], int
 		goto fail;
 	}
 	/* The namespaces' contents, in the order DESIGN.md ("The box")
-	 * gives; clone() made the namespaces themselves (box_spawn). */
+	 * gives; clone() made the namespaces themselves (box_spawn), or,
+	 * joined, the holder made them and wrote the maps and hostname. */
 	if (spec->policy->namespaces && !joined) {
 		/* 1. The user namespace's maps: the user's own uid and gid,
 		 *    setgroups denied. Until they are written the child is
@@ -404,9 +405,9 @@ static int joined_child(void *arg)
 /*
  * The joiner: a copy of the caller (own memory: setns(CLONE_NEWUSER)
  * refuses a process whose memory is shared, kernel/user_namespace.c
- * userns_install) that enters the namespaces made ahead, all at once
- * (setns(2) on a pidfd, Linux 5.8: the user namespace first, so its
- * capabilities govern the others), and starts the box child:
+ * userns_install) that enters the user and mount namespaces made ahead
+ * in one call (setns(2) on a pidfd, Linux 5.8: the user namespace first,
+ * so its capabilities govern the other), and starts the box child:
  *   CLONE_NEWPID  PID 1 of a namespace of its own, owned by the joined
  *                 user namespace;
  *   CLONE_PARENT  the caller's child, not ours: the caller reaps it, and

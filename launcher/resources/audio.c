@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "audio.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <pulse/pulseaudio.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 
 #include "check.h"
 #include "cleanup.h"
+#include "dl.h"
 #include "findings.h"
 #include "paths.h"
 #include "profile.h"
@@ -100,28 +100,22 @@ static struct pulse_api {
 #undef PULSE_MEMBER
 } pa;
 
-/* Opens libpulse.so.0 (the soname of libpulse0, Debian 12) once; the
- * handle stays open for the process's life. 0 or -ELIBACC. */
-static int pulse_load(void)
-{
-	static int loaded; /* 0 not yet, 1 ok, -errno failed */
-	void *h;
-
-	if (loaded)
-		return loaded < 0 ? loaded : 0;
-	h = dlopen("libpulse.so.0", RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return loaded = -ELIBACC;
-#define PULSE_SYM(f)                                    \
-	pa.f = (__typeof__(f) *)dlsym(h, #f);           \
-	if (!pa.f) {                                    \
-		dlclose(h);                             \
-		return loaded = -ELIBACC;               \
-	}
+static const struct dl_sym pulse_syms[] = {
+#define PULSE_SYM(f) { #f, (void **)&pa.f },
 	PULSE_FUNCS(PULSE_SYM)
 #undef PULSE_SYM
-	loaded = 1;
-	return 0;
+};
+
+/* libpulse.so.0, the soname of libpulse0 (Debian 12), loaded once
+ * (dl.h). */
+static struct dl_lib pulse_lib = { .soname = "libpulse.so.0",
+				   .syms = pulse_syms,
+				   .n_syms = sizeof(pulse_syms) / sizeof(pulse_syms[0]) };
+
+/* 0 or -ELIBACC. */
+static int pulse_load(void)
+{
+	return dl_lib_load(&pulse_lib);
 }
 
 struct probe_state {

@@ -17,7 +17,6 @@
  * the trie's glob entries (~27 us), and a host has a few dozen distinct
  * IDs for a hundred functions.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <pci/pci.h>
 #include <stdarg.h>
@@ -26,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dl.h"
 #include "udev_dl.h"
 #include "vfio.h"
 
@@ -45,14 +45,28 @@ struct pci_names {
 	struct udev_hwdb *hwdb;
 	/* libpci: the same states */
 	int pci_state;
-	void *lib;
 	struct pci_access *a;
-#define PCI_PTR(f) __typeof__(f) *f;
-	PCI_FUNCS(PCI_PTR)
-#undef PCI_PTR
 	struct name_memo *memo;
 	size_t n_memo, cap_memo;
 };
+
+/* libpci.so.3 (libpci3, Debian 12), loaded once (dl.h); its header
+ * gives the types only. */
+static struct {
+#define PCI_PTR(f) __typeof__(f) *f;
+	PCI_FUNCS(PCI_PTR)
+#undef PCI_PTR
+} libpci;
+
+static const struct dl_sym pci_syms[] = {
+#define PCI_SYM(f) { #f, (void **)&libpci.f },
+	PCI_FUNCS(PCI_SYM)
+#undef PCI_SYM
+};
+
+static struct dl_lib pci_lib = { .soname = "libpci.so.3",
+				 .syms = pci_syms,
+				 .n_syms = sizeof(pci_syms) / sizeof(pci_syms[0]) };
 
 struct pci_names *pci_names_new(void)
 {
@@ -73,9 +87,7 @@ void pci_names_free(struct pci_names *n)
 	if (n->udev)
 		libudev.udev_unref(n->udev);
 	if (n->a)
-		n->pci_cleanup(n->a);
-	if (n->lib)
-		dlclose(n->lib);
+		libpci.pci_cleanup(n->a);
 	free(n);
 }
 
@@ -93,16 +105,9 @@ static struct pci_access *names_libpci(struct pci_names *n)
 	if (n->pci_state)
 		return n->pci_state > 0 ? n->a : NULL;
 	n->pci_state = -1;
-	n->lib = dlopen("libpci.so.3", RTLD_NOW | RTLD_LOCAL);
-	if (!n->lib)
+	if (dl_lib_load(&pci_lib) < 0)
 		return NULL;
-#define PCI_SYM(f)                                      \
-	n->f = (__typeof__(f) *)dlsym(n->lib, #f);      \
-	if (!n->f)                                      \
-		return NULL;
-	PCI_FUNCS(PCI_SYM)
-#undef PCI_SYM
-	n->a = n->pci_alloc();
+	n->a = libpci.pci_alloc();
 	if (!n->a)
 		return NULL;
 	n->a->warning = pci_quiet_warning;
@@ -172,11 +177,11 @@ static void memo_from_libpci(struct pci_names *n, struct name_memo *m)
 
 	if (!a)
 		return;
-	if (!m->name && n->pci_lookup_name(a, tmp, sizeof(tmp),
+	if (!m->name && libpci.pci_lookup_name(a, tmp, sizeof(tmp),
 					   PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
 					   (int)m->vendor, (int)m->device))
 		m->name = dup_or_null(tmp);
-	if (!m->cls && n->pci_lookup_name(a, tmp, sizeof(tmp),
+	if (!m->cls && libpci.pci_lookup_name(a, tmp, sizeof(tmp),
 					  PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS,
 					  (int)(m->class >> 8)))
 		m->cls = dup_or_null(tmp);

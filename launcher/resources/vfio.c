@@ -452,11 +452,10 @@ static int cmp_group_bdf(const void *a, const void *b)
 	return strcmp(x->bdf, y->bdf);
 }
 
-/* A share of read_all_devices' functions: indices first, first + step,
- * ... of bdf (as listed) into v. */
+/* A share of read_all_devices' functions: v[first], v[first + step],
+ * ..., each read in place from its BDF (v[i].bdf, its directory's name). */
 struct scan_part {
 	int dirfd;
-	const char (*bdf)[13];
 	struct pci_dev_info *v;
 	size_t n, first, step;
 	int err;
@@ -465,12 +464,9 @@ struct scan_part {
 static void *scan_part(void *arg)
 {
 	struct scan_part *s = arg;
-	char canon[13];
 
-	for (size_t i = s->first; i < s->n && !s->err; i += s->step) {
-		(void)pci_bdf_normalize(s->bdf[i], canon); /* checked when listed */
-		s->err = read_device_at(s->dirfd, s->bdf[i], canon, -1, &s->v[i]);
-	}
+	for (size_t i = s->first; i < s->n && !s->err; i += s->step)
+		s->err = read_device_at(s->dirfd, s->v[i].bdf, s->v[i].bdf, -1, &s->v[i]);
 	return NULL;
 }
 
@@ -495,7 +491,6 @@ static size_t scan_threads(size_t n)
 static int read_all_devices(int sysfs_fd, struct pci_dev_info **ret, size_t *ret_n)
 {
 	_cleanup_free_ struct pci_dev_info *v = NULL;
-	_cleanup_free_ char (*bdf)[13] = NULL;
 	_cleanup_closedir_ DIR *dir = NULL;
 	struct scan_part part[4];
 	pthread_t tid[4];
@@ -505,27 +500,29 @@ static int read_all_devices(int sysfs_fd, struct pci_dev_info **ret, size_t *ret
 
 	if (r < 0)
 		return r;
+	/* The kernel names each function's directory by its canonical BDF
+	 * (drivers/pci/probe.c, pci_setup_device: "%04x:%02x:%02x.%d"):
+	 * anything else there is not one. */
 	while ((errno = 0, de = readdir(dir))) {
 		char canon[13];
-		if (pci_bdf_normalize(de->d_name, canon) < 0 || strlen(de->d_name) >= sizeof(*bdf))
+		if (pci_bdf_normalize(de->d_name, canon) < 0 || strcmp(canon, de->d_name) != 0)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
-			char(*nb)[13] = realloc(bdf, cap * sizeof(*bdf));
-			if (!nb)
+			struct pci_dev_info *nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
 				return -ENOMEM;
-			bdf = nb;
+			v = nv;
 		}
-		strcpy(bdf[n++], de->d_name);
+		snprintf(v[n++].bdf, sizeof(v->bdf), "%s", canon);
 	}
 	if (errno)
 		return -errno;
-	v = calloc(n ? n : 1, sizeof(*v));
-	if (!v)
+	if (!v && !(v = calloc(1, sizeof(*v)))) /* none: still an array */
 		return -ENOMEM;
 	nt = scan_threads(n);
 	for (size_t t = 0; t < nt; t++)
-		part[t] = (struct scan_part){ dirfd(dir), (const char(*)[13])bdf, v, n, t, nt, 0 };
+		part[t] = (struct scan_part){ dirfd(dir), v, n, t, nt, 0 };
 	/* Part 0 in this thread, and the part of any thread that could
 	 * not start. */
 	for (; started < nt; started++)

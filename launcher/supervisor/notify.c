@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Readiness: systemd's notify protocol and `start`'s pipe; supervisor.h. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "dl.h"
 #include "supervisor.h"
 
 /*
@@ -21,23 +21,16 @@
  * sd_notify returns (> 0 sent), or -ENOENT when libsystemd.so.0 cannot be
  * loaded.
  */
+static int (*sd_notify_fn)(int unset_environment, const char *state);
+static const struct dl_sym sd_syms[] = { { "sd_notify", (void **)&sd_notify_fn } };
+static struct dl_lib sd_lib = { .soname = "libsystemd.so.0", .syms = sd_syms, .n_syms = 1 };
+
 static int libsystemd_notify(const char *state)
 {
 	/* Loaded once and kept: the supervisor notifies a few times. */
-	static int (*notify)(int unset_environment, const char *state);
-	void *h;
-
-	if (!notify) {
-		h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-		if (!h)
-			return -ENOENT;
-		*(void **)&notify = dlsym(h, "sd_notify");
-		if (!notify) {
-			dlclose(h);
-			return -ENOENT;
-		}
-	}
-	return notify(0, state);
+	if (dl_lib_load(&sd_lib) < 0)
+		return -ENOENT;
+	return sd_notify_fn(0, state);
 }
 
 /*

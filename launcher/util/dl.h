@@ -4,9 +4,9 @@
  * linking it: every library linked into vfio-launch is mapped and
  * relocated before main() by every command, 0.06-0.12 ms each on the
  * path from `vfio-launch run` to QEMU's exec (issue 15). udev_dl.h and
- * json_dl.h hold one table each; libpulse (resources/audio.c), libpci
- * (resources/pci_names.c) and libsystemd (supervisor/notify.c) do the
- * same in place.
+ * json_dl.h hold one table each (shared by several files); libpulse
+ * (resources/audio.c), libpci (resources/pci_names.c) and libsystemd
+ * (supervisor/notify.c) keep theirs in the one file that uses them.
  */
 #pragma once
 
